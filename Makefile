@@ -1,0 +1,38 @@
+# tenantscan — run `make` for the list of targets.
+GO      ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: build
+build: ## build bin/tenantscan
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/tenantscan ./cmd/tenantscan
+
+.PHONY: test
+test: ## go vet, gofmt check, go test -race and the Rego unit tests
+	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+	$(GO) run ./cmd/tenantscan verify
+
+.PHONY: verify
+verify: ## run the Rego unit tests only
+	$(GO) run ./cmd/tenantscan verify -v
+
+.PHONY: bench
+bench: ## run the Go benchmarks
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+.PHONY: lint
+lint: ## gofmt and go vet
+	gofmt -l -d .
+	$(GO) vet ./...
+
+.PHONY: demo
+demo: ## scan the bundled fixtures
+	$(GO) run ./cmd/tenantscan scan fixtures/

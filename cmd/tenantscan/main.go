@@ -1,0 +1,135 @@
+// Command tenantscan checks exported Microsoft 365 / Dynamics 365 tenant
+// snapshots against the prerequisites of Office 365 Groups and writes
+// reports. This package only parses flags and wires the scanner to the
+// report writers; see package scanner and package report for the work.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = ""
+
+// Exit codes, as documented in the README.
+const (
+	exitOK       = 0 // scan complete, no unwaived failure at or above --fail-on
+	exitFindings = 1 // scan complete, at least one such failure
+	exitError    = 2 // a snapshot or policy could not be evaluated, or bad usage
+)
+
+// exitError carries the process exit code of a finished command.
+type exitCodeError struct {
+	code int
+	err  error // nil when the code says it all (findings)
+}
+
+func (e *exitCodeError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit code %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitCodeError) Unwrap() error { return e.err }
+
+func usageError(format string, args ...any) error {
+	return &exitCodeError{code: exitError, err: fmt.Errorf(format, args...)}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// env abstracts the process environment so commands run the same in tests.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+// run executes the command line and returns the process exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	root := newRootCommand(e)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	var ec *exitCodeError
+	if errors.As(err, &ec) {
+		if ec.err != nil {
+			fmt.Fprintln(stderr, "tenantscan:", ec.err)
+		}
+		return ec.code
+	}
+	// Errors cobra raises itself: unknown command, bad flag, wrong arguments.
+	fmt.Fprintln(stderr, "tenantscan:", err)
+	return exitError
+}
+
+func newRootCommand(e *env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "tenantscan",
+		Short: "Check Microsoft 365 tenant snapshots against the Office 365 Groups prerequisites of Dynamics 365",
+		Long: `tenantscan loads exported tenant configuration snapshots (YAML or JSON),
+evaluates them against Rego controls for connecting Dynamics 365 (online) to
+Office 365 Groups, and writes reports.
+
+Exit codes: 0 no failure at or above --fail-on; 1 failures; 2 a snapshot or
+policy could not be evaluated, or bad usage.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       toolVersion(),
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return usageError("%w", err)
+	})
+	root.AddCommand(
+		newScanCommand(e),
+		newPoliciesCommand(e),
+		newVerifyCommand(e),
+		newSchemaCommand(e),
+		newVersionCommand(e),
+	)
+	return root
+}
+
+// toolVersion is the version set at build time, else the module version.
+func toolVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+func newVersionCommand(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version of tenantscan",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			_, err := fmt.Fprintf(e.stdout, "tenantscan %s\n", toolVersion())
+			return err
+		},
+	}
+}

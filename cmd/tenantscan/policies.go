@@ -1,0 +1,59 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tenantscan/tenantscan/scanner"
+)
+
+type policiesParams struct {
+	policyDirs []string
+	dataFiles  []string
+	format     string
+}
+
+func newPoliciesCommand(e *env) *cobra.Command {
+	var p policiesParams
+	cmd := &cobra.Command{
+		Use:   "policies",
+		Short: "List the controls: id, severity, source and title",
+		Args:  cobra.NoArgs,
+		PreRunE: func(*cobra.Command, []string) error {
+			if p.format != "table" && p.format != "json" {
+				return usageError("unknown --format %q for policies (table, json)", p.format)
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return listPolicies(cmd, e, p)
+		},
+	}
+	cmd.Flags().StringArrayVar(&p.policyDirs, "policy", nil, "folder of user Rego controls to add (repeatable)")
+	cmd.Flags().StringArrayVar(&p.dataFiles, "data", nil, "policy data file (YAML/JSON) merged over the built-in data (repeatable)")
+	cmd.Flags().StringVar(&p.format, "format", "table", "output format: table or json")
+	return cmd
+}
+
+func listPolicies(cmd *cobra.Command, e *env, p policiesParams) error {
+	engine, err := scanner.NewEngine(cmd.Context(), scanner.EngineOptions{PolicyDirs: p.policyDirs, DataFiles: p.dataFiles})
+	if err != nil {
+		return &exitCodeError{code: exitError, err: err}
+	}
+	controls := engine.Controls()
+	if p.format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(controls)
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSEVERITY\tSOURCE\tTITLE")
+	for _, c := range controls {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.ID, c.Severity, strings.ReplaceAll(c.Source, " ", ""), c.Title)
+	}
+	return tw.Flush()
+}

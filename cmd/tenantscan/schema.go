@@ -1,0 +1,19 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/tenantscan/tenantscan/scanner"
+)
+
+func newSchemaCommand(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "schema",
+		Short: "Print the JSON Schema of the tenant snapshot format v1",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			_, err := e.stdout.Write(scanner.SnapshotSchema())
+			return err
+		},
+	}
+}

@@ -1,0 +1,156 @@
+// Package report holds the results of a scan (the JSON report's schema) and
+// the writers that render them. It depends only on the standard library: the
+// scanner produces these types, the writers read them, and nothing here knows
+// about Rego.
+package report
+
+import "time"
+
+// SchemaVersion is the version of the JSON report format. It changes only
+// when a field is removed or changes meaning; new fields do not bump it.
+const SchemaVersion = 1
+
+// Control statuses. A control result has exactly one of them.
+const (
+	StatusPass   = "pass"   // the control was evaluated and nothing offends it
+	StatusFail   = "fail"   // at least one resource offends the control
+	StatusWarn   = "warn"   // a recommendation is not met
+	StatusSkip   = "skip"   // not applicable to this snapshot; Reason says why
+	StatusWaived = "waived" // every finding is covered by a waiver
+	StatusError  = "error"  // the control could not be evaluated; Reason says why
+)
+
+// Severities, from most to least severe.
+const (
+	SeverityCritical = "critical"
+	SeverityHigh     = "high"
+	SeverityMedium   = "medium"
+	SeverityLow      = "low"
+)
+
+// Severities lists the severities from most to least severe.
+var Severities = []string{SeverityCritical, SeverityHigh, SeverityMedium, SeverityLow}
+
+// SeverityRank orders severities: critical is 4, low is 1, anything else 0.
+func SeverityRank(s string) int {
+	switch s {
+	case SeverityCritical:
+		return 4
+	case SeverityHigh:
+		return 3
+	case SeverityMedium:
+		return 2
+	case SeverityLow:
+		return 1
+	}
+	return 0
+}
+
+// Report is the outcome of one scan run.
+type Report struct {
+	SchemaVersion int       `json:"schemaVersion"`
+	Tool          Tool      `json:"tool"`
+	StartedAt     time.Time `json:"startedAt"`
+	FinishedAt    time.Time `json:"finishedAt"`
+	Controls      []Control `json:"controls"`
+	Tenants       []Tenant  `json:"tenants"`
+	Resolved      []Finding `json:"resolved"`
+	Summary       Summary   `json:"summary"`
+}
+
+// Tool names the program that produced the report.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Control is one entry of the control catalogue, read from the policy's
+// METADATA annotations.
+type Control struct {
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	Severity    string `json:"severity"`
+	Source      string `json:"source"`
+	Description string `json:"description"`
+	Remediation string `json:"remediation"`
+	Reference   string `json:"reference,omitempty"`
+	// Phase places the control in the Microsoft procedure: prerequisites,
+	// provisioning, permissions, configuration or connectors.
+	Phase string `json:"phase,omitempty"`
+	// Package is the Rego package that implements the control.
+	Package string `json:"package,omitempty"`
+}
+
+// Tenant is the result of one snapshot: either the verdict of every control,
+// or an error explaining why the snapshot could not be evaluated.
+type Tenant struct {
+	Snapshot    string          `json:"snapshot"`
+	TenantID    string          `json:"tenantId"`
+	DisplayName string          `json:"displayName"`
+	Status      string          `json:"status"` // pass | fail | error
+	Readiness   Readiness       `json:"readiness"`
+	Error       *string         `json:"error"`
+	Controls    []ControlResult `json:"controls"`
+}
+
+// Tenant statuses.
+const (
+	TenantPass  = "pass"
+	TenantFail  = "fail"
+	TenantError = "error"
+)
+
+// Readiness is the pre-rollout verdict of a tenant: ready when no control of
+// severity critical or high fails or errors. Blocking lists those controls in
+// the order of the Microsoft procedure.
+type Readiness struct {
+	Ready    bool     `json:"ready"`
+	Blocking []string `json:"blocking"`
+}
+
+// ControlResult is the verdict of one control on one tenant.
+type ControlResult struct {
+	ID       string    `json:"id"`
+	Status   string    `json:"status"`
+	Reason   *string   `json:"reason"`
+	Notes    []string  `json:"notes,omitempty"`
+	Findings []Finding `json:"findings"`
+}
+
+// Finding is one offending resource.
+type Finding struct {
+	// ControlID and TenantID are set only in Report.Resolved, where the
+	// finding stands outside its tenant and control.
+	ControlID string         `json:"controlId,omitempty"`
+	TenantID  string         `json:"tenantId,omitempty"`
+	Message   string         `json:"message"`
+	Resource  Resource       `json:"resource"`
+	Path      string         `json:"path"`
+	Evidence  map[string]any `json:"evidence"`
+	// Warning is true for a finding of a recommendation (status warn).
+	Warning bool    `json:"warning,omitempty"`
+	Drift   string  `json:"drift,omitempty"`
+	Waiver  *Waiver `json:"waiver"`
+}
+
+// Resource identifies what a finding is about.
+type Resource struct {
+	Kind string `json:"kind"`
+	ID   string `json:"id"`
+}
+
+// Waiver records the waiver that covers a finding.
+type Waiver struct {
+	Reason  string `json:"reason"`
+	Owner   string `json:"owner"`
+	Expires string `json:"expires"`
+}
+
+// Summary counts the tenants by status and the failing findings by severity.
+type Summary struct {
+	Tenants  int            `json:"tenants"`
+	Pass     int            `json:"pass"`
+	Fail     int            `json:"fail"`
+	Error    int            `json:"error"`
+	Findings map[string]int `json:"findings"`
+}

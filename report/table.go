@@ -1,0 +1,226 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// Table writes a report for people on a terminal: one block per tenant with
+// every control's verdict and the findings below a failing one.
+type Table struct {
+	// Color adds ANSI colours; set it only when writing to a terminal and
+	// NO_COLOR is not set.
+	Color bool
+	// Width is the line width to fit; 0 means 80.
+	Width int
+}
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiDim    = "\x1b[2m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiPurple = "\x1b[35m"
+)
+
+// Write implements Writer.
+func (tb Table) Write(w io.Writer, r *Report) error {
+	width := tb.Width
+	if width <= 0 {
+		width = 80
+	}
+	p := &tablePrinter{color: tb.Color, width: width}
+	controls := make(map[string]Control, len(r.Controls))
+	for _, c := range r.Controls {
+		controls[c.ID] = c
+	}
+	for i, t := range r.Tenants {
+		if i > 0 {
+			p.line("")
+		}
+		p.tenant(t, controls)
+	}
+	p.line("")
+	p.summary(r)
+	_, err := io.WriteString(w, p.b.String())
+	if err != nil {
+		return fmt.Errorf("write table report: %w", err)
+	}
+	return nil
+}
+
+type tablePrinter struct {
+	b     strings.Builder
+	color bool
+	width int
+}
+
+func (p *tablePrinter) paint(code, s string) string {
+	if !p.color || code == "" {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+func (p *tablePrinter) line(s string) {
+	p.b.WriteString(s)
+	p.b.WriteByte('\n')
+}
+
+func (p *tablePrinter) tenant(t Tenant, controls map[string]Control) {
+	name := t.DisplayName
+	if name == "" {
+		name = "(unknown tenant)"
+	}
+	head := p.paint(ansiBold, name)
+	if t.TenantID != "" {
+		head += "  " + t.TenantID
+	}
+	p.line(head)
+	p.line("  " + t.Snapshot)
+	verdict := p.paint(statusColor(t.Status), strings.ToUpper(t.Status))
+	if t.Status != TenantError || t.Readiness.Ready || len(t.Readiness.Blocking) > 0 {
+		if t.Readiness.Ready {
+			verdict += " · " + p.paint(ansiGreen, "READY")
+		} else {
+			verdict += " · " + p.paint(ansiRed, "NOT READY")
+			if len(t.Readiness.Blocking) > 0 {
+				verdict += " (blocking: " + strings.Join(t.Readiness.Blocking, ", ") + ")"
+			}
+		}
+	}
+	p.wrap("  ", "  ", verdict)
+	if t.Error != nil {
+		for _, part := range strings.Split(*t.Error, "; ") {
+			p.wrap("  ! ", "    ", part)
+		}
+		if allErrored(t) {
+			return
+		}
+	}
+	// CONTROL    SEVERITY  STATUS  TITLE
+	const idW, sevW, stW = 10, 9, 7
+	titleW := p.width - 2 - idW - sevW - stW - 3
+	p.line(p.paint(ansiDim, fmt.Sprintf("  %-*s %-*s %-*s %s", idW, "CONTROL", sevW, "SEVERITY", stW, "STATUS", "TITLE")))
+	for _, r := range t.Controls {
+		c := controls[r.ID]
+		status := r.Status
+		if status == StatusFail || status == StatusError {
+			status = strings.ToUpper(status)
+		}
+		p.line(fmt.Sprintf("  %-*s %-*s %s %s", idW, r.ID, sevW, c.Severity,
+			p.paint(statusColor(r.Status), pad(status, stW)), truncate(c.Title, titleW)))
+		indent := strings.Repeat(" ", 2+idW+1)
+		if r.Reason != nil && (r.Status == StatusError || r.Status == StatusSkip) {
+			p.wrap(indent+"  ", indent+"  ", p.paint(ansiDim, *r.Reason))
+		}
+		for _, f := range r.Findings {
+			mark := "- "
+			if f.Waiver != nil {
+				mark = "~ "
+			}
+			text := f.Message
+			if f.Path != "" {
+				text += " [" + f.Path + "]"
+			}
+			p.wrap(indent+mark, indent+"  ", text)
+		}
+	}
+}
+
+func allErrored(t Tenant) bool {
+	for _, c := range t.Controls {
+		if c.Status != StatusError {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *tablePrinter) summary(r *Report) {
+	s := r.Summary
+	p.wrap("", "  ", fmt.Sprintf("%d tenant(s): %s pass, %s fail, %s error", s.Tenants,
+		p.paint(ansiGreen, fmt.Sprint(s.Pass)), p.paint(ansiRed, fmt.Sprint(s.Fail)), p.paint(ansiPurple, fmt.Sprint(s.Error))))
+	parts := make([]string, 0, len(Severities))
+	for _, level := range Severities {
+		parts = append(parts, fmt.Sprintf("%d %s", s.Findings[level], level))
+	}
+	p.wrap("", "  ", "failing findings: "+strings.Join(parts, ", "))
+}
+
+// wrap writes text word-wrapped to the width, the first line after first
+// and the others after rest.
+func (p *tablePrinter) wrap(first, rest, text string) {
+	prefix := first
+	line := ""
+	flush := func() {
+		p.line(prefix + line)
+		prefix, line = rest, ""
+	}
+	for _, word := range strings.Fields(text) {
+		switch {
+		case line == "":
+			line = word
+		case visibleLen(prefix)+visibleLen(line)+1+visibleLen(word) <= p.width:
+			line += " " + word
+		default:
+			flush()
+			line = word
+		}
+	}
+	flush()
+}
+
+// visibleLen counts runes, not counting ANSI colour sequences.
+func visibleLen(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		if s[i] == 0x1b {
+			j := strings.IndexByte(s[i:], 'm')
+			if j < 0 {
+				break
+			}
+			i += j + 1
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		n++
+	}
+	return n
+}
+
+func pad(s string, n int) string {
+	if l := utf8.RuneCountInString(s); l < n {
+		return s + strings.Repeat(" ", n-l)
+	}
+	return s
+}
+
+func truncate(s string, n int) string {
+	if n < 2 || utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+func statusColor(status string) string {
+	switch status {
+	case StatusPass:
+		return ansiGreen
+	case StatusFail:
+		return ansiRed
+	case StatusWarn:
+		return ansiYellow
+	case StatusError:
+		return ansiPurple
+	case StatusSkip, StatusWaived:
+		return ansiDim
+	}
+	return ""
+}

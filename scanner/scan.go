@@ -1,0 +1,194 @@
+package scanner
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/sourcegraph/conc/pool"
+
+	"github.com/tenantscan/tenantscan/report"
+)
+
+// Options configures a scan.
+type Options struct {
+	// Parallel is the number of snapshots evaluated at once; 0 means the
+	// number of CPUs.
+	Parallel int
+	// Limits bound what one snapshot may hold; the zero value means
+	// DefaultLimits.
+	Limits Limits
+	// Stdin is read for the source "-".
+	Stdin io.Reader
+	// ToolVersion is recorded in the report.
+	ToolVersion string
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+}
+
+// Scan loads every source and evaluates it with the engine, from a pool of
+// workers. A snapshot that cannot be loaded or evaluated becomes a tenant
+// with status error; the others are scanned all the same. Tenants come in
+// the order of the sources.
+func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) *report.Report {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	if opts.Limits == (Limits{}) {
+		opts.Limits = DefaultLimits()
+	}
+	workers := opts.Parallel
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	rep := &report.Report{
+		SchemaVersion: report.SchemaVersion,
+		Tool:          report.Tool{Name: "tenantscan", Version: opts.ToolVersion},
+		StartedAt:     now().UTC(),
+		Controls:      engine.Controls(),
+		Resolved:      []report.Finding{},
+	}
+	p := pool.NewWithResults[report.Tenant]().WithMaxGoroutines(workers)
+	for _, src := range sources {
+		p.Go(func() report.Tenant {
+			return scanOne(ctx, engine, src, opts)
+		})
+	}
+	rep.Tenants = p.Wait()
+	rep.FinishedAt = now().UTC()
+	rep.Summary = summarize(rep)
+	return rep
+}
+
+// scanOne loads and evaluates one snapshot; it never panics.
+func scanOne(ctx context.Context, engine *Engine, src Source, opts Options) (t report.Tenant) {
+	t = report.Tenant{Snapshot: src.Name}
+	defer func() {
+		if r := recover(); r != nil {
+			t = errorTenant(t, engine, fmt.Sprintf("internal error while scanning: %v\n%s", r, debug.Stack()))
+		}
+	}()
+	if err := ctx.Err(); err != nil {
+		return errorTenant(t, engine, "scan cancelled before this snapshot: "+err.Error())
+	}
+	snap, err := Load(src, opts.Stdin, opts.Limits)
+	if err != nil {
+		if le, ok := err.(*LoadError); ok {
+			t.TenantID, t.DisplayName = le.TenantID, le.DisplayName
+		}
+		return errorTenant(t, engine, err.Error())
+	}
+	t.TenantID, t.DisplayName = snap.TenantID, snap.DisplayName
+	input, err := ast.InterfaceToValue(snap.Doc)
+	if err != nil {
+		return errorTenant(t, engine, fmt.Sprintf("%s: convert snapshot: %v", src.Name, err))
+	}
+	results, err := engine.Evaluate(ctx, input)
+	if err != nil {
+		return errorTenant(t, engine, fmt.Sprintf("%s: %v", src.Name, err))
+	}
+	t.Controls = results
+	finishTenant(&t, engine.controls)
+	return t
+}
+
+// errorTenant marks a tenant whose snapshot could not be evaluated: status
+// error, and every control in error with the same reason, so that every
+// control still appears once per tenant.
+func errorTenant(t report.Tenant, engine *Engine, msg string) report.Tenant {
+	t.Status = report.TenantError
+	t.Error = &msg
+	t.Readiness = report.Readiness{Ready: false, Blocking: []string{}}
+	reason := "the snapshot could not be evaluated"
+	t.Controls = make([]report.ControlResult, 0, len(engine.controls))
+	for _, c := range engine.controls {
+		t.Controls = append(t.Controls, report.ControlResult{
+			ID: c.ID, Status: report.StatusError, Reason: &reason, Findings: []report.Finding{},
+		})
+	}
+	return t
+}
+
+// finishTenant sets the tenant's status and readiness from its controls.
+func finishTenant(t *report.Tenant, controls []report.Control) {
+	byID := make(map[string]report.Control, len(controls))
+	for _, c := range controls {
+		byID[c.ID] = c
+	}
+	t.Status = report.TenantPass
+	var errs []string
+	var blocking []report.Control
+	for _, r := range t.Controls {
+		c := byID[r.ID]
+		switch r.Status {
+		case report.StatusError:
+			reason := ""
+			if r.Reason != nil {
+				reason = *r.Reason
+			}
+			errs = append(errs, r.ID+": "+reason)
+		case report.StatusFail:
+			if t.Status == report.TenantPass {
+				t.Status = report.TenantFail
+			}
+		}
+		if (r.Status == report.StatusFail || r.Status == report.StatusError) && report.SeverityRank(c.Severity) >= report.SeverityRank(report.SeverityHigh) {
+			blocking = append(blocking, c)
+		}
+	}
+	if len(errs) > 0 {
+		t.Status = report.TenantError
+		msg := fmt.Sprintf("%s: %d control(s) could not be evaluated: %s", t.Snapshot, len(errs), strings.Join(errs, "; "))
+		t.Error = &msg
+	}
+	sort.SliceStable(blocking, func(i, j int) bool {
+		pi, pj := phaseRank(blocking[i].Phase), phaseRank(blocking[j].Phase)
+		if pi != pj {
+			return pi < pj
+		}
+		return blocking[i].ID < blocking[j].ID
+	})
+	t.Readiness = report.Readiness{Ready: len(blocking) == 0, Blocking: []string{}}
+	for _, c := range blocking {
+		t.Readiness.Blocking = append(t.Readiness.Blocking, c.ID)
+	}
+}
+
+func summarize(r *report.Report) report.Summary {
+	sev := make(map[string]string, len(r.Controls))
+	for _, c := range r.Controls {
+		sev[c.ID] = c.Severity
+	}
+	s := report.Summary{Tenants: len(r.Tenants), Findings: map[string]int{}}
+	for _, level := range report.Severities {
+		s.Findings[level] = 0
+	}
+	for _, t := range r.Tenants {
+		switch t.Status {
+		case report.TenantPass:
+			s.Pass++
+		case report.TenantFail:
+			s.Fail++
+		default:
+			s.Error++
+		}
+		for _, c := range t.Controls {
+			if c.Status != report.StatusFail {
+				continue
+			}
+			for _, f := range c.Findings {
+				if !f.Warning && f.Waiver == nil {
+					s.Findings[sev[c.ID]]++
+				}
+			}
+		}
+	}
+	return s
+}

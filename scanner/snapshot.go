@@ -1,0 +1,388 @@
+package scanner
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"gopkg.in/yaml.v3"
+)
+
+//go:embed schema/snapshot.schema.json
+var schemaJSON []byte
+
+// SnapshotSchema returns the JSON Schema of the snapshot format v1.
+func SnapshotSchema() []byte { return bytes.Clone(schemaJSON) }
+
+// StdinName is the path that stands for standard input.
+const StdinName = "-"
+
+// Source is one snapshot to scan: a file, or standard input.
+type Source struct {
+	// Name is how reports refer to the snapshot: its path, or "-".
+	Name string
+	// Err is set when the source could not even be listed (a missing path).
+	Err error
+}
+
+// Snapshot is a loaded and validated tenant snapshot.
+type Snapshot struct {
+	Source      string
+	TenantID    string
+	DisplayName string
+	// Doc is the document as JSON-compatible values (map[string]any, []any,
+	// string, json.Number, bool, nil).
+	Doc map[string]any
+}
+
+// LoadError is a snapshot that cannot be scanned: it names the file and, for
+// each problem, the line and JSON pointer of the offending value.
+type LoadError struct {
+	File     string
+	Problems []*posError
+	// TenantID and DisplayName are filled in when the file was readable
+	// enough to tell them.
+	TenantID    string
+	DisplayName string
+}
+
+func (e *LoadError) Error() string {
+	parts := make([]string, 0, len(e.Problems))
+	for _, p := range e.Problems {
+		parts = append(parts, p.in(e.File))
+	}
+	return strings.Join(parts, "; ")
+}
+
+var snapshotExtensions = map[string]bool{".yaml": true, ".yml": true, ".json": true}
+
+// Discover expands paths into snapshot sources: a file is itself, a folder
+// is every .yaml, .yml and .json file below it (recursively, in lexical
+// order, skipping hidden entries), and "-" is standard input. A path that
+// cannot be read becomes a source with Err set, so the scan reports it and
+// goes on with the others.
+func Discover(paths []string) []Source {
+	var out []Source
+	seen := map[string]bool{}
+	add := func(s Source) {
+		if !seen[s.Name] {
+			seen[s.Name] = true
+			out = append(out, s)
+		}
+	}
+	for _, p := range paths {
+		if p == StdinName {
+			add(Source{Name: StdinName})
+			continue
+		}
+		info, err := os.Stat(p)
+		if err != nil {
+			add(Source{Name: p, Err: err})
+			continue
+		}
+		if !info.IsDir() {
+			add(Source{Name: filepath.Clean(p)})
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				add(Source{Name: path, Err: err})
+				return nil
+			}
+			hidden := strings.HasPrefix(d.Name(), ".") && path != p
+			if d.IsDir() {
+				if hidden {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !hidden && snapshotExtensions[strings.ToLower(filepath.Ext(path))] {
+				add(Source{Name: path})
+			}
+			return nil
+		})
+		if err != nil {
+			add(Source{Name: p, Err: err})
+		}
+	}
+	return out
+}
+
+// Load reads, decodes and validates one snapshot. stdin is read when the
+// source is "-". Every problem is returned as a *LoadError.
+func Load(src Source, stdin io.Reader, lim Limits) (*Snapshot, error) {
+	fail := func(msg string) error {
+		return &LoadError{File: src.Name, Problems: []*posError{{Msg: msg}}}
+	}
+	if src.Err != nil {
+		return nil, fail(describeOSError(src.Err))
+	}
+	data, err := readLimited(src, stdin, lim.MaxBytes)
+	if err != nil {
+		return nil, fail(err.Error())
+	}
+	isJSON := strings.EqualFold(filepath.Ext(src.Name), ".json")
+	var doc any
+	var tree *yaml.Node
+	if isJSON {
+		doc, err = decodeJSON(data, lim)
+	} else {
+		doc, tree, err = decodeYAML(data, lim)
+	}
+	if err != nil {
+		var pe *posError
+		if !errors.As(err, &pe) {
+			pe = &posError{Msg: err.Error()}
+		}
+		return nil, &LoadError{File: src.Name, Problems: []*posError{pe}}
+	}
+	obj, _ := doc.(map[string]any)
+	snap := &Snapshot{Source: src.Name, Doc: obj}
+	if obj != nil {
+		if t, ok := obj["tenant"].(map[string]any); ok {
+			snap.TenantID, _ = t["id"].(string)
+			snap.DisplayName, _ = t["displayName"].(string)
+		}
+	}
+	problems := validateSchema(doc)
+	if len(problems) == 0 {
+		problems = checkReferences(obj)
+	}
+	if len(problems) > 0 {
+		if tree == nil { // JSON: parse again as YAML only to find the lines
+			_, tree, _ = decodeYAML(data, lim)
+		}
+		for _, p := range problems {
+			p.Line, p.Column = locate(tree, p.Pointer)
+		}
+		return nil, &LoadError{File: src.Name, Problems: problems,
+			TenantID: snap.TenantID, DisplayName: snap.DisplayName}
+	}
+	return snap, nil
+}
+
+func describeOSError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Op + ": " + pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func readLimited(src Source, stdin io.Reader, max int64) ([]byte, error) {
+	var r io.Reader
+	if src.Name == StdinName {
+		if stdin == nil {
+			return nil, errors.New("standard input is not available")
+		}
+		r = stdin
+	} else {
+		f, err := os.Open(src.Name)
+		if err != nil {
+			return nil, errors.New(describeOSError(err))
+		}
+		defer f.Close()
+		if info, err := f.Stat(); err == nil && info.Size() > max {
+			return nil, fmt.Errorf("the file is %d bytes, over the limit of %d bytes", info.Size(), max)
+		}
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("read: %w", err)
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("the snapshot is over the limit of %d bytes", max)
+	}
+	return data, nil
+}
+
+var compiledSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schemaJSON))
+	if err != nil {
+		return nil, fmt.Errorf("parse snapshot schema: %w", err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	const url = "snapshot.schema.json"
+	if err := c.AddResource(url, doc); err != nil {
+		return nil, fmt.Errorf("load snapshot schema: %w", err)
+	}
+	s, err := c.Compile(url)
+	if err != nil {
+		return nil, fmt.Errorf("compile snapshot schema: %w", err)
+	}
+	return s, nil
+})
+
+var schemaPrinter = message.NewPrinter(language.English)
+
+// maxProblems bounds the problems reported for one snapshot.
+const maxProblems = 20
+
+// validateSchema checks a document against the snapshot schema and returns
+// one problem per offending value.
+func validateSchema(doc any) []*posError {
+	s, err := compiledSchema()
+	if err != nil {
+		return []*posError{{Msg: err.Error()}}
+	}
+	err = s.Validate(doc)
+	if err == nil {
+		return nil
+	}
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return []*posError{{Msg: err.Error()}}
+	}
+	var out []*posError
+	seen := map[string]bool{}
+	var walk func(*jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if len(e.Causes) > 0 {
+			for _, c := range e.Causes {
+				walk(c)
+			}
+			return
+		}
+		ptr := ""
+		for _, tok := range e.InstanceLocation {
+			ptr = pointerJoin(ptr, tok)
+		}
+		msg := schemaMessage(e, ptr)
+		if key := ptr + "\x00" + msg; !seen[key] && len(out) < maxProblems {
+			seen[key] = true
+			out = append(out, &posError{Pointer: ptr, Msg: msg})
+		}
+	}
+	walk(ve)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Pointer < out[j].Pointer })
+	return out
+}
+
+func schemaMessage(e *jsonschema.ValidationError, ptr string) string {
+	if p, ok := e.ErrorKind.(*kind.Pattern); ok {
+		switch {
+		case strings.HasSuffix(ptr, "/version"):
+			return fmt.Sprintf("version %q is not 1 to 4 dot-separated numbers (quote versions in YAML)", p.Got)
+		case ptr == "/tenant/id":
+			return fmt.Sprintf("tenant id %q is not a GUID", p.Got)
+		}
+	}
+	if t, ok := e.ErrorKind.(*kind.Type); ok && strings.HasSuffix(ptr, "/version") {
+		return fmt.Sprintf("got %s, want a string such as \"9.2.24101.191\" (quote versions in YAML)", t.Got)
+	}
+	return e.ErrorKind.LocalizedString(schemaPrinter)
+}
+
+// checkReferences checks the references the schema cannot express: a
+// group's connector names a Dynamics instance, and a Dynamics user's roles
+// are security roles of that instance. Each message names both ends.
+func checkReferences(doc map[string]any) []*posError {
+	var out []*posError
+	instances, _ := doc["dynamics"].([]any)
+	byName := map[string]int{}
+	var names []string
+	for i, raw := range instances {
+		inst, _ := raw.(map[string]any)
+		name, _ := inst["name"].(string)
+		if first, dup := byName[name]; dup {
+			out = append(out, &posError{Pointer: "/dynamics/" + strconv.Itoa(i) + "/name",
+				Msg: fmt.Sprintf("instance name %q is already used by /dynamics/%d", name, first)})
+			continue
+		}
+		byName[name] = i
+		names = append(names, name)
+	}
+	out = append(out, duplicates(doc, "users", "userPrincipalName", true)...)
+	out = append(out, duplicates(doc, "subscriptions", "skuPartNumber", false)...)
+	groups, _ := doc["groups"].([]any)
+	for i, raw := range groups {
+		g, _ := raw.(map[string]any)
+		conn, ok := g["connector"].(map[string]any)
+		if !ok {
+			continue
+		}
+		name, _ := conn["instance"].(string)
+		if _, ok := byName[name]; !ok {
+			known := "no instances are defined"
+			if len(names) > 0 {
+				known = "/dynamics has: " + strings.Join(names, ", ")
+			}
+			out = append(out, &posError{Pointer: fmt.Sprintf("/groups/%d/connector/instance", i),
+				Msg: fmt.Sprintf("connector instance %q names no Dynamics instance (%s)", name, known)})
+		}
+	}
+	for i, raw := range instances {
+		inst, _ := raw.(map[string]any)
+		roles, exported := inst["securityRoles"].([]any)
+		if !exported {
+			continue // not exported: the controls that need roles say so
+		}
+		roleNames := map[string]bool{}
+		var list []string
+		for _, r := range roles {
+			rm, _ := r.(map[string]any)
+			n, _ := rm["name"].(string)
+			if !roleNames[n] {
+				roleNames[n] = true
+				list = append(list, n)
+			}
+		}
+		users, _ := inst["users"].([]any)
+		for j, u := range users {
+			um, _ := u.(map[string]any)
+			ur, _ := um["roles"].([]any)
+			for k, r := range ur {
+				n, _ := r.(string)
+				if roleNames[n] {
+					continue
+				}
+				instName, _ := inst["name"].(string)
+				out = append(out, &posError{Pointer: fmt.Sprintf("/dynamics/%d/users/%d/roles/%d", i, j, k),
+					Msg: fmt.Sprintf("role %q is not a security role of instance %q (/dynamics/%d/securityRoles has: %s)",
+						n, instName, i, strings.Join(list, ", "))})
+			}
+		}
+	}
+	if len(out) > maxProblems {
+		out = out[:maxProblems]
+	}
+	return out
+}
+
+// duplicates reports list entries whose key repeats an earlier entry's, which
+// would make lookups by that key ambiguous.
+func duplicates(doc map[string]any, list, key string, foldCase bool) []*posError {
+	var out []*posError
+	items, _ := doc[list].([]any)
+	first := map[string]int{}
+	for i, raw := range items {
+		m, _ := raw.(map[string]any)
+		v, _ := m[key].(string)
+		k := v
+		if foldCase {
+			k = strings.ToLower(v)
+		}
+		if j, dup := first[k]; dup {
+			out = append(out, &posError{Pointer: fmt.Sprintf("/%s/%d/%s", list, i, key),
+				Msg: fmt.Sprintf("%s %q is already used by /%s/%d", key, v, list, j)})
+			continue
+		}
+		first[k] = i
+	}
+	return out
+}
