@@ -278,7 +278,8 @@ func decodeJSON(data []byte, lim Limits) (any, error) {
 func jsonSyntaxError(data []byte, err error) error {
 	var syn *json.SyntaxError
 	if errors.As(err, &syn) {
-		line, col := lineColumn(data, syn.Offset)
+		// Offset counts the bytes read, the offending one included.
+		line, col := lineColumn(data, max(syn.Offset-1, 0))
 		return &posError{Line: line, Column: col, Msg: "invalid JSON: " + syn.Error()}
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {

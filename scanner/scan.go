@@ -55,13 +55,16 @@ func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) *
 		Controls:      engine.Controls(),
 		Resolved:      []report.Finding{},
 	}
-	p := pool.NewWithResults[report.Tenant]().WithMaxGoroutines(workers)
-	for _, src := range sources {
-		p.Go(func() report.Tenant {
-			return scanOne(ctx, engine, src, opts)
+	// conc v0.3's result pool returns results in completion order, so each
+	// task writes its own slot instead: the report follows the sources.
+	rep.Tenants = make([]report.Tenant, len(sources))
+	p := pool.New().WithMaxGoroutines(workers)
+	for i, src := range sources {
+		p.Go(func() {
+			rep.Tenants[i] = scanOne(ctx, engine, src, opts)
 		})
 	}
-	rep.Tenants = p.Wait()
+	p.Wait()
 	rep.FinishedAt = now().UTC()
 	rep.Summary = summarize(rep)
 	return rep

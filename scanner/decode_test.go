@@ -1,0 +1,150 @@
+package scanner
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestDecodeYAML(t *testing.T) {
+	t.Parallel()
+	lim := DefaultLimits()
+	tests := []struct {
+		name    string
+		src     string
+		want    any
+		wantErr string // substring of the error; "" means success
+	}{
+		{name: "scalars become JSON values",
+			src:  "a: 1\nb: 2.5\nc: true\nd: null\ne: text\nf: 2026-11-20T08:00:00Z\ng: \"7.10\"\nh: 0x1F\n",
+			want: map[string]any{"a": json.Number("1"), "b": json.Number("2.5"), "c": true, "d": nil, "e": "text", "f": "2026-11-20T08:00:00Z", "g": "7.10", "h": json.Number("31")}},
+		{name: "lists and nested maps",
+			src:  "users:\n  - {upn: a, roles: [x, y]}\n",
+			want: map[string]any{"users": []any{map[string]any{"upn": "a", "roles": []any{"x", "y"}}}}},
+		{name: "merge keys fill unset keys",
+			src:  "base: &b {x: 1, y: 2}\nitem:\n  <<: *b\n  y: 3\n",
+			want: map[string]any{"base": map[string]any{"x": json.Number("1"), "y": json.Number("2")}, "item": map[string]any{"x": json.Number("1"), "y": json.Number("3")}}},
+		{name: "JSON is read as YAML too", src: `{"a": [1, "b"]}`, want: map[string]any{"a": []any{json.Number("1"), "b"}}},
+		{name: "duplicate key names both lines", src: "a: 1\nb: 2\na: 3\n", wantErr: `3:1: /a: duplicate key "a" (first defined on line 1)`},
+		{name: "empty file", src: "", wantErr: "the file is empty"},
+		{name: "two documents", src: "a: 1\n---\nb: 2\n", wantErr: "one YAML document"},
+		{name: "syntax error has a line", src: "a: [1, 2\nb: 3\n", wantErr: "invalid YAML"},
+		{name: "NaN is not JSON", src: "a: .nan\n", wantErr: "/a: .nan is not a number JSON can hold"},
+		{name: "non-scalar key", src: "? [a, b]\n: 1\n", wantErr: "a mapping key must be a plain string"},
+		{name: "too deep", src: strings.Repeat("[", 70) + strings.Repeat("]", 70), wantErr: "nesting deeper than 64 levels"},
+		{name: "alias bomb", src: aliasBomb(9), wantErr: "YAML aliases expand to more than 100000 values"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, _, err := decodeYAML([]byte(tc.src), lim)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error = %v, want it to contain %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got %#v\nwant %#v", got, tc.want)
+			}
+		})
+	}
+}
+
+// aliasBomb builds the "billion laughs" document with n levels of tenfold
+// aliases.
+func aliasBomb(n int) string {
+	var b strings.Builder
+	b.WriteString("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i <= n; i++ {
+		prev := "*a" + string(rune('0'+i-1))
+		b.WriteString("a" + string(rune('0'+i)) + ": &a" + string(rune('0'+i)) + " [")
+		for j := 0; j < 10; j++ {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(prev)
+		}
+		b.WriteString("]\n")
+	}
+	return b.String()
+}
+
+func TestDecodeJSON(t *testing.T) {
+	t.Parallel()
+	lim := DefaultLimits()
+	tests := []struct {
+		name    string
+		src     string
+		want    any
+		wantErr string
+	}{
+		{name: "numbers stay exact", src: `{"n": 12345678901234567890, "f": 1.5}`,
+			want: map[string]any{"n": json.Number("12345678901234567890"), "f": json.Number("1.5")}},
+		{name: "syntax error names line and column", src: "{\n  \"a\": 1,\n  \"b\" 2\n}", wantErr: "3:7: invalid JSON"},
+		{name: "truncated", src: `{"a": [1, 2`, wantErr: "unexpected end of JSON input"},
+		{name: "trailing data", src: `{"a": 1} {"b": 2}`, wantErr: "unexpected data after the JSON document"},
+		{name: "empty", src: "  \n", wantErr: "the file is empty"},
+		{name: "too deep", src: `{"a":` + strings.Repeat("[", 70) + strings.Repeat("]", 70) + `}`, wantErr: "nesting deeper than 64 levels"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := decodeJSON([]byte(tc.src), lim)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error = %v, want it to contain %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got %#v, want %#v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestLocate(t *testing.T) {
+	t.Parallel()
+	src := "a:\n  b:\n    - x\n    - y: 1\n"
+	_, tree, err := decodeYAML([]byte(src), DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		ptr       string
+		line, col int
+	}{
+		{"", 1, 1},
+		{"/a/b/1/y", 4, 10},
+		{"/a/b/0", 3, 7},
+		{"/a/missing", 2, 3}, // deepest node reached: the value of a
+	}
+	for _, tc := range tests {
+		line, col := locate(tree, tc.ptr)
+		if line != tc.line || col != tc.col {
+			t.Errorf("locate(%q) = %d:%d, want %d:%d", tc.ptr, line, col, tc.line, tc.col)
+		}
+	}
+}
+
+func FuzzDecodeYAML(f *testing.F) {
+	f.Add([]byte("a: [1, {b: c}]\n"))
+	f.Add([]byte(aliasBomb(3)))
+	f.Add([]byte(`{"x": 1}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v, _, err := decodeYAML(data, Limits{MaxBytes: 1 << 20, MaxDepth: 32, MaxAliasNodes: 10_000})
+		if err == nil {
+			if _, err := json.Marshal(v); err != nil {
+				t.Fatalf("decoded value is not JSON-compatible: %v", err)
+			}
+		}
+	})
+}

@@ -1,0 +1,3 @@
+package custom.orphan
+
+deny contains "always" if true
