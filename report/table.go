@@ -161,7 +161,18 @@ func (p *tablePrinter) wrap(first, rest, text string) {
 		p.line(prefix + line)
 		prefix, line = rest, ""
 	}
+	var words []string
 	for _, word := range strings.Fields(text) {
+		// Break a word too long for any line (a long path or id).
+		room := max(p.width-visibleLen(rest), 10)
+		for visibleLen(word) > room && !strings.Contains(word, "\x1b") {
+			r := []rune(word)
+			words = append(words, string(r[:room]))
+			word = string(r[room:])
+		}
+		words = append(words, word)
+	}
+	for _, word := range words {
 		switch {
 		case line == "":
 			line = word
