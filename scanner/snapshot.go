@@ -168,6 +168,12 @@ func Load(src Source, stdin io.Reader, lim Limits) (*Snapshot, error) {
 		for _, p := range problems {
 			p.Line, p.Column = locate(tree, p.Pointer)
 		}
+		sort.SliceStable(problems, func(i, j int) bool {
+			if problems[i].Line != problems[j].Line {
+				return problems[i].Line < problems[j].Line
+			}
+			return problems[i].Column < problems[j].Column
+		})
 		return nil, &LoadError{File: src.Name, Problems: problems,
 			TenantID: snap.TenantID, DisplayName: snap.DisplayName}
 	}

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+const fixtures = "../../fixtures"
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func runCLI(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	return result{code, out.String(), errOut.String()}
+}
+
+func TestExitCodes(t *testing.T) {
+	t.Parallel()
+	compliant := filepath.Join(fixtures, "contoso-compliant.yaml")
+	failing := filepath.Join(fixtures, "fabrikam-noncompliant.yaml")
+	tests := []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantStderr string
+	}{
+		{"compliant tenant", []string{"scan", compliant}, 0, ""},
+		{"failing tenant", []string{"scan", failing}, 1, ""},
+		{"fail-on critical still fails", []string{"scan", "--fail-on", "critical", failing}, 1, ""},
+		{"fail-on none never fails", []string{"scan", "--fail-on", "none", failing}, 0, ""},
+		{"errors win over findings", []string{"scan", failing, filepath.Join(fixtures, "broken")}, 2, "3 of 4 snapshot(s) could not be evaluated"},
+		{"control error is exit 2", []string{"scan", filepath.Join(fixtures, "woodgrove-partial-export.yaml")}, 2, "1 of 1 snapshot(s) could not be evaluated"},
+		{"missing path", []string{"scan", "nope.yaml"}, 2, "1 of 1 snapshot(s)"},
+		{"no path", []string{"scan"}, 2, "needs at least one snapshot path"},
+		{"empty folder", []string{"scan", t.TempDir()}, 2, "no snapshots"},
+		{"unknown format", []string{"scan", "--format", "pdf", compliant}, 2, `unknown format "pdf"`},
+		{"unknown flag", []string{"scan", "--bogus", compliant}, 2, "unknown flag: --bogus"},
+		{"bad fail-on", []string{"scan", "--fail-on", "severe", compliant}, 2, `--fail-on "severe"`},
+		{"bad parallel", []string{"scan", "--parallel", "0", compliant}, 2, "--parallel 0"},
+		{"two formats on stdout", []string{"scan", "--format", "json", "--format", "table", compliant}, 2, "more than one format"},
+		{"bare output needs one format", []string{"scan", "--output", "x.json", compliant}, 2, "FORMAT=FILE"},
+		{"unknown command", []string{"frobnicate"}, 2, "unknown command"},
+		{"bad policy folder", []string{"scan", "--policy", "testdata/nope", compliant}, 2, "policy folder"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := runCLI(t, "", tc.args...)
+			if r.code != tc.wantCode {
+				t.Errorf("exit code %d, want %d\nstderr: %s", r.code, tc.wantCode, r.stderr)
+			}
+			if !strings.Contains(r.stderr, tc.wantStderr) {
+				t.Errorf("stderr %q lacks %q", r.stderr, tc.wantStderr)
+			}
+		})
+	}
+}
+
+// TestScanFixturesTable is the README's first command; its output is the
+// README's sample (testdata/scan-fixtures.golden.txt).
+func TestScanFixturesTable(t *testing.T) {
+	t.Parallel()
+	r := runCLI(t, "", "scan", "--parallel", "3", fixtures)
+	if r.code != 2 {
+		t.Errorf("exit code %d, want 2 (the fixtures include broken snapshots)", r.code)
+	}
+	path := filepath.Join("testdata", "scan-fixtures.golden.txt")
+	if *update {
+		if err := os.WriteFile(path, []byte(r.stdout), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.stdout != string(want) {
+		t.Errorf("table differs from %s (go test ./cmd/tenantscan -update):\n%s", path, r.stdout)
+	}
+}
+
+func TestScanOutputs(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	jsonFile := filepath.Join(dir, "report.json")
+	tableFile := filepath.Join(dir, "report.txt")
+	r := runCLI(t, "", "scan", "--format", "json", "--output", "json="+jsonFile, "--output", "table="+tableFile,
+		filepath.Join(fixtures, "fabrikam-noncompliant.yaml"))
+	if r.code != 1 {
+		t.Fatalf("exit code %d: %s", r.code, r.stderr)
+	}
+	if r.stdout != "" {
+		t.Errorf("nothing should go to stdout, got %q", r.stdout)
+	}
+	var rep struct {
+		SchemaVersion int `json:"schemaVersion"`
+		Tenants       []struct {
+			Status    string `json:"status"`
+			Readiness struct {
+				Ready    bool     `json:"ready"`
+				Blocking []string `json:"blocking"`
+			} `json:"readiness"`
+		} `json:"tenants"`
+	}
+	data, err := os.ReadFile(jsonFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.SchemaVersion != 1 || len(rep.Tenants) != 1 || rep.Tenants[0].Status != "fail" || rep.Tenants[0].Readiness.Ready {
+		t.Errorf("report = %+v", rep)
+	}
+	table, err := os.ReadFile(tableFile)
+	if err != nil || !strings.Contains(string(table), "NOT READY") || strings.Contains(string(table), "\x1b[") {
+		t.Errorf("table file: %v\n%s", err, table)
+	}
+}
+
+func TestScanStdin(t *testing.T) {
+	t.Parallel()
+	snap, err := os.ReadFile(filepath.Join(fixtures, "northwind-ready.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, string(snap), "scan", "--format", "json", "-")
+	if r.code != 0 {
+		t.Fatalf("exit code %d: %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stdout, `"snapshot": "-"`) || !strings.Contains(r.stdout, `"displayName": "Northwind Traders"`) {
+		t.Errorf("stdout:\n%s", r.stdout)
+	}
+}
+
+func TestOtherCommands(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args     []string
+		wantCode int
+		want     []string
+	}{
+		{[]string{"version"}, 0, []string{"tenantscan "}},
+		{[]string{"policies"}, 0, []string{"ID", "O365G-001  critical  A1", "O365G-004  high      A3"}},
+		{[]string{"policies", "--format", "json"}, 0, []string{`"id": "O365G-002"`, `"remediation":`}},
+		{[]string{"policies", "--policy", "../../scanner/testdata/policies"}, 0, []string{"CUSTOM-001"}},
+		{[]string{"verify"}, 0, []string{"rego: ", " passed, 0 failed"}},
+		{[]string{"verify", "--policy", "../../scanner/testdata/policies", "-v"}, 0, []string{"PASS custom.default_domain_test.test_missing_domain_denied"}},
+		{[]string{"schema"}, 0, []string{`"$schema": "https://json-schema.org/draft/2020-12/schema"`}},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			t.Parallel()
+			r := runCLI(t, "", tc.args...)
+			if r.code != tc.wantCode {
+				t.Fatalf("exit code %d, want %d: %s", r.code, tc.wantCode, r.stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(r.stdout, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, r.stdout)
+				}
+			}
+		})
+	}
+}
+
+func TestVerifyFailingTest(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	src := "package mine_test\n\ntest_wrong if {\n\t1 == 2\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "mine_test.rego"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, "", "verify", "--policy", dir)
+	if r.code != 1 || !strings.Contains(r.stdout, "FAIL mine_test.test_wrong") || !strings.Contains(r.stdout, "1 failed") {
+		t.Errorf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestColour(t *testing.T) {
+	t.Parallel()
+	e := &env{stdout: &bytes.Buffer{}, getenv: func(string) string { return "" }}
+	if e.colorOK() {
+		t.Error("colour on a buffer")
+	}
+	f, err := os.CreateTemp(t.TempDir(), "out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	e.stdout = f
+	if e.colorOK() {
+		t.Error("colour on a regular file")
+	}
+}
