@@ -95,8 +95,12 @@ func (p *tablePrinter) tenant(t Tenant, controls map[string]Control) {
 	}
 	p.wrap("  ", "  ", verdict)
 	if t.Error != nil {
-		for _, part := range strings.Split(*t.Error, "; ") {
-			p.wrap("  ! ", "    ", part)
+		lines := strings.Split(*t.Error, "\n")
+		if !allErrored(t) {
+			lines = lines[:1] // the controls below say why
+		}
+		for _, line := range lines {
+			p.wrap("  ! ", "    ", line)
 		}
 		if allErrored(t) {
 			return

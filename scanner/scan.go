@@ -126,7 +126,7 @@ func finishTenant(t *report.Tenant, controls []report.Control) {
 		byID[c.ID] = c
 	}
 	t.Status = report.TenantPass
-	var errs []string
+	var errIDs, errs []string
 	var blocking []report.Control
 	for _, r := range t.Controls {
 		c := byID[r.ID]
@@ -136,6 +136,7 @@ func finishTenant(t *report.Tenant, controls []report.Control) {
 			if r.Reason != nil {
 				reason = *r.Reason
 			}
+			errIDs = append(errIDs, r.ID)
 			errs = append(errs, r.ID+": "+reason)
 		case report.StatusFail:
 			if t.Status == report.TenantPass {
@@ -148,7 +149,7 @@ func finishTenant(t *report.Tenant, controls []report.Control) {
 	}
 	if len(errs) > 0 {
 		t.Status = report.TenantError
-		msg := fmt.Sprintf("%s: %d control(s) could not be evaluated: %s", t.Snapshot, len(errs), strings.Join(errs, "; "))
+		msg := fmt.Sprintf("%s: %s could not be evaluated\n%s", t.Snapshot, strings.Join(errIDs, ", "), strings.Join(errs, "\n"))
 		t.Error = &msg
 	}
 	sort.SliceStable(blocking, func(i, j int) bool {

@@ -82,7 +82,7 @@ func TestScanVerdicts(t *testing.T) {
 			controls: "O365G-001=fail:1 O365G-002=fail:1 O365G-004=fail:4"},
 		"woodgrove-partial-export.yaml": {status: "error", ready: false, blocking: "O365G-004",
 			controls: "O365G-001=pass:0 O365G-002=pass:0 O365G-004=error:0",
-			errPart:  "1 control(s) could not be evaluated: O365G-004: snapshot lacks subscriptions (not exported); snapshot lacks users (not exported)"},
+			errPart:  "O365G-004 could not be evaluated\nO365G-004: snapshot lacks subscriptions (not exported); snapshot lacks users (not exported)"},
 		"broken/bad-yaml.yaml":           {status: "error", errPart: "bad-yaml.yaml:8: invalid YAML"},
 		"broken/wrong-type.json":         {status: "error", errPart: "/users/0/accountEnabled: got string, want boolean"},
 		"broken/dangling-reference.yaml": {status: "error", errPart: `/groups/0/connector/instance: connector instance "dangling-sale"`},

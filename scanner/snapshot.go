@@ -59,12 +59,13 @@ type LoadError struct {
 	DisplayName string
 }
 
+// Error lists the problems one per line.
 func (e *LoadError) Error() string {
 	parts := make([]string, 0, len(e.Problems))
 	for _, p := range e.Problems {
 		parts = append(parts, p.in(e.File))
 	}
-	return strings.Join(parts, "; ")
+	return strings.Join(parts, "\n")
 }
 
 var snapshotExtensions = map[string]bool{".yaml": true, ".yml": true, ".json": true}
