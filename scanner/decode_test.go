@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"strings"
@@ -145,6 +146,21 @@ func FuzzDecodeYAML(f *testing.F) {
 			if _, err := json.Marshal(v); err != nil {
 				t.Fatalf("decoded value is not JSON-compatible: %v", err)
 			}
+		}
+	})
+}
+
+func FuzzLoad(f *testing.F) {
+	f.Add([]byte(valid))
+	f.Add([]byte(valid + "dynamics: [{name: a, users: [{userPrincipalName: u, roles: [r]}], securityRoles: []}]\n"))
+	f.Add([]byte(`{"apiVersion": "tenantscan/v1", "groups": [{"connector": {"instance": 1}}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		snap, err := Load(Source{Name: StdinName}, bytes.NewReader(data), Limits{MaxBytes: 1 << 20, MaxDepth: 32, MaxAliasNodes: 10_000})
+		if err == nil && snap.TenantID == "" {
+			t.Fatal("a valid snapshot without a tenant id")
+		}
+		if err != nil && !strings.HasPrefix(err.Error(), "-") {
+			t.Fatalf("error does not name the source: %v", err)
 		}
 	})
 }

@@ -58,6 +58,9 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// isTerminal reports whether a writer is a terminal; nil means check
+	// the file descriptor.
+	isTerminal func(io.Writer) bool
 }
 
 // run executes the command line and returns the process exit code.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -192,17 +193,30 @@ func TestVerifyFailingTest(t *testing.T) {
 
 func TestColour(t *testing.T) {
 	t.Parallel()
-	e := &env{stdout: &bytes.Buffer{}, getenv: func(string) string { return "" }}
-	if e.colorOK() {
-		t.Error("colour on a buffer")
+	terminal := func(io.Writer) bool { return true }
+	tests := []struct {
+		name     string
+		env      map[string]string
+		terminal func(io.Writer) bool
+		want     bool
+	}{
+		{"terminal", nil, terminal, true},
+		{"NO_COLOR set", map[string]string{"NO_COLOR": "1"}, terminal, false},
+		{"dumb terminal", map[string]string{"TERM": "dumb"}, terminal, false},
+		{"not a terminal", nil, nil, false},
 	}
-	f, err := os.CreateTemp(t.TempDir(), "out")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	e.stdout = f
-	if e.colorOK() {
-		t.Error("colour on a regular file")
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f, err := os.CreateTemp(t.TempDir(), "out")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			e := &env{stdout: f, getenv: func(k string) string { return tc.env[k] }, isTerminal: tc.terminal}
+			if got := e.colorOK(); got != tc.want {
+				t.Errorf("colorOK() = %v, want %v", got, tc.want)
+			}
+		})
 	}
 }

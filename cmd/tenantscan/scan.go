@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"slices"
@@ -194,12 +195,20 @@ func (e *env) writer(format string, toStdout bool) report.Writer {
 	}
 }
 
-// colorOK is true when standard output is a terminal and NO_COLOR is unset
+// colorOK is true when standard output is a terminal, NO_COLOR is unset
 // (https://no-color.org) and TERM is not dumb.
 func (e *env) colorOK() bool {
 	if e.getenv("NO_COLOR") != "" || e.getenv("TERM") == "dumb" {
 		return false
 	}
-	f, ok := e.stdout.(*os.File)
+	isTerminal := e.isTerminal
+	if isTerminal == nil {
+		isTerminal = fileIsTerminal
+	}
+	return isTerminal(e.stdout)
+}
+
+func fileIsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }
