@@ -19,6 +19,8 @@ type TestResult struct {
 	Line    int
 	Passed  bool
 	Error   string // set when the test errored rather than failed
+	// Output holds what the test printed with print().
+	Output string
 }
 
 // RunPolicyTests compiles the built-in and user policies with their
@@ -49,10 +51,11 @@ func RunPolicyTests(ctx context.Context, opts EngineOptions) ([]TestResult, erro
 	}
 	defer store.Abort(ctx, txn)
 	ch, err := tester.NewRunner().
-		SetCompiler(ast.NewCompiler().WithStrict(true)).
+		SetCompiler(ast.NewCompiler().WithStrict(true).WithEnablePrintStatements(true)).
 		SetModules(modules).
 		SetStore(store).
 		RaiseBuiltinErrors(true).
+		CapturePrintOutput(true).
 		RunTests(ctx, txn)
 	if err != nil {
 		return nil, fmt.Errorf("run policy tests: %w", err)
@@ -70,6 +73,7 @@ func RunPolicyTests(ctx context.Context, opts EngineOptions) ([]TestResult, erro
 		if r.Error != nil {
 			tr.Error = r.Error.Error()
 		}
+		tr.Output = string(r.Output)
 		out = append(out, tr)
 	}
 	sort.Slice(out, func(i, j int) bool {

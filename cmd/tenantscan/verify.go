@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -54,6 +55,9 @@ func verify(cmd *cobra.Command, e *env, p verifyParams) error {
 			failed++
 			fmt.Fprintf(e.stdout, "FAIL %s.%s (%s:%d)\n", r.Package, r.Name, r.File, r.Line)
 		}
+		if !r.Passed && r.Output != "" {
+			fmt.Fprintf(e.stdout, "  output:\n%s", indent(r.Output, "    "))
+		}
 	}
 	if len(results) == 0 {
 		return usageError("no Rego tests found")
@@ -63,4 +67,18 @@ func verify(cmd *cobra.Command, e *env, p verifyParams) error {
 		return &exitCodeError{code: exitFindings}
 	}
 	return nil
+}
+
+func indent(s, prefix string) string {
+	lines := strings.SplitAfter(s, "\n")
+	var b strings.Builder
+	for _, l := range lines {
+		if l != "" {
+			b.WriteString(prefix + l)
+		}
+	}
+	if !strings.HasSuffix(s, "\n") {
+		b.WriteString("\n")
+	}
+	return b.String()
 }

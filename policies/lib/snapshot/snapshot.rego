@@ -59,6 +59,8 @@ _dynamics_entries := [e |
 	not u.enabled == false
 	e := {
 		"upn": lower(u.userPrincipalName),
+		"userPrincipalName": u.userPrincipalName,
+		"instanceIndex": i,
 		"instance": input.dynamics[i].name,
 		"path": sprintf("/dynamics/%d/users/%d", [i, j]),
 		"roles": object.get(u, "roles", []),
@@ -71,6 +73,13 @@ dynamics_users[upn] := entries if {
 	some e in _dynamics_entries
 	upn := e.upn
 	entries := [x | some x in _dynamics_entries; x.upn == upn]
+}
+
+# Enabled Dynamics users whose tenant account is not disabled, one entry per
+# instance they appear in.
+scoped_dynamics_entries contains e if {
+	some e in _dynamics_entries
+	not users_by_upn[e.upn].user.accountEnabled == false
 }
 
 # In-scope instances that did not export their system users.
@@ -120,3 +129,123 @@ version_key(v) := array.concat(parts, array.slice([0, 0, 0, 0], 0, 4 - count(par
 
 # True when version v is at least version floor, comparing part by part.
 version_at_least(v, floor) if version_key(v) >= version_key(floor)
+
+# Names of the instances that use Groups.
+in_scope_instance_names := {input.dynamics[i].name | some i in in_scope_instances}
+
+# Reason to skip a user control: nobody to check.
+no_dynamics_user := "no enabled Dynamics user in the instances that use Groups" if {
+	count(in_scope_instances) > 0
+	count(instances_lacking_users) == 0
+	count(scoped_users) == 0
+}
+
+# In-scope instances that did not export an object or list a control needs.
+instances_lacking(field) := {input.dynamics[i].name |
+	some i in in_scope_instances
+	not input.dynamics[i][field]
+}
+
+# Error messages for in-scope instances lacking a field.
+lacking_messages(field) := {sprintf("snapshot lacks %s of instance %s (not exported)", [field, name]) |
+	some name in instances_lacking(field)
+}
+
+# Service plans -------------------------------------------------------------
+
+# Plan names match with or without the _GOV suffix of government clouds.
+plan_matches(plan, names) if plan in names
+
+plan_matches(plan, names) if {
+	endswith(plan, "_GOV")
+	trim_suffix(plan, "_GOV") in names
+}
+
+# The service plans enabled for a user: the plans of the usable
+# subscriptions named in the user's licences, less the user's disabledPlans.
+user_plans(user) := {plan |
+	disabled := {p | some p in object.get(user, "disabledPlans", [])}
+	some sku in object.get(user, "licenses", [])
+	subscription_usable(sku)
+	some plan in object.get(subscriptions_by_sku[sku], "servicePlans", [])
+	not plan in disabled
+}
+
+# The user's enabled plans that are among names.
+user_plans_of(user, names) := {p | some p in user_plans(user); plan_matches(p, names)}
+
+# SKUs whose subscription is in its Warning grace period.
+warning_skus := {s.skuPartNumber | some s in input.subscriptions; s.capabilityStatus == "Warning"}
+
+# Notes for the Warning subscriptions a user relies on.
+warning_notes(user) := {sprintf("subscription %s is in Warning (grace period); its licences still count", [sku]) |
+	some sku in object.get(user, "licenses", [])
+	sku in warning_skus
+}
+
+# Groups ---------------------------------------------------------------------
+
+# Groups whose Office 365 Connector points at an instance that uses Groups,
+# by index.
+connected_groups contains i if {
+	some i, g in input.groups
+	g.connector.instance in in_scope_instance_names
+}
+
+# Notes naming connected groups left out because their instance is out of
+# scope.
+connected_out_of_scope_notes contains msg if {
+	some g in input.groups
+	g.connector
+	not g.connector.instance in in_scope_instance_names
+	msg := sprintf("group %s is connected to instance %s, which is out of scope", [group_id(g), g.connector.instance])
+}
+
+# Reason to skip a connector control.
+no_connected_group := "no Office 365 group has a connector to an instance that uses Groups" if {
+	is_array(input.groups)
+	count(connected_groups) == 0
+}
+
+# How findings name a group: its display name, else its id or mail.
+group_id(g) := g.displayName if g.displayName != ""
+else := g.id if g.id
+else := g.mail if g.mail
+else := "(unnamed group)"
+
+# A group is private when its visibility is Private or HiddenMembership;
+# absent or null visibility is Public, as Graph creates it.
+group_private(g) if g.visibility in {"Private", "HiddenMembership"}
+
+# Visibility as shown in evidence.
+group_visibility(g) := g.visibility if is_string(g.visibility)
+else := "Public (visibility not set)"
+
+_sensitive_entities := {lower(e) | some e in data.tenantscan.sensitiveEntities}
+
+# A connected record is sensitive when the snapshot says so or its entity is
+# listed in the policy data.
+record_sensitive(r) if r.sensitive == true
+
+record_sensitive(r) if lower(r.entity) in _sensitive_entities
+
+# Connected groups holding at least one sensitive record, by index.
+sensitive_groups contains i if {
+	some i in connected_groups
+	some r in input.groups[i].connector.connectedRecords
+	record_sensitive(r)
+}
+
+# The sensitive records of a group, as shown in evidence.
+sensitive_records(g) := [sprintf("%s %s", [r.entity, object.get(r, "name", object.get(r, "id", ""))]) |
+	some r in g.connector.connectedRecords
+	record_sensitive(r)
+]
+
+_guest_upns := {lower(u.userPrincipalName) | some u in input.users; u.userType == "Guest"}
+
+# A member is a guest when the matching user has userType Guest, or when the
+# name is an external (#EXT#) principal name.
+is_guest(upn) if lower(upn) in _guest_upns
+
+is_guest(upn) if contains(lower(upn), "#ext#")

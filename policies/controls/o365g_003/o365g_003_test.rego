@@ -1,0 +1,49 @@
+package controls.o365g_003_test
+
+import data.controls.o365g_003
+import data.lib.testinput
+
+test_pass_with_enabled_exchange_subscription if {
+	count(o365g_003.deny) == 0 with input as testinput.base
+	count(o365g_003.error) == 0 with input as testinput.base
+}
+
+test_fail_when_no_subscription_is_usable if {
+	inp := object.union(testinput.base, {"subscriptions": [
+		{"skuPartNumber": "ENTERPRISEPACK", "capabilityStatus": "Suspended", "servicePlans": ["EXCHANGE_S_ENTERPRISE", "SHAREPOINTENTERPRISE"]},
+		{"skuPartNumber": "POWER_BI_STANDARD", "capabilityStatus": "Enabled", "servicePlans": ["BI_AZURE_P0", "EXCHANGE_S_FOUNDATION"]},
+	]})
+	findings := o365g_003.deny with input as inp
+	count(findings) == 1
+	some f in findings
+	f.resource.kind == "tenant"
+	f.evidence.subscriptions == [
+		"ENTERPRISEPACK (Suspended): EXCHANGE_S_ENTERPRISE, SHAREPOINTENTERPRISE",
+		"POWER_BI_STANDARD (Enabled): BI_AZURE_P0, EXCHANGE_S_FOUNDATION",
+	]
+}
+
+test_fail_with_no_subscriptions_at_all if {
+	count(o365g_003.deny) == 1 with input as object.union(testinput.base, {"subscriptions": []})
+}
+
+test_sharepoint_alone_is_enough if {
+	inp := object.union(testinput.base, {"subscriptions": [{"skuPartNumber": "SHAREPOINTSTANDARD", "capabilityStatus": "Enabled", "servicePlans": ["SHAREPOINTSTANDARD"]}]})
+	count(o365g_003.deny) == 0 with input as inp
+}
+
+test_warning_counts_with_a_note if {
+	inp := object.union(testinput.base, {"subscriptions": [{"skuPartNumber": "EXCHANGESTANDARD", "capabilityStatus": "Warning", "servicePlans": ["EXCHANGE_S_STANDARD"]}]})
+	count(o365g_003.deny) == 0 with input as inp
+	o365g_003.notes == {"subscription EXCHANGESTANDARD counts although it is in Warning (grace period)"} with input as inp
+}
+
+test_government_plan_names if {
+	inp := object.union(testinput.base, {"subscriptions": [{"skuPartNumber": "ENTERPRISEPACK_GOV", "capabilityStatus": "Enabled", "servicePlans": ["EXCHANGE_S_ENTERPRISE_GOV"]}]})
+	count(o365g_003.deny) == 0 with input as inp
+}
+
+test_error_when_subscriptions_not_exported if {
+	o365g_003.error == {"snapshot lacks subscriptions (not exported)"} with input as testinput.without("subscriptions")
+	count(o365g_003.deny) == 0 with input as testinput.without("subscriptions")
+}

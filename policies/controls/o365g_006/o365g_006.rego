@@ -1,0 +1,82 @@
+# METADATA
+# title: Dynamics users have an Exchange Online mailbox
+# description: >-
+#   Users must have an Exchange Online mailbox to use Office 365 Groups. Every
+#   enabled Dynamics user of an instance that uses Groups must have a user
+#   mailbox (RecipientTypeDetails UserMailbox) and an Exchange Online service
+#   plan enabled through a usable subscription. Exchange Foundation does not
+#   count, and a plan listed in the user's disabledPlans is not enabled.
+# custom:
+#   id: O365G-006
+#   severity: high
+#   source: A5
+#   phase: prerequisites
+#   reference: Microsoft, "Deploy Office 365 Groups" for Dynamics 365 (online), section Requirements
+#   remediation: >-
+#     In the Microsoft 365 admin centre, assign each listed user a licence
+#     with Exchange Online (or re-enable the Exchange Online plan switched off
+#     for them) and wait for the user mailbox to be created; a shared or
+#     on-premises mailbox does not count.
+package controls.o365g_006
+
+import data.lib.snapshot
+
+error contains msg if {
+	some name in ["dynamics", "users", "subscriptions"]
+	msg := snapshot.missing(name)
+}
+
+error contains msg if {
+	some name in snapshot.instances_lacking_users
+	msg := sprintf("snapshot lacks the users of instance %s (dynamics[].users not exported)", [name])
+}
+
+skip contains msg if msg := snapshot.no_instance_in_scope
+
+skip contains msg if msg := snapshot.no_dynamics_user
+
+notes contains msg if some msg in snapshot.out_of_scope_notes
+
+notes contains msg if {
+	some u in snapshot.scoped_users
+	some msg in snapshot.warning_notes(u.user)
+}
+
+_problems(u) := [p |
+	some p in array.concat(_mailbox_problem(u), _plan_problem(u))
+]
+
+_mailbox_problem(u) := ["is not found among the tenant's users"] if {
+	not u.found
+} else := ["has no mailbox"] if {
+	not _has_mailbox(u.user)
+} else := [sprintf("has a %s, not a UserMailbox", [u.user.mailbox])] if {
+	u.user.mailbox != "UserMailbox"
+} else := []
+
+_plan_problem(u) := ["has no enabled Exchange Online plan"] if {
+	u.found
+	count(snapshot.user_plans_of(u.user, data.tenantscan.servicePlans.exchangeOnline)) == 0
+} else := []
+
+deny contains finding if {
+	some u in snapshot.scoped_users
+	problems := _problems(u)
+	count(problems) > 0
+	finding := {
+		"msg": sprintf("%s %s", [u.upn, concat(" and ", problems)]),
+		"resource": {"kind": "user", "id": u.upn},
+		"path": u.path,
+		"evidence": {
+			"mailbox": object.get(u.user, "mailbox", null),
+			"exchangePlans": sort(snapshot.user_plans_of(u.user, data.tenantscan.servicePlans.exchangeOnline)),
+			"licenses": object.get(u.user, "licenses", []),
+			"disabledPlans": object.get(u.user, "disabledPlans", []),
+			"instances": u.instances,
+			"foundAmongTenantUsers": u.found,
+		},
+	}
+}
+
+# A helper, because `not is_string(x.y)` is undefined, not true, when x.y is.
+_has_mailbox(user) if is_string(user.mailbox)

@@ -1,0 +1,71 @@
+package controls.o365g_006_test
+
+import data.controls.o365g_006
+import data.lib.testinput
+
+test_pass_with_user_mailboxes if {
+	count(o365g_006.deny) == 0 with input as testinput.base
+	count(o365g_006.skip) == 0 with input as testinput.base
+}
+
+test_fail_per_user_with_evidence if {
+	inp := object.union(testinput.base, {"users": [
+		object.union(testinput.user("alice@contoso.com", ["ENTERPRISEPACK"]), {"mailbox": "SharedMailbox"}),
+		object.remove(testinput.user("bruno@contoso.com", ["ENTERPRISEPACK"]), ["mailbox"]),
+		object.union(testinput.user("chen@contoso.com", ["ENTERPRISEPACK"]), {"disabledPlans": ["EXCHANGE_S_ENTERPRISE"]}),
+	]})
+	findings := o365g_006.deny with input as inp
+	count(findings) == 3
+	msgs := {f.msg | some f in findings}
+	msgs == {
+		"alice@contoso.com has a SharedMailbox, not a UserMailbox",
+		"bruno@contoso.com has no mailbox",
+		"chen@contoso.com has no enabled Exchange Online plan",
+	}
+	some f in findings
+	f.resource.id == "chen@contoso.com"
+	f.evidence.disabledPlans == ["EXCHANGE_S_ENTERPRISE"]
+	f.evidence.exchangePlans == []
+	f.evidence.mailbox == "UserMailbox"
+}
+
+test_exchange_foundation_is_not_a_mailbox_plan if {
+	inp := object.union(testinput.base, {
+		"subscriptions": [{"skuPartNumber": "DYN365_ENTERPRISE_SALES", "capabilityStatus": "Enabled", "servicePlans": ["EXCHANGE_S_FOUNDATION"]}],
+		"users": [testinput.user("alice@contoso.com", ["DYN365_ENTERPRISE_SALES"])],
+		"dynamics": [object.union(testinput.base.dynamics[0], {"users": [testinput.dyn("alice@contoso.com", ["Salesperson"])]})],
+	})
+	findings := o365g_006.deny with input as inp
+	count(findings) == 1
+}
+
+test_dynamics_user_not_among_tenant_users if {
+	inp := testinput.with_instance({"users": [testinput.dyn("zoe@contoso.com", ["Salesperson"])]})
+	findings := o365g_006.deny with input as inp
+	count(findings) == 1
+	some f in findings
+	f.msg == "zoe@contoso.com is not found among the tenant's users"
+	f.evidence.foundAmongTenantUsers == false
+}
+
+test_disabled_users_are_out_of_scope if {
+	inp := object.union(testinput.base, {
+		"users": [object.union(object.remove(testinput.user("alice@contoso.com", []), ["mailbox"]), {"accountEnabled": false})],
+		"dynamics": [object.union(testinput.base.dynamics[0], {"users": [
+			testinput.dyn("alice@contoso.com", []),
+			object.union(testinput.dyn("bob@contoso.com", []), {"enabled": false}),
+		]})],
+	})
+	count(o365g_006.deny) == 0 with input as inp
+	o365g_006.skip == {"no enabled Dynamics user in the instances that use Groups"} with input as inp
+}
+
+test_skip_when_out_of_scope if {
+	count(o365g_006.skip) == 1 with input as testinput.out_of_scope
+	count(o365g_006.notes) == 1 with input as testinput.out_of_scope
+}
+
+test_error_when_lists_not_exported if {
+	o365g_006.error == {"snapshot lacks users (not exported)"} with input as testinput.without("users")
+	o365g_006.error == {"snapshot lacks the users of instance sales (dynamics[].users not exported)"} with input as testinput.with_instance({"users": null})
+}

@@ -1,0 +1,57 @@
+# METADATA
+# title: No guests in groups connected to sensitive records
+# description: >-
+#   Data shared to a group is stored in Exchange and SharePoint and shared
+#   with every member, even members who are not licensed or authorized
+#   Dynamics 365 users. A group connected to a sensitive record must have no
+#   guest (external) member: a member whose user has userType Guest, or an
+#   external #EXT# principal name. One finding per group, naming its guests.
+# custom:
+#   id: O365G-018
+#   severity: high
+#   source: A14, A15
+#   phase: connectors
+#   reference: Microsoft, "Deploy Office 365 Groups" for Dynamics 365 (online), section "Office 365 Groups and privacy"
+#   remediation: >-
+#     Remove the guests from the group (Outlook or the Microsoft 365 admin
+#     centre: group > Members), or move the sensitive record to a private
+#     group that has internal members only.
+package controls.o365g_018
+
+import data.lib.snapshot
+
+error contains msg if {
+	some name in ["groups", "dynamics", "users"]
+	msg := snapshot.missing(name)
+}
+
+error contains msg if {
+	some i in snapshot.sensitive_groups
+	not _has_members(input.groups[i])
+	msg := sprintf("snapshot lacks the members of group %s (not exported)", [snapshot.group_id(input.groups[i])])
+}
+
+skip contains msg if msg := snapshot.no_connected_group
+
+skip contains "no group is connected to a sensitive record" if {
+	count(snapshot.connected_groups) > 0
+	count(snapshot.sensitive_groups) == 0
+}
+
+notes contains msg if some msg in snapshot.connected_out_of_scope_notes
+
+deny contains finding if {
+	some i in snapshot.sensitive_groups
+	g := input.groups[i]
+	guests := [m | some m in g.members; snapshot.is_guest(m)]
+	count(guests) > 0
+	finding := {
+		"msg": sprintf("group %s is connected to sensitive records and has %d guest member(s): %s", [snapshot.group_id(g), count(guests), concat(", ", guests)]),
+		"resource": {"kind": "group", "id": snapshot.group_id(g)},
+		"path": sprintf("/groups/%d/members", [i]),
+		"evidence": {"guests": guests, "sensitiveRecords": snapshot.sensitive_records(g), "visibility": snapshot.group_visibility(g)},
+	}
+}
+
+# A helper, because `not is_array(x.y)` is undefined, not true, when x.y is.
+_has_members(g) if is_array(g.members)
