@@ -26,28 +26,34 @@ func scanFixtures(t testing.TB, parallel int) *report.Report {
 	return Scan(context.Background(), e, sources, Options{Parallel: parallel, ToolVersion: "test", Now: fixedNow})
 }
 
-// TestScanFixturesGolden scans every bundled fixture and compares the JSON
-// report with testdata/scan-fixtures.golden.json (go test -update rewrites
-// it).
+// TestScanFixturesGolden scans each bundled fixture and compares its JSON
+// report with testdata/golden/<fixture>.json (go test -update rewrites them).
 func TestScanFixturesGolden(t *testing.T) {
 	t.Parallel()
-	rep := scanFixtures(t, 4)
-	var buf bytes.Buffer
-	if err := (report.JSON{}).Write(&buf, rep); err != nil {
-		t.Fatal(err)
-	}
-	golden := filepath.Join("testdata", "scan-fixtures.golden.json")
-	if *update {
-		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Errorf("report differs from %s (run go test ./scanner -update and review the diff):\n%s", golden, firstDiff(buf.String(), string(want)))
+	e := newTestEngine(t, EngineOptions{})
+	for _, src := range Discover([]string{"../fixtures"}) {
+		name := strings.TrimSuffix(filepath.Base(src.Name), filepath.Ext(src.Name))
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			rep := Scan(context.Background(), e, []Source{src}, Options{ToolVersion: "test", Now: fixedNow})
+			var buf bytes.Buffer
+			if err := (report.JSON{}).Write(&buf, rep); err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", "golden", name+".json")
+			if *update {
+				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(buf.Bytes(), want) {
+				t.Errorf("report differs from %s (run go test ./scanner -update and review the diff):\n%s", golden, firstDiff(buf.String(), string(want)))
+			}
+		})
 	}
 }
 
@@ -61,28 +67,40 @@ func firstDiff(got, want string) string {
 	return fmt.Sprintf("lengths differ: %d vs %d lines", len(g), len(w))
 }
 
-// TestScanVerdicts states the expected verdicts of the fixtures directly,
-// so that a wrong golden file cannot hide a wrong verdict.
+// TestScanVerdicts states the expected verdict of every control on every
+// fixture, so that a wrong golden file cannot hide a wrong verdict. Controls
+// not listed must pass.
 func TestScanVerdicts(t *testing.T) {
 	t.Parallel()
 	rep := scanFixtures(t, 2)
+	const connectorSkips = "O365G-014=skip O365G-015=skip O365G-016=skip O365G-017=skip O365G-018=skip"
 	type verdict struct {
 		status   string
-		ready    bool
 		blocking string
-		controls string // id=status:findings, ...
+		controls string // id=status[:findings] of every control that does not pass
 		errPart  string
 	}
 	want := map[string]verdict{
-		"contoso-compliant.yaml": {status: "pass", ready: true,
-			controls: "O365G-001=pass:0 O365G-002=pass:0 O365G-004=pass:0"},
-		"northwind-ready.json": {status: "pass", ready: true,
-			controls: "O365G-001=pass:0 O365G-002=pass:0 O365G-004=pass:0"},
-		"fabrikam-noncompliant.yaml": {status: "fail", ready: false, blocking: "O365G-001 O365G-002 O365G-004",
-			controls: "O365G-001=fail:1 O365G-002=fail:1 O365G-004=fail:4"},
-		"woodgrove-partial-export.yaml": {status: "error", ready: false, blocking: "O365G-004",
-			controls: "O365G-001=pass:0 O365G-002=pass:0 O365G-004=error:0",
-			errPart:  "O365G-004 could not be evaluated\nO365G-004: snapshot lacks subscriptions (not exported); snapshot lacks users (not exported)"},
+		"contoso-compliant.yaml": {status: "pass"},
+		"northwind-ready.json": {status: "pass",
+			controls: "O365G-005=skip O365G-009=skip O365G-013=skip O365G-017=skip O365G-018=skip"},
+		"fabrikam-prerequisites.yaml": {status: "fail", blocking: "O365G-001 O365G-002 O365G-007 O365G-010",
+			controls: "O365G-001=fail:1 O365G-002=fail:1 O365G-005=skip O365G-007=fail:1 O365G-009=fail:1 O365G-010=fail:1 " +
+				"O365G-012=fail:1 O365G-013=warn:1 " + connectorSkips + " O365G-019=fail:1"},
+		"litware-licensing.yaml": {status: "fail", blocking: "O365G-004 O365G-006",
+			controls: "O365G-004=fail:4 O365G-005=fail:2 O365G-006=fail:4 O365G-013=skip " + connectorSkips},
+		"tailspin-subscriptions.yaml": {status: "fail", blocking: "O365G-003 O365G-004 O365G-006 O365G-008",
+			controls: "O365G-003=fail:1 O365G-004=fail:1 O365G-005=skip O365G-006=fail:1 O365G-008=fail:1 O365G-009=skip O365G-013=skip " + connectorSkips},
+		"adatum-permissions.yaml": {status: "fail", blocking: "O365G-011",
+			controls: "O365G-005=skip O365G-011=fail:3 O365G-013=skip " + connectorSkips},
+		"relecloud-connectors.yaml": {status: "fail", blocking: "O365G-017 O365G-018",
+			controls: "O365G-005=skip O365G-013=skip O365G-014=fail:1 O365G-015=fail:1 O365G-016=fail:1 O365G-017=fail:2 O365G-018=fail:1"},
+		"woodgrove-partial-export.yaml": {status: "error",
+			blocking: "O365G-003 O365G-004 O365G-006 O365G-007 O365G-008 O365G-010 O365G-011 O365G-017 O365G-018",
+			errPart:  "woodgrove-partial-export.yaml: O365G-003, O365G-004, O365G-005",
+			controls: "O365G-003=error O365G-004=error O365G-005=error O365G-006=error O365G-007=error O365G-008=error " +
+				"O365G-009=error O365G-010=error O365G-011=error O365G-012=error O365G-013=error O365G-014=error " +
+				"O365G-015=error O365G-016=error O365G-017=error O365G-018=error O365G-019=error"},
 		"broken/bad-yaml.yaml":           {status: "error", errPart: "bad-yaml.yaml:8: invalid YAML"},
 		"broken/wrong-type.json":         {status: "error", errPart: "/users/0/accountEnabled: got string, want boolean"},
 		"broken/dangling-reference.yaml": {status: "error", errPart: `/groups/0/connector/instance: connector instance "dangling-sale"`},
@@ -97,10 +115,10 @@ func TestScanVerdicts(t *testing.T) {
 			t.Errorf("unexpected snapshot %s", tn.Snapshot)
 			continue
 		}
-		if tn.Status != w.status || tn.Readiness.Ready != w.ready || strings.Join(tn.Readiness.Blocking, " ") != w.blocking {
-			t.Errorf("%s: status %s ready %v blocking %v, want %s %v %q", name, tn.Status, tn.Readiness.Ready, tn.Readiness.Blocking, w.status, w.ready, w.blocking)
+		if tn.Status != w.status || tn.Readiness.Ready != (w.blocking == "" && w.status != "error") || strings.Join(tn.Readiness.Blocking, " ") != w.blocking {
+			t.Errorf("%s: status %s ready %v blocking %q, want %s blocking %q", name, tn.Status, tn.Readiness.Ready, strings.Join(tn.Readiness.Blocking, " "), w.status, w.blocking)
 		}
-		if len(tn.Controls) != 3 {
+		if len(tn.Controls) != 19 {
 			t.Errorf("%s: %d control results, want every control once", name, len(tn.Controls))
 		}
 		if w.errPart != "" {
@@ -108,27 +126,33 @@ func TestScanVerdicts(t *testing.T) {
 				t.Errorf("%s: error %v, want it to name the file and contain %q", name, tn.Error, w.errPart)
 			}
 		}
-		if w.controls == "" {
+		if strings.HasPrefix(name, "broken/") {
 			continue
 		}
 		var got []string
 		for _, c := range tn.Controls {
-			got = append(got, fmt.Sprintf("%s=%s:%d", c.ID, c.Status, len(c.Findings)))
+			switch c.Status {
+			case report.StatusPass:
+				if len(c.Findings) > 0 {
+					t.Errorf("%s: %s passes with findings", name, c.ID)
+				}
+			case report.StatusFail, report.StatusWarn:
+				got = append(got, fmt.Sprintf("%s=%s:%d", c.ID, c.Status, len(c.Findings)))
+			default:
+				got = append(got, c.ID+"="+c.Status)
+			}
 		}
 		if strings.Join(got, " ") != w.controls {
-			t.Errorf("%s: controls %s, want %s", name, strings.Join(got, " "), w.controls)
+			t.Errorf("%s:\n got %s\nwant %s", name, strings.Join(got, " "), w.controls)
 		}
 	}
-	wantSummary := report.Summary{Tenants: 7, Pass: 2, Fail: 1, Error: 4,
-		Findings: map[string]int{"critical": 2, "high": 4, "medium": 0, "low": 0}}
+	wantSummary := report.Summary{Tenants: 11, Pass: 2, Fail: 5, Error: 4,
+		Findings: map[string]int{"critical": 5, "high": 17, "medium": 7, "low": 1}}
 	if !reflect.DeepEqual(rep.Summary, wantSummary) {
 		t.Errorf("summary = %+v, want %+v", rep.Summary, wantSummary)
 	}
-	if got := rep.Failures("critical"); got != 2 {
-		t.Errorf("Failures(critical) = %d, want 2", got)
-	}
-	if got := rep.Failures("low"); got != 6 {
-		t.Errorf("Failures(low) = %d, want 6", got)
+	if got := rep.Failures("critical"); got != 5 {
+		t.Errorf("Failures(critical) = %d, want 5", got)
 	}
 }
 
@@ -174,7 +198,7 @@ func TestScanCancelled(t *testing.T) {
 // BenchmarkEvaluate measures one snapshot's evaluation on a prepared engine.
 func BenchmarkEvaluate(b *testing.B) {
 	e := newTestEngine(b, EngineOptions{})
-	src := Discover([]string{"../fixtures/fabrikam-noncompliant.yaml"})
+	src := Discover([]string{"../fixtures/fabrikam-prerequisites.yaml"})
 	b.ResetTimer()
 	for b.Loop() {
 		rep := Scan(context.Background(), e, src, Options{Parallel: 1})

@@ -19,7 +19,7 @@ func TestLoadFixtures(t *testing.T) {
 		wantErrs []string
 	}{
 		{file: "contoso-compliant.yaml", tenantID: "7b0d3f2e-4c1a-4d8e-9a51-2f6c0e9b1a11"},
-		{file: "fabrikam-noncompliant.yaml", tenantID: "3f6a1c52-9d0e-4b7a-8c21-5e4d3b2a1f00"},
+		{file: "fabrikam-prerequisites.yaml", tenantID: "3f6a1c52-9d0e-4b7a-8c21-5e4d3b2a1f00"},
 		{file: "northwind-ready.json", tenantID: "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"},
 		{file: "broken/bad-yaml.yaml", wantErrs: []string{
 			"../fixtures/broken/bad-yaml.yaml:8: invalid YAML: did not find expected '-' indicator",

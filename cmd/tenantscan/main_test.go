@@ -31,7 +31,7 @@ func runCLI(t *testing.T, stdin string, args ...string) result {
 func TestExitCodes(t *testing.T) {
 	t.Parallel()
 	compliant := filepath.Join(fixtures, "contoso-compliant.yaml")
-	failing := filepath.Join(fixtures, "fabrikam-noncompliant.yaml")
+	failing := filepath.Join(fixtures, "fabrikam-prerequisites.yaml")
 	tests := []struct {
 		name       string
 		args       []string
@@ -99,7 +99,7 @@ func TestScanOutputs(t *testing.T) {
 	jsonFile := filepath.Join(dir, "report.json")
 	tableFile := filepath.Join(dir, "report.txt")
 	r := runCLI(t, "", "scan", "--format", "json", "--output", "json="+jsonFile, "--output", "table="+tableFile,
-		filepath.Join(fixtures, "fabrikam-noncompliant.yaml"))
+		filepath.Join(fixtures, "fabrikam-prerequisites.yaml"))
 	if r.code != 1 {
 		t.Fatalf("exit code %d: %s", r.code, r.stderr)
 	}

@@ -34,20 +34,13 @@ error contains msg if {
 
 skip contains msg if msg := snapshot.no_instance_in_scope
 
-skip contains "no enabled Dynamics user in the instances that use Groups" if {
-	count(snapshot.in_scope_instances) > 0
-	count(snapshot.instances_lacking_users) == 0
-	count(snapshot.scoped_users) == 0
-}
+skip contains msg if msg := snapshot.no_dynamics_user
 
 notes contains msg if some msg in snapshot.out_of_scope_notes
 
 notes contains msg if {
 	some u in snapshot.scoped_users
-	some sku in object.get(u.user, "licenses", [])
-	_qualifying(sku)
-	snapshot.subscriptions_by_sku[sku].capabilityStatus == "Warning"
-	msg := sprintf("subscription %s is in Warning (grace period); its licences still count", [sku])
+	some msg in snapshot.warning_notes(u.user)
 }
 
 _qualifying(sku) if {

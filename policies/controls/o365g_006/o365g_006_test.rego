@@ -33,7 +33,7 @@ test_exchange_foundation_is_not_a_mailbox_plan if {
 	inp := object.union(testinput.base, {
 		"subscriptions": [{"skuPartNumber": "DYN365_ENTERPRISE_SALES", "capabilityStatus": "Enabled", "servicePlans": ["EXCHANGE_S_FOUNDATION"]}],
 		"users": [testinput.user("alice@contoso.com", ["DYN365_ENTERPRISE_SALES"])],
-		"dynamics": [object.union(testinput.base.dynamics[0], {"users": [testinput.dyn("alice@contoso.com", ["Salesperson"])]})],
+		"dynamics": [testinput.replace(testinput.base.dynamics[0], {"users": [testinput.dyn("alice@contoso.com", ["Salesperson"])]})],
 	})
 	findings := o365g_006.deny with input as inp
 	count(findings) == 1
@@ -51,7 +51,7 @@ test_dynamics_user_not_among_tenant_users if {
 test_disabled_users_are_out_of_scope if {
 	inp := object.union(testinput.base, {
 		"users": [object.union(object.remove(testinput.user("alice@contoso.com", []), ["mailbox"]), {"accountEnabled": false})],
-		"dynamics": [object.union(testinput.base.dynamics[0], {"users": [
+		"dynamics": [testinput.replace(testinput.base.dynamics[0], {"users": [
 			testinput.dyn("alice@contoso.com", []),
 			object.union(testinput.dyn("bob@contoso.com", []), {"enabled": false}),
 		]})],

@@ -50,6 +50,7 @@ deny contains finding if {
 	some i in snapshot.in_scope_instances
 	inst := input.dynamics[i]
 	sp := inst.sharePoint
+	is_object(sp)
 	problem := _problem(sp)
 	finding := {
 		"msg": sprintf("instance %s: %s", [inst.name, problem]),

@@ -85,8 +85,12 @@ dyn(upn, roles) := {"userPrincipalName": upn, "enabled": true, "roles": roles}
 # base with one top-level key removed ("not exported").
 without(key) := object.remove(base, [key])
 
-# base with the in-scope instance patched.
-with_instance(patch) := object.union(base, {"dynamics": [object.union(base.dynamics[0], patch)]})
+# obj with the top-level keys of patch replaced (object.union would merge
+# nested objects instead).
+replace(obj, patch) := object.union(object.remove(obj, object.keys(patch)), patch)
+
+# base with top-level keys of the in-scope instance replaced.
+with_instance(patch) := object.union(base, {"dynamics": [replace(base.dynamics[0], patch)]})
 
 # base with the first instance out of scope.
 out_of_scope := with_instance({"usesGroups": false})

@@ -1,0 +1,41 @@
+package controls.o365g_018_test
+
+import data.controls.o365g_018
+import data.lib.testinput
+
+_members(members) := object.union(testinput.base, {"groups": [testinput.replace(testinput.base.groups[0], {"members": members}), testinput.base.groups[1]]})
+
+test_pass_members_only if {
+	count(o365g_018.deny) == 0 with input as testinput.base
+}
+
+test_fail_guests_named_in_one_finding if {
+	inp := _members(["alice@contoso.com", "partner@fabrikam.com", "vendor_tailspin.com#EXT#@contoso.onmicrosoft.com"])
+	findings := o365g_018.deny with input as inp
+	count(findings) == 1
+	some f in findings
+	f.msg == "group Fabrikam renewal is connected to sensitive records and has 2 guest member(s): partner@fabrikam.com, vendor_tailspin.com#EXT#@contoso.onmicrosoft.com"
+	f.evidence.guests == ["partner@fabrikam.com", "vendor_tailspin.com#EXT#@contoso.onmicrosoft.com"]
+	f.path == "/groups/0/members"
+}
+
+test_guest_by_user_type_ignoring_case if {
+	count(o365g_018.deny) == 1 with input as _members(["Partner@Fabrikam.com"])
+}
+
+test_guests_in_non_sensitive_groups_are_fine if {
+	# Partner marketing has a guest but no sensitive record.
+	count(o365g_018.deny) == 0 with input as testinput.base
+	count(testinput.base.groups[1].members) == 2
+}
+
+test_skip_when_nothing_sensitive if {
+	inp := object.union(testinput.base, {"groups": [testinput.base.groups[1]]})
+	o365g_018.skip == {"no group is connected to a sensitive record"} with input as inp
+}
+
+test_error_when_not_exported if {
+	o365g_018.error == {"snapshot lacks users (not exported)"} with input as testinput.without("users")
+	inp := object.union(testinput.base, {"groups": [object.remove(testinput.base.groups[0], ["members"])]})
+	o365g_018.error == {"snapshot lacks the members of group Fabrikam renewal (not exported)"} with input as inp
+}
