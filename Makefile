@@ -33,6 +33,10 @@ lint: ## gofmt and go vet
 	gofmt -l -d .
 	$(GO) vet ./...
 
+.PHONY: docs
+docs: ## regenerate docs/controls.md from the policies' METADATA
+	$(GO) run ./cmd/tenantscan policies --format markdown > docs/controls.md
+
 .PHONY: demo
 demo: ## scan the bundled fixtures
 	$(GO) run ./cmd/tenantscan scan fixtures/

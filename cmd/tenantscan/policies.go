@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/scanner"
 )
 
@@ -24,8 +25,8 @@ func newPoliciesCommand(e *env) *cobra.Command {
 		Short: "List the controls: id, severity, source and title",
 		Args:  cobra.NoArgs,
 		PreRunE: func(*cobra.Command, []string) error {
-			if p.format != "table" && p.format != "json" {
-				return usageError("unknown --format %q for policies (table, json)", p.format)
+			if p.format != "table" && p.format != "json" && p.format != "markdown" {
+				return usageError("unknown --format %q for policies (table, json, markdown)", p.format)
 			}
 			return nil
 		},
@@ -35,7 +36,7 @@ func newPoliciesCommand(e *env) *cobra.Command {
 	}
 	cmd.Flags().StringArrayVar(&p.policyDirs, "policy", nil, "folder of user Rego controls to add (repeatable)")
 	cmd.Flags().StringArrayVar(&p.dataFiles, "data", nil, "policy data file (YAML/JSON) merged over the built-in data (repeatable)")
-	cmd.Flags().StringVar(&p.format, "format", "table", "output format: table or json")
+	cmd.Flags().StringVar(&p.format, "format", "table", "output format: table, json or markdown (docs/controls.md)")
 	return cmd
 }
 
@@ -45,15 +46,18 @@ func listPolicies(cmd *cobra.Command, e *env, p policiesParams) error {
 		return &exitCodeError{code: exitError, err: err}
 	}
 	controls := engine.Controls()
+	if p.format == "markdown" {
+		return report.CatalogueMarkdown(e.stdout, controls)
+	}
 	if p.format == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(controls)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSEVERITY\tSOURCE\tTITLE")
+	fmt.Fprintln(tw, "ID\tSEVERITY\tPHASE\tSOURCE\tTITLE")
 	for _, c := range controls {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.ID, c.Severity, strings.ReplaceAll(c.Source, " ", ""), c.Title)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID, c.Severity, c.Phase, strings.ReplaceAll(c.Source, " ", ""), c.Title)
 	}
 	return tw.Flush()
 }
