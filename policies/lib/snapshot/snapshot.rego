@@ -33,15 +33,13 @@ no_instance_in_scope := "no Dynamics 365 instance uses Office 365 Groups (usesGr
 	count(in_scope_instances) == 0
 }
 
-# Tenant users by lower-case userPrincipalName.
-users_by_upn[lower(u.userPrincipalName)] := {"index": i, "user": u} if {
-	some i, u in input.users
-}
+# Tenant users by lower-case userPrincipalName. Lookups are by key, so this
+# is a complete object built once, not a partial rule: looking a key up in a
+# partial object rule would evaluate its body again, a scan per lookup.
+users_by_upn := {lower(u.userPrincipalName): {"index": i, "user": u} | some i, u in input.users}
 
 # Subscriptions by skuPartNumber.
-subscriptions_by_sku[s.skuPartNumber] := s if {
-	some s in input.subscriptions
-}
+subscriptions_by_sku := {s.skuPartNumber: s | some s in input.subscriptions}
 
 # A subscription counts when its capabilityStatus is usable (Enabled, or
 # Warning: a grace period) or not exported.
@@ -69,7 +67,7 @@ _dynamics_entries := [e |
 
 # The entries grouped by lower-case UPN (a comprehension OPA indexes, so the
 # grouping is linear in the number of entries).
-dynamics_users[upn] := entries if {
+dynamics_users := {upn: entries |
 	some e in _dynamics_entries
 	upn := e.upn
 	entries := [x | some x in _dynamics_entries; x.upn == upn]
@@ -93,10 +91,9 @@ _has_users(inst) if is_array(inst.users)
 # Enabled Dynamics users joined to the tenant user of the same UPN. A
 # Dynamics user whose tenant account is disabled is out of scope; one not
 # found among the tenant's users is evaluated with no licence and no mailbox.
-scoped_users[upn] := joined if {
+scoped_users := {upn: _join(upn, entries) |
 	some upn, entries in dynamics_users
 	not users_by_upn[upn].user.accountEnabled == false
-	joined := _join(upn, entries)
 }
 
 _join(upn, entries) := {
@@ -161,15 +158,15 @@ plan_matches(plan, names) if {
 	trim_suffix(plan, "_GOV") in names
 }
 
+# The service plans of each usable subscription, as sets, built once.
+_usable_plans := {sku: {p | some p in object.get(s, "servicePlans", [])} |
+	some sku, s in subscriptions_by_sku
+	subscription_usable(sku)
+}
+
 # The service plans enabled for a user: the plans of the usable
 # subscriptions named in the user's licences, less the user's disabledPlans.
-user_plans(user) := {plan |
-	disabled := {p | some p in object.get(user, "disabledPlans", [])}
-	some sku in object.get(user, "licenses", [])
-	subscription_usable(sku)
-	some plan in object.get(subscriptions_by_sku[sku], "servicePlans", [])
-	not plan in disabled
-}
+user_plans(user) := {plan | some sku in object.get(user, "licenses", []); some plan in _usable_plans[sku]} - {p | some p in object.get(user, "disabledPlans", [])}
 
 # The user's enabled plans that are among names.
 user_plans_of(user, names) := {p | some p in user_plans(user); plan_matches(p, names)}
