@@ -215,3 +215,28 @@ func BenchmarkNewEngine(b *testing.B) {
 		newTestEngine(b, EngineOptions{})
 	}
 }
+
+// TestFindingContract checks every finding of every fixture against the
+// contract reports rely on: a message, the resource, its JSON pointer in the
+// snapshot and the evidence.
+func TestFindingContract(t *testing.T) {
+	t.Parallel()
+	rep := scanFixtures(t, 2)
+	seen := 0
+	for _, tn := range rep.Tenants {
+		for _, c := range tn.Controls {
+			for _, f := range c.Findings {
+				seen++
+				if f.Message == "" || f.Resource.Kind == "" || f.Resource.ID == "" || !strings.HasPrefix(f.Path, "/") || len(f.Evidence) == 0 {
+					t.Errorf("%s %s: incomplete finding %+v", tn.Snapshot, c.ID, f)
+				}
+			}
+			if (c.Status == report.StatusSkip || c.Status == report.StatusError) && (c.Reason == nil || *c.Reason == "") {
+				t.Errorf("%s %s: %s without a reason", tn.Snapshot, c.ID, c.Status)
+			}
+		}
+	}
+	if seen < 30 {
+		t.Errorf("only %d findings checked", seen)
+	}
+}
