@@ -28,7 +28,7 @@ _services := array.concat(data.tenantscan.servicePlans.exchangeOnline, data.tena
 _qualifying contains s.skuPartNumber if {
 	some s in input.subscriptions
 	snapshot.subscription_usable(s.skuPartNumber)
-	some plan in object.get(s, "servicePlans", [])
+	some plan in snapshot.subscription_plans(s)
 	snapshot.plan_matches(plan, _services)
 }
 
@@ -47,7 +47,7 @@ deny contains finding if {
 		"evidence": {"subscriptions": [sprintf("%s (%s): %s", [
 			s.skuPartNumber,
 			object.get(s, "capabilityStatus", "status not exported"),
-			concat(", ", object.get(s, "servicePlans", [])),
+			concat(", ", snapshot.subscription_plans(s)),
 		]) |
 			some s in input.subscriptions
 		]},

@@ -47,3 +47,11 @@ test_error_when_subscriptions_not_exported if {
 	o365g_003.error == {"snapshot lacks subscriptions (not exported)"} with input as testinput.without("subscriptions")
 	count(o365g_003.deny) == 0 with input as testinput.without("subscriptions")
 }
+
+test_plans_from_data_when_not_exported if {
+	inp := object.union(testinput.base, {"subscriptions": [{"skuPartNumber": "ENTERPRISEPACK", "capabilityStatus": "Enabled"}]})
+	count(o365g_003.deny) == 0 with input as inp
+	unknown := object.union(testinput.base, {"subscriptions": [{"skuPartNumber": "CONTOSO_SKU", "capabilityStatus": "Enabled"}]})
+	some f in o365g_003.deny with input as unknown
+	f.evidence.subscriptions == ["CONTOSO_SKU (Enabled): "]
+}

@@ -73,3 +73,18 @@ test_error_when_users_not_exported if {
 	o365g_005.error == {"snapshot lacks users (not exported)"} with input as testinput.without("users")
 	count(o365g_005.skip) == 0 with input as testinput.without("users")
 }
+
+test_e5_plans_from_data_when_subscription_plans_not_exported if {
+	subs := [
+		{"skuPartNumber": "ENTERPRISEPREMIUM", "capabilityStatus": "Enabled"},
+		{"skuPartNumber": "SPE_E5_NOPSTNCONF", "capabilityStatus": "Enabled"},
+	]
+	inp := object.union(_with_users([
+		_pstn("ann@contoso.com", ["ENTERPRISEPREMIUM"], true, true),
+		_pstn("ben@contoso.com", ["SPE_E5_NOPSTNCONF"], true, true),
+	]), {"subscriptions": subs})
+	findings := o365g_005.deny with input as inp
+	count(findings) == 1
+	some f in findings
+	f.resource.id == "ben@contoso.com"
+}

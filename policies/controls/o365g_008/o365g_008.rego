@@ -23,7 +23,7 @@ error contains msg if msg := snapshot.missing("subscriptions")
 _qualifying contains s.skuPartNumber if {
 	some s in input.subscriptions
 	snapshot.subscription_usable(s.skuPartNumber)
-	some plan in object.get(s, "servicePlans", [])
+	some plan in snapshot.subscription_plans(s)
 	snapshot.plan_matches(plan, data.tenantscan.servicePlans.sharePointOnline)
 }
 
@@ -44,7 +44,7 @@ deny contains finding if {
 			"subscriptions": [sprintf("%s (%s): %s", [
 				s.skuPartNumber,
 				object.get(s, "capabilityStatus", "status not exported"),
-				concat(", ", object.get(s, "servicePlans", [])),
+				concat(", ", snapshot.subscription_plans(s)),
 			]) |
 				some s in input.subscriptions
 			],

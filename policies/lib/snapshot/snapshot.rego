@@ -158,8 +158,13 @@ plan_matches(plan, names) if {
 	trim_suffix(plan, "_GOV") in names
 }
 
+# The service plans of a subscription: as exported, else the plans the
+# policy data knows for its SKU (tenantscan.skus[sku].servicePlans).
+subscription_plans(s) := s.servicePlans if is_array(s.servicePlans)
+else := object.get(data.tenantscan.skus, [s.skuPartNumber, "servicePlans"], [])
+
 # The service plans of each usable subscription, as sets, built once.
-_usable_plans := {sku: {p | some p in object.get(s, "servicePlans", [])} |
+_usable_plans := {sku: {p | some p in subscription_plans(s)} |
 	some sku, s in subscriptions_by_sku
 	subscription_usable(sku)
 }
