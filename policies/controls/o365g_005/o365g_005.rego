@@ -58,8 +58,9 @@ _e5_skus(u) := {sku |
 # What the user lacks for the PSTN services they use.
 _lack_list(u) := array.concat(array.concat(_no_e5(u), _no_calling(u)), _no_conferencing(u))
 
-_no_e5(u) := ["an E5 licence"] if count(_e5_skus(u)) == 0
-else := []
+_no_e5(u) := ["an E5 licence"] if {
+	count(_e5_skus(u)) == 0
+} else := []
 
 _no_calling(u) := ["the Phone System plan (MCOEV) for PSTN calling"] if {
 	u.pstn.calling == true

@@ -79,10 +79,13 @@ test_e5_plans_from_data_when_subscription_plans_not_exported if {
 		{"skuPartNumber": "ENTERPRISEPREMIUM", "capabilityStatus": "Enabled"},
 		{"skuPartNumber": "SPE_E5_NOPSTNCONF", "capabilityStatus": "Enabled"},
 	]
-	inp := object.union(_with_users([
-		_pstn("ann@contoso.com", ["ENTERPRISEPREMIUM"], true, true),
-		_pstn("ben@contoso.com", ["SPE_E5_NOPSTNCONF"], true, true),
-	]), {"subscriptions": subs})
+	inp := object.union(
+		_with_users([
+			_pstn("ann@contoso.com", ["ENTERPRISEPREMIUM"], true, true),
+			_pstn("ben@contoso.com", ["SPE_E5_NOPSTNCONF"], true, true),
+		]),
+		{"subscriptions": subs},
+	)
 	findings := o365g_005.deny with input as inp
 	count(findings) == 1
 	some f in findings

@@ -160,8 +160,9 @@ plan_matches(plan, names) if {
 
 # The service plans of a subscription: as exported, else the plans the
 # policy data knows for its SKU (tenantscan.skus[sku].servicePlans).
-subscription_plans(s) := s.servicePlans if is_array(s.servicePlans)
-else := object.get(data.tenantscan.skus, [s.skuPartNumber, "servicePlans"], [])
+subscription_plans(s) := s.servicePlans if {
+	is_array(s.servicePlans)
+} else := object.get(data.tenantscan.skus, [s.skuPartNumber, "servicePlans"], [])
 
 # The service plans of each usable subscription, as sets, built once.
 _usable_plans := {sku: {p | some p in subscription_plans(s)} |
@@ -210,18 +211,22 @@ no_connected_group := "no Office 365 group has a connector to an instance that u
 }
 
 # How findings name a group: its display name, else its id or mail.
-group_id(g) := g.displayName if g.displayName != ""
-else := g.id if g.id
-else := g.mail if g.mail
-else := "(unnamed group)"
+group_id(g) := g.displayName if {
+	g.displayName != ""
+} else := g.id if {
+	g.id
+} else := g.mail if {
+	g.mail
+} else := "(unnamed group)"
 
 # A group is private when its visibility is Private or HiddenMembership;
 # absent or null visibility is Public, as Graph creates it.
 group_private(g) if g.visibility in {"Private", "HiddenMembership"}
 
 # Visibility as shown in evidence.
-group_visibility(g) := g.visibility if is_string(g.visibility)
-else := "Public (visibility not set)"
+group_visibility(g) := g.visibility if {
+	is_string(g.visibility)
+} else := "Public (visibility not set)"
 
 _sensitive_entities := {lower(e) | some e in data.tenantscan.sensitiveEntities}
 
