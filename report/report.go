@@ -56,6 +56,15 @@ type Report struct {
 	Tenants       []Tenant  `json:"tenants"`
 	Resolved      []Finding `json:"resolved"`
 	Summary       Summary   `json:"summary"`
+	// Parameters records how the scan was run (paths, policies, data,
+	// fail-on …), for the auditor reading the report later.
+	Parameters []Parameter `json:"parameters,omitempty"`
+}
+
+// Parameter is one setting of the scan, as text.
+type Parameter struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
 }
 
 // Tool names the program that produced the report.

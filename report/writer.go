@@ -32,8 +32,13 @@ func (JSON) Write(w io.Writer, r *Report) error {
 }
 
 // Render runs a writer into memory, so that a failing writer leaves nothing
-// half-written behind.
-func Render(wr Writer, r *Report) ([]byte, error) {
+// half-written behind. A writer that panics returns an error instead.
+func Render(wr Writer, r *Report) (_ []byte, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("render %T report: internal error: %v", wr, p)
+		}
+	}()
 	var buf bytes.Buffer
 	if err := wr.Write(&buf, r); err != nil {
 		return nil, err

@@ -12,11 +12,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/report/sarif"
+	"github.com/tenantscan/tenantscan/report/xlsx"
 	"github.com/tenantscan/tenantscan/scanner"
 )
 
 // formats are the report formats scan can write.
-var formats = []string{"table", "json"}
+var formats = []string{"table", "json", "sarif", "junit", "html", "xlsx", "markdown", "csv"}
 
 type scanParams struct {
 	paths       []string
@@ -134,6 +136,9 @@ func (p *scanParams) validate() error {
 	if toStdout > 1 {
 		return usageError("more than one format would go to standard output: give --output FORMAT=FILE for all but one")
 	}
+	if p.targets["xlsx"] == "" && slices.Contains(p.order, "xlsx") {
+		return usageError("the xlsx workbook is binary: give --output xlsx=FILE")
+	}
 	return nil
 }
 
@@ -155,6 +160,7 @@ func runScan(cmd *cobra.Command, e *env, p scanParams) error {
 		Stdin:       e.stdin,
 		ToolVersion: toolVersion(),
 	})
+	rep.Parameters = p.parameters()
 
 	// Render every report before writing any, so a failure writes nothing.
 	rendered := make(map[string][]byte, len(p.order))
@@ -184,12 +190,40 @@ func runScan(cmd *cobra.Command, e *env, p scanParams) error {
 	return nil
 }
 
-// writer returns the report writer of a format; toTerminal is true when it
+// parameters records the scan's settings in the report.
+func (p scanParams) parameters() []report.Parameter {
+	list := func(v []string) string {
+		if len(v) == 0 {
+			return "(none)"
+		}
+		return strings.Join(v, ", ")
+	}
+	return []report.Parameter{
+		{Name: "paths", Value: list(p.paths)},
+		{Name: "policies", Value: "built-in" + strings.TrimSuffix(", "+list(p.policyDirs), ", (none)")},
+		{Name: "data", Value: "built-in" + strings.TrimSuffix(", "+list(p.dataFiles), ", (none)")},
+		{Name: "fail-on", Value: p.failOn},
+	}
+}
+
+// writer returns the report writer of a format; toStdout is true when it
 // writes to standard output.
 func (e *env) writer(format string, toStdout bool) report.Writer {
 	switch format {
 	case "json":
 		return report.JSON{}
+	case "sarif":
+		return sarif.Writer{}
+	case "junit":
+		return report.JUnit{}
+	case "html":
+		return report.HTML{}
+	case "xlsx":
+		return xlsx.Writer{}
+	case "markdown":
+		return report.Markdown{}
+	case "csv":
+		return report.CSV{}
 	default:
 		return report.Table{Color: toStdout && e.colorOK()}
 	}

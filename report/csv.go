@@ -1,0 +1,38 @@
+package report
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+)
+
+// CSV writes one row per finding, with a header row. Cells that a
+// spreadsheet would read as formulas are neutralised (see SafeCell).
+type CSV struct{}
+
+// CSVHeader names the columns CSV writes.
+var CSVHeader = []string{"tenant", "tenant_id", "snapshot", "control", "title", "severity", "status",
+	"resource_kind", "resource_id", "message", "evidence", "path", "drift", "waiver"}
+
+// Write implements Writer.
+func (CSV) Write(w io.Writer, r *Report) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(CSVHeader); err != nil {
+		return fmt.Errorf("write csv report: %w", err)
+	}
+	for _, row := range FindingRows(r) {
+		rec := []string{row.Tenant, row.TenantID, row.Snapshot, row.ControlID, row.Title, row.Severity, row.Status,
+			row.ResourceKind, row.ResourceID, row.Message, row.Evidence, row.Path, row.Drift, row.Waiver}
+		for i := range rec {
+			rec[i] = SafeCell(rec[i])
+		}
+		if err := cw.Write(rec); err != nil {
+			return fmt.Errorf("write csv report: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write csv report: %w", err)
+	}
+	return nil
+}

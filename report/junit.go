@@ -1,0 +1,141 @@
+package report
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// JUnit writes JUnit XML for CI systems: a testsuite per tenant, a testcase
+// per control (classname = tenant, name = control id and title). A failing
+// control is a failure carrying its findings, skip is skipped, error is an
+// error; warn and waived controls pass, with their findings in system-out.
+type JUnit struct{}
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Timestamp  string          `xml:"timestamp,attr,omitempty"`
+	Properties []junitProperty `xml:"properties>property,omitempty"`
+	Cases      []junitCase     `xml:"testcase"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Failure   *junitMessage `xml:"failure,omitempty"`
+	Error     *junitMessage `xml:"error,omitempty"`
+	Skipped   *junitMessage `xml:"skipped,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitMessage struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr,omitempty"`
+	Text    string `xml:",chardata"`
+}
+
+// Write implements Writer.
+func (JUnit) Write(w io.Writer, r *Report) error {
+	controls := r.ControlsByID()
+	doc := junitSuites{Name: "tenantscan"}
+	for _, t := range r.Tenants {
+		name := TenantName(t)
+		s := junitSuite{Name: name, Properties: []junitProperty{
+			{Name: "snapshot", Value: t.Snapshot},
+			{Name: "tenantId", Value: t.TenantID},
+			{Name: "status", Value: t.Status},
+			{Name: "ready", Value: fmt.Sprint(t.Readiness.Ready)},
+		}}
+		if !r.FinishedAt.IsZero() {
+			s.Timestamp = r.FinishedAt.UTC().Format("2006-01-02T15:04:05")
+		}
+		if t.Error != nil {
+			s.Properties = append(s.Properties, junitProperty{Name: "error", Value: *t.Error})
+		}
+		for _, c := range t.Controls {
+			ctl := controls[c.ID]
+			tc := junitCase{Name: c.ID + " " + ctl.Title, Classname: name}
+			reason := ""
+			if c.Reason != nil {
+				reason = *c.Reason
+			}
+			switch c.Status {
+			case StatusFail:
+				tc.Failure = &junitMessage{
+					Message: fmt.Sprintf("%d finding(s), severity %s", len(c.Findings), ctl.Severity),
+					Type:    ctl.Severity,
+					Text:    findingsText(c.Findings) + "\nRemediation: " + ctl.Remediation,
+				}
+				s.Failures++
+			case StatusError:
+				msg := reason
+				if t.Error != nil && reason == "the snapshot could not be evaluated" {
+					msg = *t.Error
+				}
+				tc.Error = &junitMessage{Message: reason, Type: "error", Text: msg}
+				s.Errors++
+			case StatusSkip:
+				tc.Skipped = &junitMessage{Message: reason}
+				s.Skipped++
+			default: // pass, warn, waived
+				tc.SystemOut = strings.TrimSpace(c.Status + "\n" + findingsText(c.Findings) + "\n" + strings.Join(c.Notes, "\n"))
+			}
+			s.Cases = append(s.Cases, tc)
+		}
+		s.Tests = len(s.Cases)
+		doc.Tests += s.Tests
+		doc.Failures += s.Failures
+		doc.Errors += s.Errors
+		doc.Skipped += s.Skipped
+		doc.Suites = append(doc.Suites, s)
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return fmt.Errorf("write junit report: %w", err)
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("write junit report: %w", err)
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// findingsText lists findings one per line, with path, evidence and waiver.
+func findingsText(fs []Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		b.WriteString("- " + f.Message)
+		if f.Path != "" {
+			b.WriteString(" [" + f.Path + "]")
+		}
+		if ev := EvidenceText(f.Evidence); ev != "" {
+			b.WriteString(" — " + ev)
+		}
+		if f.Waiver != nil {
+			b.WriteString(" — waived: " + WaiverText(f.Waiver))
+		}
+		b.WriteString("\n")
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}

@@ -1,0 +1,106 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Markdown writes a report for pull requests and wikis: a summary table of
+// the tenants, then per tenant the controls that do not pass, with their
+// findings and remediation. All snapshot text is escaped, so a hostile name
+// cannot inject markup, links or HTML.
+type Markdown struct{}
+
+// Write implements Writer.
+func (Markdown) Write(w io.Writer, r *Report) error {
+	controls := r.ControlsByID()
+	var b strings.Builder
+	s := r.Summary
+	b.WriteString("# tenantscan report\n\n")
+	fmt.Fprintf(&b, "%d tenant(s): %d pass, %d fail, %d error. Failing findings: %d critical, %d high, %d medium, %d low.\n\n",
+		s.Tenants, s.Pass, s.Fail, s.Error,
+		s.Findings[SeverityCritical], s.Findings[SeverityHigh], s.Findings[SeverityMedium], s.Findings[SeverityLow])
+	b.WriteString("| Tenant | Status | Readiness | Critical | High | Medium | Low | Snapshot |\n")
+	b.WriteString("|---|---|---|---:|---:|---:|---:|---|\n")
+	for _, t := range r.Tenants {
+		sev := SeverityCounts(t, controls)
+		fmt.Fprintf(&b, "| %s | %s | %s | %d | %d | %d | %d | %s |\n", mdText(TenantName(t)), t.Status, readinessText(t),
+			sev[SeverityCritical], sev[SeverityHigh], sev[SeverityMedium], sev[SeverityLow], mdCode(t.Snapshot))
+	}
+	for _, t := range r.Tenants {
+		fmt.Fprintf(&b, "\n## %s — %s, %s\n\n", mdText(TenantName(t)), strings.ToUpper(t.Status), readinessText(t))
+		if t.TenantID != "" {
+			fmt.Fprintf(&b, "Tenant %s, snapshot %s.\n\n", mdCode(t.TenantID), mdCode(t.Snapshot))
+		}
+		if len(t.Readiness.Blocking) > 0 {
+			fmt.Fprintf(&b, "Blocking, in the order of the procedure: %s.\n\n", strings.Join(t.Readiness.Blocking, ", "))
+		}
+		if t.Error != nil {
+			b.WriteString("Error:\n\n")
+			for _, line := range strings.Split(*t.Error, "\n") {
+				b.WriteString("- " + mdText(line) + "\n")
+			}
+			b.WriteString("\n")
+		}
+		counts := StatusCounts(t)
+		fmt.Fprintf(&b, "Controls: %d pass, %d fail, %d warn, %d skip, %d waived, %d error.\n",
+			counts[StatusPass], counts[StatusFail], counts[StatusWarn], counts[StatusSkip], counts[StatusWaived], counts[StatusError])
+		for _, c := range t.Controls {
+			if c.Status == StatusPass || (t.Error != nil && allErrored(t)) {
+				continue
+			}
+			ctl := controls[c.ID]
+			fmt.Fprintf(&b, "\n### %s %s — %s (%s)\n\n", c.ID, mdText(ctl.Title), c.Status, ctl.Severity)
+			if c.Reason != nil {
+				b.WriteString(mdText(*c.Reason) + "\n\n")
+			}
+			for _, f := range c.Findings {
+				b.WriteString("- " + mdText(f.Message))
+				if f.Path != "" {
+					b.WriteString(" " + mdCode(f.Path))
+				}
+				if ev := EvidenceText(f.Evidence); ev != "" {
+					b.WriteString("<br>evidence: " + mdText(ev))
+				}
+				if f.Waiver != nil {
+					b.WriteString("<br>waived: " + mdText(WaiverText(f.Waiver)))
+				}
+				b.WriteString("\n")
+			}
+			if len(c.Findings) > 0 && ctl.Remediation != "" {
+				b.WriteString("\n**Remediation:** " + mdText(ctl.Remediation) + "\n")
+			}
+		}
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("write markdown report: %w", err)
+	}
+	return nil
+}
+
+func readinessText(t Tenant) string {
+	if t.Readiness.Ready {
+		return "ready"
+	}
+	return "not ready"
+}
+
+var mdEscaper = strings.NewReplacer(
+	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "|", `\|`,
+	"#", `\#`, "<", "&lt;", ">", "&gt;", "&", "&amp;", "\n", " ", "\r", " ",
+)
+
+// mdText escapes text for Markdown: no emphasis, links, tables or HTML.
+func mdText(s string) string { return mdEscaper.Replace(s) }
+
+// mdCode puts text in a code span, or escapes it when it holds backticks.
+func mdCode(s string) string {
+	if s == "" {
+		return ""
+	}
+	if strings.ContainsAny(s, "`\n\r|") {
+		return mdText(s)
+	}
+	return "`" + s + "`"
+}

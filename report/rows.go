@@ -1,0 +1,150 @@
+package report
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// FindingRow is one finding flattened with its tenant and control, as the
+// tabular formats (CSV, the workbook) list them.
+type FindingRow struct {
+	Tenant       string // display name, else tenant id, else snapshot
+	TenantID     string
+	Snapshot     string
+	ControlID    string
+	Title        string
+	Severity     string
+	Status       string // the control's status
+	ResourceKind string
+	ResourceID   string
+	Message      string
+	Evidence     string // readable text, see EvidenceText
+	Path         string
+	Drift        string
+	Waiver       string // "reason (owner, expires …)" when waived
+}
+
+// FindingRows lists every finding of the report in report order.
+func FindingRows(r *Report) []FindingRow {
+	controls := r.ControlsByID()
+	var rows []FindingRow
+	for _, t := range r.Tenants {
+		for _, c := range t.Controls {
+			ctl := controls[c.ID]
+			for _, f := range c.Findings {
+				rows = append(rows, FindingRow{
+					Tenant: TenantName(t), TenantID: t.TenantID, Snapshot: t.Snapshot,
+					ControlID: c.ID, Title: ctl.Title, Severity: ctl.Severity, Status: c.Status,
+					ResourceKind: f.Resource.Kind, ResourceID: f.Resource.ID,
+					Message: f.Message, Evidence: EvidenceText(f.Evidence), Path: f.Path,
+					Drift: f.Drift, Waiver: WaiverText(f.Waiver),
+				})
+			}
+		}
+	}
+	return rows
+}
+
+// ControlsByID indexes the catalogue.
+func (r *Report) ControlsByID() map[string]Control {
+	m := make(map[string]Control, len(r.Controls))
+	for _, c := range r.Controls {
+		m[c.ID] = c
+	}
+	return m
+}
+
+// TenantName is how reports title a tenant: its display name, else its id,
+// else its snapshot.
+func TenantName(t Tenant) string {
+	switch {
+	case t.DisplayName != "":
+		return t.DisplayName
+	case t.TenantID != "":
+		return t.TenantID
+	}
+	return t.Snapshot
+}
+
+// WaiverText describes a waiver in one line; "" for none.
+func WaiverText(w *Waiver) string {
+	if w == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s (owner %s, expires %s)", w.Reason, w.Owner, w.Expires)
+}
+
+// EvidenceText renders evidence as readable text, one "key: value" per
+// field in key order, lists joined with commas: what an auditor reads in a
+// spreadsheet cell instead of raw JSON.
+func EvidenceText(ev map[string]any) string {
+	keys := make([]string, 0, len(ev))
+	for k := range ev {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, k+": "+valueText(ev[k]))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func valueText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "(none)"
+	case string:
+		return x
+	case []any:
+		if len(x) == 0 {
+			return "(none)"
+		}
+		parts := make([]string, 0, len(x))
+		for _, e := range x {
+			parts = append(parts, valueText(e))
+		}
+		return strings.Join(parts, ", ")
+	case map[string]any:
+		return "{" + EvidenceText(x) + "}"
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+// StatusCounts counts a tenant's controls by status.
+func StatusCounts(t Tenant) map[string]int {
+	m := map[string]int{}
+	for _, c := range t.Controls {
+		m[c.Status]++
+	}
+	return m
+}
+
+// SeverityCounts counts a tenant's unwaived failing findings by the
+// severity of their control.
+func SeverityCounts(t Tenant, controls map[string]Control) map[string]int {
+	m := map[string]int{}
+	for _, c := range t.Controls {
+		if c.Status != StatusFail {
+			continue
+		}
+		for _, f := range c.Findings {
+			if !f.Warning && f.Waiver == nil {
+				m[controls[c.ID].Severity]++
+			}
+		}
+	}
+	return m
+}
+
+// SafeCell makes text safe for a spreadsheet cell: text that a spreadsheet
+// would read as a formula (it starts with =, +, -, @, a tab or a carriage
+// return) gets a leading apostrophe, so it stays text.
+func SafeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,282 @@
+// Package xlsx writes tenantscan reports as an Excel workbook for auditors,
+// with github.com/xuri/excelize (no Office needed). The workbook opens in
+// Excel and LibreOffice and has five sheets: Summary, Findings, Controls,
+// Action Plan and Errors.
+package xlsx
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/tenantscan/tenantscan/report"
+)
+
+// Sheet names, in workbook order.
+const (
+	SheetSummary    = "Summary"
+	SheetFindings   = "Findings"
+	SheetControls   = "Controls"
+	SheetActionPlan = "Action Plan"
+	SheetErrors     = "Errors"
+)
+
+// Sheets lists the sheets in workbook order.
+var Sheets = []string{SheetSummary, SheetFindings, SheetControls, SheetActionPlan, SheetErrors}
+
+// Writer writes the workbook. Snapshot text is written as inline strings in
+// text-formatted cells: it is never a formula, whatever it starts with. The
+// large sheets are streamed, so memory stays flat as findings grow.
+type Writer struct{}
+
+type styles struct {
+	header, text, wrap, date, number int
+}
+
+// Write implements report.Writer.
+func (Writer) Write(w io.Writer, r *report.Report) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", SheetSummary); err != nil {
+		return fmt.Errorf("write xlsx report: %w", err)
+	}
+	for _, name := range Sheets[1:] {
+		if _, err := f.NewSheet(name); err != nil {
+			return fmt.Errorf("write xlsx report: %w", err)
+		}
+	}
+	st, err := newStyles(f)
+	if err != nil {
+		return fmt.Errorf("write xlsx report: %w", err)
+	}
+	steps := []func(*excelize.File, styles, *report.Report) error{
+		writeSummary, writeFindings, writeControls, writeActionPlan, writeErrors,
+	}
+	for _, step := range steps {
+		if err := step(f, st, r); err != nil {
+			return fmt.Errorf("write xlsx report: %w", err)
+		}
+	}
+	f.SetActiveSheet(0)
+	if err := f.Write(w); err != nil {
+		return fmt.Errorf("write xlsx report: %w", err)
+	}
+	return nil
+}
+
+func newStyles(f *excelize.File) (styles, error) {
+	var st styles
+	var err error
+	textFmt := 49 // "@": cells hold text, even when edited
+	dateFmt := "yyyy-mm-dd hh:mm:ss"
+	defs := []struct {
+		dst   *int
+		style *excelize.Style
+	}{
+		{&st.header, &excelize.Style{
+			Font:      &excelize.Font{Bold: true},
+			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9E1F2"}},
+			Border:    []excelize.Border{{Type: "bottom", Color: "8EA9DB", Style: 1}},
+			Alignment: &excelize.Alignment{Vertical: "top", WrapText: true},
+			NumFmt:    textFmt,
+		}},
+		{&st.text, &excelize.Style{NumFmt: textFmt, Alignment: &excelize.Alignment{Vertical: "top"}}},
+		{&st.wrap, &excelize.Style{NumFmt: textFmt, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}},
+		{&st.date, &excelize.Style{CustomNumFmt: &dateFmt, Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "left"}}},
+		{&st.number, &excelize.Style{NumFmt: 1, Alignment: &excelize.Alignment{Vertical: "top"}}},
+	}
+	for _, d := range defs {
+		if *d.dst, err = f.NewStyle(d.style); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
+
+// column describes one column of a sheet.
+type column struct {
+	title string
+	width float64
+}
+
+// sheetWriter streams rows into one sheet.
+type sheetWriter struct {
+	f    *excelize.File
+	sw   *excelize.StreamWriter
+	name string
+	st   styles
+	cols []column
+	row  int
+}
+
+// newSheet starts streaming a sheet: column widths, the header row frozen
+// and filtered, and conditional formats, all set before the rows.
+func newSheet(f *excelize.File, st styles, name string, cols []column) (*sheetWriter, error) {
+	// Printed landscape, one page wide. The sheet properties are written
+	// when the stream starts, so they come first.
+	fit := true
+	if err := f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return nil, err
+	}
+	landscape, wide, tall := "landscape", 1, 0
+	if err := f.SetPageLayout(name, &excelize.PageLayoutOptions{Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall}); err != nil {
+		return nil, err
+	}
+	sw, err := f.NewStreamWriter(name)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range cols {
+		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
+			return nil, err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return nil, err
+	}
+	s := &sheetWriter{f: f, sw: sw, name: name, st: st, cols: cols, row: 1}
+	header := make([]any, len(cols))
+	for i, c := range cols {
+		header[i] = excelize.Cell{StyleID: st.header, Value: c.title}
+	}
+	return s, s.add(header...)
+}
+
+// add writes one row of cells. A row holding wrapped text gets the height
+// its longest cell needs: spreadsheets do not grow streamed rows themselves.
+func (s *sheetWriter) add(cells ...any) error {
+	cell, err := excelize.CoordinatesToCellName(1, s.row)
+	if err != nil {
+		return err
+	}
+	s.row++
+	lines := 1
+	for i, c := range cells {
+		xc, ok := c.(excelize.Cell)
+		if !ok || xc.StyleID != s.st.wrap || i >= len(s.cols) {
+			continue
+		}
+		text, _ := xc.Value.(string)
+		lines = max(lines, wrappedLines(text, s.cols[i].width))
+	}
+	if lines == 1 {
+		return s.sw.SetRow(cell, cells)
+	}
+	return s.sw.SetRow(cell, cells, excelize.RowOpts{Height: min(float64(lines)*15, 409)})
+}
+
+// wrappedLines estimates the lines text takes in a column of the given
+// width (in characters).
+func wrappedLines(text string, width float64) int {
+	perLine := max(int(width*1.1), 1)
+	n := 0
+	for _, para := range strings.Split(text, "\n") {
+		n += max((utf8.RuneCountInString(para)+perLine-1)/perLine, 1)
+	}
+	return n
+}
+
+// text is a text cell holding snapshot or catalogue text.
+func (s *sheetWriter) text(v string) excelize.Cell {
+	return excelize.Cell{StyleID: s.st.text, Value: clean(v)}
+}
+
+// long is a wrapped text cell.
+func (s *sheetWriter) long(v string) excelize.Cell {
+	return excelize.Cell{StyleID: s.st.wrap, Value: clean(v)}
+}
+
+func (s *sheetWriter) number(n int) excelize.Cell {
+	return excelize.Cell{StyleID: s.st.number, Value: n}
+}
+
+// finish sets the auto-filter over the rows written and the conditional
+// formats, then ends the stream.
+func (s *sheetWriter) finish(formats map[int]map[string]string) error {
+	last, err := excelize.CoordinatesToCellName(len(s.cols), max(s.row-1, 1))
+	if err != nil {
+		return err
+	}
+	if err := s.f.AutoFilter(s.name, "A1:"+last, nil); err != nil {
+		return err
+	}
+	for col, colours := range formats {
+		if err := colourColumn(s.f, s.name, col, max(s.row-1, 2), colours); err != nil {
+			return err
+		}
+	}
+	return s.sw.Flush()
+}
+
+// Colours by value, for conditional formatting.
+var (
+	severityColours = map[string]string{
+		report.SeverityCritical: "C00000", report.SeverityHigh: "FF6B6B",
+		report.SeverityMedium: "FFC000", report.SeverityLow: "D9D9D9",
+	}
+	statusColours = map[string]string{
+		report.StatusPass: "C6EFCE", report.StatusFail: "FFC7CE", report.StatusWarn: "FFEB9C",
+		report.StatusSkip: "EDEDED", report.StatusWaived: "DDEBF7", report.StatusError: "E4C1F9",
+	}
+)
+
+// colourColumn fills the cells of a column by value with conditional
+// formats, so colours follow the value when an auditor edits or sorts.
+func colourColumn(f *excelize.File, sheet string, col, lastRow int, colours map[string]string) error {
+	first, _ := excelize.CoordinatesToCellName(col, 2)
+	last, _ := excelize.CoordinatesToCellName(col, lastRow)
+	values := make([]string, 0, len(colours))
+	for v := range colours {
+		values = append(values, v)
+	}
+	// Stable order keeps the workbook reproducible.
+	sortStrings(values)
+	var opts []excelize.ConditionalFormatOptions
+	for _, v := range values {
+		font := &excelize.Font{Color: "000000"}
+		if colours[v] == "C00000" {
+			font = &excelize.Font{Color: "FFFFFF", Bold: true}
+		}
+		format, err := f.NewConditionalStyle(&excelize.Style{
+			Font: font,
+			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{colours[v]}},
+		})
+		if err != nil {
+			return err
+		}
+		opts = append(opts, excelize.ConditionalFormatOptions{
+			Type: "cell", Criteria: "==", Format: &format, Value: `"` + v + `"`,
+		})
+	}
+	return f.SetConditionalFormat(sheet, first+":"+last, opts)
+}
+
+func sortStrings(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+// clean drops characters XML 1.0 cannot hold, so that a hostile name cannot
+// make the workbook unreadable, and keeps within Excel's cell limit.
+func clean(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	s = strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' || r >= 0x20 && r != 0xFFFE && r != 0xFFFF {
+			return r
+		}
+		return -1
+	}, s)
+	const limit = 32767
+	if utf8.RuneCountInString(s) > limit {
+		s = string([]rune(s)[:limit-1]) + "…"
+	}
+	return s
+}
