@@ -71,7 +71,19 @@ func (p *tablePrinter) line(s string) {
 	p.b.WriteByte('\n')
 }
 
+// printable replaces control characters (escape sequences included) in
+// snapshot text, so a hostile name cannot drive the terminal.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return '�'
+		}
+		return r
+	}, s)
+}
+
 func (p *tablePrinter) tenant(t Tenant, controls map[string]Control) {
+	t = printableTenant(t)
 	name := t.DisplayName
 	if name == "" {
 		name = "(unknown tenant)"
@@ -238,4 +250,33 @@ func statusColor(status string) string {
 		return ansiDim
 	}
 	return ""
+}
+
+// printableTenant returns a copy of t whose texts are printable.
+func printableTenant(t Tenant) Tenant {
+	t.DisplayName, t.TenantID, t.Snapshot = printable(t.DisplayName), printable(t.TenantID), printable(t.Snapshot)
+	if t.Error != nil {
+		lines := strings.Split(*t.Error, "\n")
+		for i := range lines {
+			lines[i] = printable(lines[i])
+		}
+		e := strings.Join(lines, "\n")
+		t.Error = &e
+	}
+	controls := make([]ControlResult, len(t.Controls))
+	for i, c := range t.Controls {
+		if c.Reason != nil {
+			r := printable(*c.Reason)
+			c.Reason = &r
+		}
+		findings := make([]Finding, len(c.Findings))
+		for j, f := range c.Findings {
+			f.Message, f.Path = printable(f.Message), printable(f.Path)
+			findings[j] = f
+		}
+		c.Findings = findings
+		controls[i] = c
+	}
+	t.Controls = controls
+	return t
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"flag"
 	"fmt"
 	"io"
@@ -49,6 +50,7 @@ func TestExitCodes(t *testing.T) {
 		{"no path", []string{"scan"}, 2, "needs at least one snapshot path"},
 		{"empty folder", []string{"scan", t.TempDir()}, 2, "no snapshots"},
 		{"unknown format", []string{"scan", "--format", "pdf", compliant}, 2, `unknown format "pdf"`},
+		{"xlsx needs a file", []string{"scan", "--format", "xlsx", compliant}, 2, "--output xlsx=FILE"},
 		{"unknown flag", []string{"scan", "--bogus", compliant}, 2, "unknown flag: --bogus"},
 		{"bad fail-on", []string{"scan", "--fail-on", "severe", compliant}, 2, `--fail-on "severe"`},
 		{"bad parallel", []string{"scan", "--parallel", "0", compliant}, 2, "--parallel 0"},
@@ -240,5 +242,66 @@ func TestControlsDocUpToDate(t *testing.T) {
 		if id := fmt.Sprintf("## O365G-%03d", i); !strings.Contains(r.stdout, id) {
 			t.Errorf("catalogue lacks %s", id)
 		}
+	}
+}
+
+// TestAllFormatsOnHostileSnapshot writes every format in one run from the
+// hostile snapshot and checks each file is whole and safe.
+func TestAllFormatsOnHostileSnapshot(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	args := []string{"scan", "--format", "table"}
+	files := map[string]string{}
+	for _, f := range formats {
+		if f == "table" {
+			continue
+		}
+		files[f] = filepath.Join(dir, "report."+f)
+		args = append(args, "--output", f+"="+files[f])
+	}
+	r := runCLI(t, "", append(args, filepath.Join("testdata", "hostile.yaml"))...)
+	if r.code != 1 {
+		t.Fatalf("exit code %d, want 1: %s", r.code, r.stderr)
+	}
+	if strings.Contains(r.stdout, "\x1b") {
+		t.Error("an escape sequence reached the terminal")
+	}
+	read := func(format string) string {
+		data, err := os.ReadFile(files[format])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	if html := read("html"); strings.Contains(html, "<img src=x") || !strings.Contains(html, "&lt;img src=x onerror=alert(&#39;group&#39;)&gt;") {
+		t.Error("html: the hostile group name is not escaped")
+	}
+	if md := read("markdown"); strings.Contains(md, "<img") || strings.Contains(md, "<script") {
+		t.Error("markdown: raw HTML from the snapshot")
+	}
+	for _, line := range strings.Split(read("csv"), "\n")[1:] {
+		for _, cell := range strings.Split(line, ",") {
+			cell = strings.TrimPrefix(cell, `"`)
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				t.Errorf("csv: cell %q would be a formula", cell)
+			}
+		}
+	}
+	var junit struct {
+		Tests int `xml:"tests,attr"`
+	}
+	if err := xml.Unmarshal([]byte(read("junit")), &junit); err != nil || junit.Tests != 19 {
+		t.Errorf("junit: %v, %d tests", err, junit.Tests)
+	}
+	var sarif map[string]any
+	if err := json.Unmarshal([]byte(read("sarif")), &sarif); err != nil || sarif["version"] != "2.1.0" {
+		t.Errorf("sarif: %v", err)
+	}
+	if x := read("xlsx"); !strings.HasPrefix(x, "PK") {
+		t.Error("xlsx: not a zip package")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != len(files) {
+		t.Errorf("%d files in the output folder, want %d (no temporary files left)", len(entries), len(files))
 	}
 }
