@@ -89,7 +89,7 @@ func TestRulesAndResults(t *testing.T) {
 			Tool struct {
 				Driver struct {
 					Rules []struct {
-						ID         string `json:"id"`
+						ID         string                `json:"id"`
 						Help       struct{ Text string } `json:"help"`
 						Properties map[string]any        `json:"properties"`
 						Default    struct {
