@@ -37,6 +37,10 @@ lint: ## gofmt and go vet
 docs: ## regenerate docs/controls.md from the policies' METADATA
 	$(GO) run ./cmd/tenantscan policies --format markdown > docs/controls.md
 
+.PHONY: screenshots
+screenshots: ## render docs/images (needs LibreOffice, poppler and Chromium)
+	scripts/screenshots.sh
+
 .PHONY: demo
 demo: ## scan the bundled fixtures
 	$(GO) run ./cmd/tenantscan scan fixtures/

@@ -107,6 +107,9 @@ func valueText(v any) string {
 		}
 		return strings.Join(parts, ", ")
 	case map[string]any:
+		if len(x) == 0 {
+			return "(none)"
+		}
 		return "{" + EvidenceText(x) + "}"
 	default:
 		return fmt.Sprint(x)

@@ -33,11 +33,11 @@ func writeSummary(f *excelize.File, st styles, r *report.Report) error {
 		}
 		err := s.add(
 			s.text(report.TenantName(t)), s.text(t.TenantID), s.text(t.Snapshot), s.text(t.Status), s.text(readiness),
-			s.text(strings.Join(t.Readiness.Blocking, ", ")),
+			s.long(strings.Join(t.Readiness.Blocking, ", ")),
 			s.number(sev[report.SeverityCritical]), s.number(sev[report.SeverityHigh]), s.number(sev[report.SeverityMedium]), s.number(sev[report.SeverityLow]),
 			s.number(cnt[report.StatusPass]), s.number(cnt[report.StatusFail]), s.number(cnt[report.StatusWarn]),
 			s.number(cnt[report.StatusSkip]), s.number(cnt[report.StatusWaived]), s.number(cnt[report.StatusError]),
-			excelize.Cell{StyleID: st.date, Value: r.FinishedAt.UTC()}, s.text(r.Tool.Version), s.text(strings.ReplaceAll(errMsg, "\n", "; ")),
+			excelize.Cell{StyleID: st.date, Value: r.FinishedAt.UTC()}, s.text(r.Tool.Version), s.long(firstLine(errMsg)),
 		)
 		if err != nil {
 			return err
@@ -236,4 +236,14 @@ func allErrored(t report.Tenant) bool {
 		}
 	}
 	return len(t.Controls) > 0
+}
+
+// firstLine is the first line of a message, noting that the Errors sheet
+// has the rest.
+func firstLine(msg string) string {
+	first, rest, more := strings.Cut(msg, "\n")
+	if more && rest != "" {
+		return first + " (details on the Errors sheet)"
+	}
+	return first
 }
