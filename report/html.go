@@ -37,7 +37,7 @@ type htmlControl struct {
 }
 
 type htmlFinding struct {
-	Message, Path, Evidence, Waiver string
+	Message, Path, Evidence, Waiver, Drift string
 }
 
 // Write implements Writer.
@@ -67,7 +67,7 @@ func (HTML) Write(w io.Writer, r *Report) error {
 				hc.Reason = *c.Reason
 			}
 			for _, f := range c.Findings {
-				hc.Findings = append(hc.Findings, htmlFinding{Message: f.Message, Path: f.Path, Evidence: EvidenceText(f.Evidence), Waiver: WaiverText(f.Waiver)})
+				hc.Findings = append(hc.Findings, htmlFinding{Message: f.Message, Path: f.Path, Evidence: EvidenceText(f.Evidence), Waiver: WaiverText(f.Waiver), Drift: f.Drift})
 			}
 			ht.Controls = append(ht.Controls, hc)
 		}

@@ -133,7 +133,10 @@ func findingsText(fs []Finding) string {
 			b.WriteString(" — " + ev)
 		}
 		if f.Waiver != nil {
-			b.WriteString(" — waived: " + WaiverText(f.Waiver))
+			b.WriteString(" — " + WaiverText(f.Waiver))
+		}
+		if f.Drift != "" {
+			b.WriteString(" — " + f.Drift)
 		}
 		b.WriteString("\n")
 	}

@@ -64,7 +64,10 @@ func (Markdown) Write(w io.Writer, r *Report) error {
 					b.WriteString("<br>evidence: " + mdText(ev))
 				}
 				if f.Waiver != nil {
-					b.WriteString("<br>waived: " + mdText(WaiverText(f.Waiver)))
+					b.WriteString("<br>waiver: " + mdText(WaiverText(f.Waiver)))
+				}
+				if f.Drift != "" {
+					b.WriteString(" (" + f.Drift + ")")
 				}
 				b.WriteString("\n")
 			}

@@ -56,6 +56,9 @@ type Report struct {
 	Tenants       []Tenant  `json:"tenants"`
 	Resolved      []Finding `json:"resolved"`
 	Summary       Summary   `json:"summary"`
+	// UnusedWaivers are waivers that matched no finding: stale waivers are
+	// an audit finding of their own.
+	UnusedWaivers []Waiver `json:"unusedWaivers,omitempty"`
 	// Parameters records how the scan was run (paths, policies, data,
 	// fail-on …), for the auditor reading the report later.
 	Parameters []Parameter `json:"parameters,omitempty"`
@@ -137,9 +140,12 @@ type Finding struct {
 	Path      string         `json:"path"`
 	Evidence  map[string]any `json:"evidence"`
 	// Warning is true for a finding of a recommendation (status warn).
-	Warning bool    `json:"warning,omitempty"`
-	Drift   string  `json:"drift,omitempty"`
-	Waiver  *Waiver `json:"waiver"`
+	Warning bool   `json:"warning,omitempty"`
+	Drift   string `json:"drift,omitempty"`
+	// Reopened is true (with --baseline) when the finding was waived in
+	// the baseline and is not now: its waiver expired or was removed.
+	Reopened bool    `json:"reopened,omitempty"`
+	Waiver   *Waiver `json:"waiver"`
 }
 
 // Resource identifies what a finding is about.
@@ -148,12 +154,33 @@ type Resource struct {
 	ID   string `json:"id"`
 }
 
-// Waiver records the waiver that covers a finding.
+// Waiver records a waiver: on a finding, the one that covers it (or that
+// did, when Expired); in Report.UnusedWaivers, one that matched nothing.
 type Waiver struct {
-	Reason  string `json:"reason"`
-	Owner   string `json:"owner"`
-	Expires string `json:"expires"`
+	Control  string `json:"control"`
+	Tenant   string `json:"tenant"`
+	Resource string `json:"resource"`
+	Reason   string `json:"reason"`
+	Owner    string `json:"owner"`
+	Expires  string `json:"expires"` // YYYY-MM-DD, valid through that day (UTC)
+	// Expired is true when the waiver matched but its date has passed: the
+	// finding counts again.
+	Expired bool `json:"expired,omitempty"`
+	// File and Line locate the waiver in its file.
+	File string `json:"file,omitempty"`
+	Line int    `json:"line,omitempty"`
 }
+
+// WaiverSummary counts waived findings, findings whose waiver expired, and
+// waivers that matched nothing.
+type WaiverSummary struct {
+	Waived  int `json:"waived"`
+	Expired int `json:"expired"`
+	Unused  int `json:"unused"`
+}
+
+// Waived reports whether a live waiver covers the finding.
+func (f Finding) Waived() bool { return f.Waiver != nil && !f.Waiver.Expired }
 
 // Summary counts the tenants by status and the failing findings by severity.
 type Summary struct {
@@ -162,4 +189,8 @@ type Summary struct {
 	Fail     int            `json:"fail"`
 	Error    int            `json:"error"`
 	Findings map[string]int `json:"findings"`
+	// Drift counts findings against the baseline (with --baseline only).
+	Drift *DriftSummary `json:"drift,omitempty"`
+	// Waivers counts waived findings and waivers by state (with --waivers).
+	Waivers *WaiverSummary `json:"waivers,omitempty"`
 }

@@ -69,8 +69,11 @@ func TenantName(t Tenant) string {
 
 // WaiverText describes a waiver in one line; "" for none.
 func WaiverText(w *Waiver) string {
-	if w == nil {
+	switch {
+	case w == nil:
 		return ""
+	case w.Expired:
+		return fmt.Sprintf("waiver expired on %s: %s (owner %s)", w.Expires, w.Reason, w.Owner)
 	}
 	return fmt.Sprintf("%s (owner %s, expires %s)", w.Reason, w.Owner, w.Expires)
 }
@@ -134,7 +137,7 @@ func SeverityCounts(t Tenant, controls map[string]Control) map[string]int {
 			continue
 		}
 		for _, f := range c.Findings {
-			if !f.Warning && f.Waiver == nil {
+			if !f.Warning && !f.Waived() {
 				m[controls[c.ID].Severity]++
 			}
 		}

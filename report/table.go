@@ -136,14 +136,20 @@ func (p *tablePrinter) tenant(t Tenant, controls map[string]Control) {
 		}
 		for _, f := range r.Findings {
 			mark := "- "
-			if f.Waiver != nil {
+			if f.Waived() {
 				mark = "~ "
 			}
 			text := f.Message
 			if f.Path != "" {
 				text += " [" + f.Path + "]"
 			}
+			if f.Drift == DriftNew {
+				text += " (new)"
+			}
 			p.wrap(indent+mark, indent+"  ", text)
+			if f.Waiver != nil {
+				p.wrap(indent+"  ", indent+"  ", p.paint(ansiDim, printable(WaiverText(f.Waiver))))
+			}
 		}
 	}
 }
@@ -166,6 +172,18 @@ func (p *tablePrinter) summary(r *Report) {
 		parts = append(parts, fmt.Sprintf("%d %s", s.Findings[level], level))
 	}
 	p.wrap("", "  ", "failing findings: "+strings.Join(parts, ", "))
+	if d := s.Drift; d != nil {
+		p.wrap("", "  ", fmt.Sprintf("against the baseline: %d new, %d unchanged, %d resolved", d.New, d.Unchanged, d.Resolved))
+		for _, f := range r.Resolved {
+			p.wrap("  resolved: ", "    ", printable(f.ControlID+" "+f.TenantID+": "+f.Message))
+		}
+	}
+	if w := s.Waivers; w != nil {
+		p.wrap("", "  ", fmt.Sprintf("waivers: %d finding(s) waived, %d waiver(s) expired, %d unused", w.Waived, w.Expired, w.Unused))
+		for _, u := range r.UnusedWaivers {
+			p.wrap("  unused waiver: ", "    ", printable(fmt.Sprintf("%s:%d %s %s (owner %s, expires %s)", u.File, u.Line, u.Control, u.Resource, u.Owner, u.Expires)))
+		}
+	}
 }
 
 // wrap writes text word-wrapped to the width, the first line after first

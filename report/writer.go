@@ -82,6 +82,10 @@ func WriteFile(path string, data []byte) (err error) {
 // Failures counts the unwaived failing findings whose control severity is
 // at least minSeverity (critical, high, medium or low).
 func (r *Report) Failures(minSeverity string) int {
+	return r.countFailures(minSeverity, func(Finding) bool { return true })
+}
+
+func (r *Report) countFailures(minSeverity string, keep func(Finding) bool) int {
 	min := SeverityRank(minSeverity)
 	sev := make(map[string]int, len(r.Controls))
 	for _, c := range r.Controls {
@@ -94,7 +98,7 @@ func (r *Report) Failures(minSeverity string) int {
 				continue
 			}
 			for _, f := range c.Findings {
-				if !f.Warning && f.Waiver == nil {
+				if !f.Warning && !f.Waived() && keep(f) {
 					n++
 				}
 			}

@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -30,6 +31,15 @@ type Options struct {
 	ToolVersion string
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+	// Waivers are applied to the findings; their expiry is judged on
+	// Today's date (the zero value means the day the scan starts).
+	Waivers []report.Waiver
+	Today   time.Time
+	// SnapshotTimeout bounds the evaluation of one snapshot; 0 means none.
+	SnapshotTimeout time.Duration
+	// Progress, when set, is called once per snapshot done (from the
+	// workers, so it must be safe for concurrent use).
+	Progress func(report.Tenant)
 }
 
 // Scan loads every source and evaluates it with the engine, from a pool of
@@ -55,23 +65,44 @@ func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) *
 		Controls:      engine.Controls(),
 		Resolved:      []report.Finding{},
 	}
+	today := opts.Today
+	if today.IsZero() {
+		today = rep.StartedAt
+	}
+	waivers := newWaiverSet(opts.Waivers, today)
 	// conc v0.3's result pool returns results in completion order, so each
 	// task writes its own slot instead: the report follows the sources.
 	rep.Tenants = make([]report.Tenant, len(sources))
+	used := make([][]int, len(sources))
 	p := pool.New().WithMaxGoroutines(workers)
 	for i, src := range sources {
 		p.Go(func() {
-			rep.Tenants[i] = scanOne(ctx, engine, src, opts)
+			rep.Tenants[i], used[i] = scanOne(ctx, engine, src, opts, waivers)
+			if opts.Progress != nil {
+				opts.Progress(rep.Tenants[i])
+			}
 		})
 	}
 	p.Wait()
+	matched := map[int]bool{}
+	for _, u := range used {
+		for _, i := range u {
+			matched[i] = true
+		}
+	}
+	for i, w := range opts.Waivers {
+		if !matched[i] {
+			rep.UnusedWaivers = append(rep.UnusedWaivers, w)
+		}
+	}
 	rep.FinishedAt = now().UTC()
 	rep.Summary = summarize(rep)
 	return rep
 }
 
-// scanOne loads and evaluates one snapshot; it never panics.
-func scanOne(ctx context.Context, engine *Engine, src Source, opts Options) (t report.Tenant) {
+// scanOne loads and evaluates one snapshot and applies the waivers,
+// returning the indexes of the waivers that matched; it never panics.
+func scanOne(ctx context.Context, engine *Engine, src Source, opts Options, waivers *waiverSet) (t report.Tenant, used []int) {
 	t = report.Tenant{Snapshot: src.Name}
 	defer func() {
 		if r := recover(); r != nil {
@@ -79,27 +110,42 @@ func scanOne(ctx context.Context, engine *Engine, src Source, opts Options) (t r
 		}
 	}()
 	if err := ctx.Err(); err != nil {
-		return errorTenant(t, engine, "scan cancelled before this snapshot: "+err.Error())
+		return errorTenant(t, engine, "scan cancelled before this snapshot: "+err.Error()), nil
 	}
 	snap, err := Load(src, opts.Stdin, opts.Limits)
 	if err != nil {
 		if le, ok := err.(*LoadError); ok {
 			t.TenantID, t.DisplayName = le.TenantID, le.DisplayName
 		}
-		return errorTenant(t, engine, err.Error())
+		return errorTenant(t, engine, err.Error()), nil
 	}
 	t.TenantID, t.DisplayName = snap.TenantID, snap.DisplayName
 	input, err := ast.InterfaceToValue(snap.Doc)
 	if err != nil {
-		return errorTenant(t, engine, fmt.Sprintf("%s: convert snapshot: %v", src.Name, err))
+		return errorTenant(t, engine, fmt.Sprintf("%s: convert snapshot: %v", src.Name, err)), nil
 	}
-	results, err := engine.Evaluate(ctx, input)
+	evalCtx := ctx
+	if opts.SnapshotTimeout > 0 {
+		var cancel context.CancelFunc
+		evalCtx, cancel = context.WithTimeout(ctx, opts.SnapshotTimeout)
+		defer cancel()
+	}
+	results, err := engine.Evaluate(evalCtx, input)
+	if err == nil && evalCtx.Err() != nil {
+		// OPA checks cancellation now and then; a deadline that passed
+		// during a short evaluation still counts.
+		err = evalCtx.Err()
+	}
 	if err != nil {
-		return errorTenant(t, engine, fmt.Sprintf("%s: %v", src.Name, err))
+		if errors.Is(evalCtx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+			err = fmt.Errorf("evaluation ran past the per-snapshot deadline of %s", opts.SnapshotTimeout)
+		}
+		return errorTenant(t, engine, fmt.Sprintf("%s: %v", src.Name, err)), nil
 	}
 	t.Controls = results
+	used = waivers.apply(&t)
 	finishTenant(&t, engine.controls)
-	return t
+	return t, used
 }
 
 // errorTenant marks a tenant whose snapshot could not be evaluated: status
@@ -174,6 +220,23 @@ func summarize(r *report.Report) report.Summary {
 	for _, level := range report.Severities {
 		s.Findings[level] = 0
 	}
+	var ws report.WaiverSummary
+	for _, t := range r.Tenants {
+		for _, c := range t.Controls {
+			for _, f := range c.Findings {
+				switch {
+				case f.Waived():
+					ws.Waived++
+				case f.Waiver != nil:
+					ws.Expired++
+				}
+			}
+		}
+	}
+	ws.Unused = len(r.UnusedWaivers)
+	if ws != (report.WaiverSummary{}) || r.UnusedWaivers != nil {
+		s.Waivers = &ws
+	}
 	for _, t := range r.Tenants {
 		switch t.Status {
 		case report.TenantPass:
@@ -188,7 +251,7 @@ func summarize(r *report.Report) report.Summary {
 				continue
 			}
 			for _, f := range c.Findings {
-				if !f.Warning && f.Waiver == nil {
+				if !f.Warning && !f.Waived() {
 					s.Findings[sev[c.ID]]++
 				}
 			}

@@ -9,11 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"syscall"
 
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 )
 
@@ -61,11 +63,17 @@ type env struct {
 	// isTerminal reports whether a writer is a terminal; nil means check
 	// the file descriptor.
 	isTerminal func(io.Writer) bool
+
+	// Set by the root command before any subcommand runs.
+	log         *slog.Logger
+	quiet       bool
+	configPaths []string // paths from --config, used when none are given
+	bar         *progressbar.ProgressBar
 }
 
 // run executes the command line and returns the process exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv, log: slog.New(slog.DiscardHandler)}
 	root := newRootCommand(e)
 	root.SetArgs(args)
 	root.SetIn(stdin)
@@ -104,8 +112,32 @@ policy could not be evaluated, or bad usage.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return usageError("%w", err)
 	})
+	var configFile, logFormat, logLevel string
+	pf := root.PersistentFlags()
+	pf.StringVar(&configFile, "config", "", "YAML file of flag values (keys are flag names, plus paths); flags on the command line win")
+	pf.StringVar(&logFormat, "log-format", "text", "log format on stderr: text or json")
+	pf.StringVar(&logLevel, "log-level", "warn", "log level: debug, info, warn or error")
+	pf.BoolVarP(&e.quiet, "quiet", "q", false, "no progress bar")
+	scan := newScanCommand(e)
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if configFile != "" {
+			paths, err := applyConfig(configFile, cmd, scan)
+			if err != nil {
+				return err
+			}
+			e.configPaths = paths
+		}
+		logger, err := newLogger(e.stderr, logFormat, logLevel)
+		if err != nil {
+			return err
+		}
+		e.log = logger
+		return nil
+	}
 	root.AddCommand(
-		newScanCommand(e),
+		scan,
+		newReadinessCommand(e),
+		newDiffCommand(e),
 		newPoliciesCommand(e),
 		newVerifyCommand(e),
 		newSchemaCommand(e),

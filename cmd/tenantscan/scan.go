@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"slices"
 	"strings"
 
@@ -14,22 +13,18 @@ import (
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/report/sarif"
 	"github.com/tenantscan/tenantscan/report/xlsx"
-	"github.com/tenantscan/tenantscan/scanner"
 )
 
 // formats are the report formats scan can write.
 var formats = []string{"table", "json", "sarif", "junit", "html", "xlsx", "markdown", "csv"}
 
 type scanParams struct {
-	paths       []string
+	scanFlags
 	formats     []string
 	outputs     []string
-	policyDirs  []string
-	dataFiles   []string
 	failOn      string
-	parallel    int
-	maxFileSize int64
-	maxDepth    int
+	baseline    string
+	metricsFile string
 
 	// derived in validate: format → file ("" for standard output)
 	targets map[string]string
@@ -38,22 +33,27 @@ type scanParams struct {
 
 func newScanCommand(e *env) *cobra.Command {
 	var p scanParams
-	lim := scanner.DefaultLimits()
 	cmd := &cobra.Command{
 		Use:   "scan [PATH ...]",
 		Short: "Scan snapshots (files, folders, or - for stdin) and report",
 		Long: `scan loads every snapshot under the given paths (.yaml, .yml and .json files,
 folders recursively, - for standard input), evaluates all controls on each,
-and writes the reports.
+applies waivers, compares with a baseline, and writes the reports.
 
-Exit codes: 0 no unwaived failure at or above --fail-on; 1 at least one;
-2 a snapshot or policy could not be evaluated (that tenant is reported with
-status error, the others are still scanned), or bad usage.`,
+Exit codes: 0 no unwaived failure at or above --fail-on; 1 at least one
+(with --baseline: at least one new one); 2 a snapshot or policy could not be
+evaluated (that tenant is reported with status error, the others are still
+scanned), or bad usage.`,
 		Example: `  tenantscan scan fixtures/
   tenantscan scan --format json --output json=report.json snapshots/
+  tenantscan scan --baseline last.json --waivers waivers.yaml --fail-on high snapshots/
   tenantscan scan --fail-on critical - < tenant.yaml`,
 		PreRunE: func(_ *cobra.Command, args []string) error {
-			p.paths = args
+			if len(args) > 0 {
+				p.paths = args
+			} else {
+				p.paths = e.configPaths
+			}
 			return p.validate()
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -63,29 +63,22 @@ status error, the others are still scanned), or bad usage.`,
 	f := cmd.Flags()
 	f.StringArrayVar(&p.formats, "format", nil, "report format: "+strings.Join(formats, ", ")+" (repeatable; default table)")
 	f.StringArrayVar(&p.outputs, "output", nil, "write a format to a file: FORMAT=FILE, or FILE with a single --format (repeatable)")
-	f.StringArrayVar(&p.policyDirs, "policy", nil, "folder of user Rego controls added to the built-in ones (repeatable)")
-	f.StringArrayVar(&p.dataFiles, "data", nil, "policy data file (YAML/JSON) merged over the built-in data (repeatable)")
 	f.StringVar(&p.failOn, "fail-on", "high", "lowest severity whose failure makes the exit code 1: critical, high, medium, low or none")
-	f.IntVar(&p.parallel, "parallel", runtime.NumCPU(), "snapshots evaluated at once")
-	f.Int64Var(&p.maxFileSize, "max-file-size", lim.MaxBytes, "largest snapshot file accepted, in bytes")
-	f.IntVar(&p.maxDepth, "max-depth", lim.MaxDepth, "deepest nesting accepted in a snapshot")
+	f.StringVar(&p.baseline, "baseline", "", "an earlier JSON report: mark findings new or unchanged, list resolved ones; only new findings then count for --fail-on")
+	f.StringVar(&p.metricsFile, "metrics-file", "", "write Prometheus metrics here (text format, for the node_exporter textfile collector)")
+	p.scanFlags.register(f)
 	return cmd
 }
 
 func (p *scanParams) validate() error {
-	if len(p.paths) == 0 {
-		return usageError("scan needs at least one snapshot path (a file, a folder, or - for stdin)")
+	if err := p.scanFlags.validate(); err != nil {
+		return err
 	}
 	if p.failOn != "none" && report.SeverityRank(p.failOn) == 0 {
 		return usageError("--fail-on %q: want critical, high, medium, low or none", p.failOn)
 	}
-	if p.parallel < 1 {
-		return usageError("--parallel %d: want 1 or more", p.parallel)
-	}
-	if p.maxFileSize < 1 || p.maxDepth < 1 {
-		return usageError("--max-file-size and --max-depth must be positive")
-	}
 	p.targets = map[string]string{}
+	p.order = nil
 	add := func(format, file string) error {
 		if !slices.Contains(formats, format) {
 			return usageError("unknown format %q (available: %s)", format, strings.Join(formats, ", "))
@@ -143,24 +136,27 @@ func (p *scanParams) validate() error {
 }
 
 func runScan(cmd *cobra.Command, e *env, p scanParams) error {
-	ctx := cmd.Context()
-	engine, err := scanner.NewEngine(ctx, scanner.EngineOptions{PolicyDirs: p.policyDirs, DataFiles: p.dataFiles})
+	var base *report.Report
+	if p.baseline != "" {
+		f, err := os.Open(p.baseline)
+		if err != nil {
+			return usageError("baseline: %w", err)
+		}
+		base, err = report.Read(f)
+		f.Close()
+		if err != nil {
+			return usageError("baseline %s: %w", p.baseline, err)
+		}
+	}
+	rep, _, err := p.scan(cmd.Context(), e)
 	if err != nil {
-		return &exitCodeError{code: exitError, err: err}
+		return err
 	}
-	sources := scanner.Discover(p.paths)
-	if len(sources) == 0 {
-		return usageError("no snapshots (.yaml, .yml, .json) found in %s", strings.Join(p.paths, ", "))
+	rep.Parameters = append(p.parameters(), report.Parameter{Name: "fail-on", Value: p.failOn})
+	if base != nil {
+		report.ApplyBaseline(rep, base)
+		rep.Parameters = append(rep.Parameters, report.Parameter{Name: "baseline", Value: p.baseline})
 	}
-	lim := scanner.DefaultLimits()
-	lim.MaxBytes, lim.MaxDepth = p.maxFileSize, p.maxDepth
-	rep := scanner.Scan(ctx, engine, sources, scanner.Options{
-		Parallel:    p.parallel,
-		Limits:      lim,
-		Stdin:       e.stdin,
-		ToolVersion: toolVersion(),
-	})
-	rep.Parameters = p.parameters()
 
 	// Render every report before writing any, so a failure writes nothing.
 	rendered := make(map[string][]byte, len(p.order))
@@ -176,34 +172,33 @@ func runScan(cmd *cobra.Command, e *env, p scanParams) error {
 			if err := report.WriteFile(file, rendered[format]); err != nil {
 				return &exitCodeError{code: exitError, err: err}
 			}
+			e.log.Info("report written", "format", format, "file", file)
 		} else if _, err := e.stdout.Write(rendered[format]); err != nil {
 			return &exitCodeError{code: exitError, err: fmt.Errorf("write to standard output: %w", err)}
 		}
 	}
+	if p.metricsFile != "" {
+		if err := writeMetrics(p.metricsFile, rep); err != nil {
+			return &exitCodeError{code: exitError, err: err}
+		}
+		e.log.Info("metrics written", "file", p.metricsFile)
+	}
 
+	failures := 0
+	if p.failOn != "none" {
+		if base != nil {
+			failures = rep.NewFailures(p.failOn)
+		} else {
+			failures = rep.Failures(p.failOn)
+		}
+	}
 	switch {
 	case rep.Errors() > 0:
 		return &exitCodeError{code: exitError, err: fmt.Errorf("%d of %d snapshot(s) could not be evaluated", rep.Errors(), len(rep.Tenants))}
-	case p.failOn != "none" && rep.Failures(p.failOn) > 0:
+	case failures > 0:
 		return &exitCodeError{code: exitFindings}
 	}
 	return nil
-}
-
-// parameters records the scan's settings in the report.
-func (p scanParams) parameters() []report.Parameter {
-	list := func(v []string) string {
-		if len(v) == 0 {
-			return "(none)"
-		}
-		return strings.Join(v, ", ")
-	}
-	return []report.Parameter{
-		{Name: "paths", Value: list(p.paths)},
-		{Name: "policies", Value: "built-in" + strings.TrimSuffix(", "+list(p.policyDirs), ", (none)")},
-		{Name: "data", Value: "built-in" + strings.TrimSuffix(", "+list(p.dataFiles), ", (none)")},
-		{Name: "fail-on", Value: p.failOn},
-	}
 }
 
 // writer returns the report writer of a format; toStdout is true when it

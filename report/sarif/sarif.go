@@ -4,8 +4,6 @@
 package sarif
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -52,12 +50,6 @@ func SecuritySeverity(severity string) string {
 		return "5.5"
 	}
 	return "3.0"
-}
-
-// Fingerprint identifies a finding across runs: tenant, control, resource.
-func Fingerprint(tenantID, controlID string, r report.Resource) string {
-	sum := sha256.Sum256([]byte(strings.Join([]string{tenantID, controlID, r.Kind, r.ID}, "\x00")))
-	return hex.EncodeToString(sum[:16])
 }
 
 // Write implements report.Writer.
@@ -113,13 +105,13 @@ func (Writer) Write(w io.Writer, r *report.Report) error {
 					WithLevel(level).
 					WithMessage(sarif.NewTextMessage(msg)).
 					AddLocation(loc).
-					WithPartialFingerprints(map[string]string{"tenantscan/v1": Fingerprint(t.TenantID, c.ID, f.Resource)}).
+					WithPartialFingerprints(map[string]string{"tenantscan/v1": report.Fingerprint(t.TenantID, c.ID, f.Resource)}).
 					WithProperties(sarif.NewPropertyBag().
 						Add("tenant", report.TenantName(t)).
 						Add("tenantId", t.TenantID).
 						Add("path", f.Path).
 						Add("evidence", f.Evidence))
-				if f.Waiver != nil {
+				if f.Waived() {
 					res.AddSuppression(sarif.NewSuppression().WithKind("external").WithJustification(report.WaiverText(f.Waiver)))
 				}
 			}

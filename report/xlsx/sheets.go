@@ -71,6 +71,12 @@ func writeSummary(f *excelize.File, st styles, r *report.Report) error {
 		{Name: "controls", Value: fmt.Sprint(len(r.Controls))},
 	}
 	params = append(params, r.Parameters...)
+	if d := r.Summary.Drift; d != nil {
+		params = append(params, report.Parameter{Name: "drift", Value: fmt.Sprintf("%d new, %d unchanged, %d resolved", d.New, d.Unchanged, d.Resolved)})
+	}
+	if w := r.Summary.Waivers; w != nil {
+		params = append(params, report.Parameter{Name: "waivers applied", Value: fmt.Sprintf("%d finding(s) waived, %d waiver(s) expired, %d unused", w.Waived, w.Expired, w.Unused)})
+	}
 	if err := s.add(s.text("started at"), excelize.Cell{StyleID: st.date, Value: r.StartedAt.UTC()}); err != nil {
 		return err
 	}
@@ -131,6 +137,17 @@ func writeFindings(f *excelize.File, st styles, r *report.Report) error {
 		err := s.add(s.text(row.Tenant), s.text(row.ControlID), s.long(row.Title), s.text(row.Severity), s.text(row.Status),
 			s.text(row.ResourceKind), s.text(row.ResourceID), s.long(row.Message), s.long(row.Evidence),
 			s.text(row.Snapshot), s.text(row.Path), s.text(row.Drift), s.long(row.Waiver))
+		if err != nil {
+			return err
+		}
+	}
+	// Findings resolved since the baseline close the list, marked so.
+	controls := r.ControlsByID()
+	for _, fd := range r.Resolved {
+		c := controls[fd.ControlID]
+		err := s.add(s.text(fd.TenantID), s.text(fd.ControlID), s.long(c.Title), s.text(c.Severity), s.text("resolved"),
+			s.text(fd.Resource.Kind), s.text(fd.Resource.ID), s.long(fd.Message), s.long(report.EvidenceText(fd.Evidence)),
+			s.text(""), s.text(fd.Path), s.text("resolved"), s.text(""))
 		if err != nil {
 			return err
 		}
@@ -208,6 +225,13 @@ func writeErrors(f *excelize.File, st styles, r *report.Report) error {
 	if err != nil {
 		return err
 	}
+	for _, w := range r.UnusedWaivers {
+		msg := fmt.Sprintf("unused waiver (%s:%d): tenant %s, resource %s, %s (owner %s, expires %s)", w.File, w.Line, w.Tenant, w.Resource, w.Reason, w.Owner, w.Expires)
+		if err := s.add(s.text("(waivers)"), s.text(w.File), s.text(w.Control), s.long(msg)); err != nil {
+			return err
+		}
+	}
+
 	for _, t := range r.Tenants {
 		if t.Error != nil && allErrored(t) {
 			for _, line := range strings.Split(*t.Error, "\n") {

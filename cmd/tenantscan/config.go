@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
+)
+
+// applyConfig sets the flags of cmd from a YAML file whose keys are flag
+// names (and paths, the snapshots to scan). A flag given on the command
+// line wins. A key that is no flag of cmd is an error, unless it is a flag
+// of scan, so one file serves scan and readiness alike.
+func applyConfig(path string, cmd, scan *cobra.Command) ([]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usageError("config: %w", err)
+	}
+	fail := func(n *yaml.Node, format string, args ...any) error {
+		return usageError("config %s:%d: %s", path, n.Line, fmt.Sprintf(format, args...))
+	}
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		return nil, usageError("config %s: %w", path, err)
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, fail(root, "want a mapping of flag names to values")
+	}
+	var paths []string
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		if seen[k.Value] {
+			return nil, fail(k, "duplicate key %q", k.Value)
+		}
+		seen[k.Value] = true
+		values, err := scalars(v)
+		if err != nil {
+			return nil, fail(v, "%s: %v", k.Value, err)
+		}
+		if k.Value == "paths" {
+			paths = values
+			continue
+		}
+		if k.Value == "config" {
+			return nil, fail(k, "a config file cannot name another one")
+		}
+		if cmd != scan && scanOnly[k.Value] {
+			continue // report settings of scan, not of this command
+		}
+		flag := cmd.Flag(k.Value)
+		if flag == nil {
+			if scan.Flag(k.Value) != nil {
+				continue // a scan setting; this command has no use for it
+			}
+			return nil, fail(k, "unknown key %q (keys are the flag names of tenantscan scan, and paths)", k.Value)
+		}
+		if flag.Changed {
+			continue // the command line wins
+		}
+		for _, val := range values {
+			if err := cmd.Flags().Set(k.Value, val); err != nil {
+				return nil, fail(v, "%s: %v", k.Value, err)
+			}
+		}
+	}
+	return paths, nil
+}
+
+// scanOnly are the keys that set scan's reports and exit code; other
+// commands that have a flag of the same name do not take them from a file.
+var scanOnly = map[string]bool{"format": true, "output": true, "fail-on": true, "baseline": true, "metrics-file": true}
+
+// scalars reads a scalar or a list of scalars as strings.
+func scalars(n *yaml.Node) ([]string, error) {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		return []string{n.Value}, nil
+	case yaml.SequenceNode:
+		out := make([]string, 0, len(n.Content))
+		for _, item := range n.Content {
+			if item.Kind != yaml.ScalarNode {
+				return nil, errors.New("want a value or a list of values")
+			}
+			out = append(out, item.Value)
+		}
+		return out, nil
+	}
+	return nil, errors.New("want a value or a list of values")
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"github.com/tenantscan/tenantscan/report"
+)
+
+const lastSuccessMetric = "tenantscan_last_success_timestamp_seconds"
+
+// writeMetrics writes the report as Prometheus text for the node_exporter
+// textfile collector, atomically (prometheus.WriteToTextfile writes a
+// temporary file and renames it). The last success time carries over from
+// the previous file when this run had errors.
+func writeMetrics(path string, r *report.Report) error {
+	reg := prometheus.NewRegistry()
+	failures := prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "tenantscan_failures",
+		Help: "Unwaived failing findings, per tenant, control and severity.",
+	}, []string{"tenant_id", "tenant", "control", "severity"})
+	controlStatus := prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "tenantscan_control_status",
+		Help: "1 for the status of each control of each tenant (pass, fail, warn, skip, waived, error).",
+	}, []string{"tenant_id", "tenant", "control", "status"})
+	ready := prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "tenantscan_tenant_ready",
+		Help: "1 when the tenant is ready for Office 365 Groups, else 0.",
+	}, []string{"tenant_id", "tenant", "snapshot"})
+	tenantError := prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "tenantscan_tenant_error",
+		Help: "1 when the tenant's snapshot could not be evaluated, else 0.",
+	}, []string{"tenant_id", "tenant", "snapshot"})
+	snapshots := prometheus.NewGauge(prometheus.GaugeOpts{Name: "tenantscan_snapshots", Help: "Snapshots scanned."})
+	snapshotErrors := prometheus.NewGauge(prometheus.GaugeOpts{Name: "tenantscan_snapshots_error", Help: "Snapshots that could not be evaluated."})
+	duration := prometheus.NewGauge(prometheus.GaugeOpts{Name: "tenantscan_scan_duration_seconds", Help: "Duration of the scan."})
+	finished := prometheus.NewGauge(prometheus.GaugeOpts{Name: "tenantscan_last_run_timestamp_seconds", Help: "When the last scan finished (Unix time)."})
+	success := prometheus.NewGauge(prometheus.GaugeOpts{Name: lastSuccessMetric, Help: "When the last scan without errors finished (Unix time)."})
+	reg.MustRegister(failures, controlStatus, ready, tenantError, snapshots, snapshotErrors, duration, finished, success)
+
+	controls := r.ControlsByID()
+	for _, t := range r.Tenants {
+		name := report.TenantName(t)
+		errVal, readyVal := 0.0, 0.0
+		if t.Status == report.TenantError {
+			errVal = 1
+		}
+		if t.Readiness.Ready {
+			readyVal = 1
+		}
+		tenantError.WithLabelValues(t.TenantID, name, t.Snapshot).Set(errVal)
+		ready.WithLabelValues(t.TenantID, name, t.Snapshot).Set(readyVal)
+		for _, c := range t.Controls {
+			controlStatus.WithLabelValues(t.TenantID, name, c.ID, c.Status).Set(1)
+			n := 0
+			if c.Status == report.StatusFail {
+				for _, f := range c.Findings {
+					if !f.Warning && !f.Waived() {
+						n++
+					}
+				}
+			}
+			failures.WithLabelValues(t.TenantID, name, c.ID, controls[c.ID].Severity).Set(float64(n))
+		}
+	}
+	snapshots.Set(float64(len(r.Tenants)))
+	snapshotErrors.Set(float64(r.Errors()))
+	duration.Set(r.FinishedAt.Sub(r.StartedAt).Seconds())
+	finished.Set(float64(r.FinishedAt.Unix()))
+	if r.Errors() == 0 {
+		success.Set(float64(r.FinishedAt.Unix()))
+	} else if prev, ok := previousSuccess(path); ok {
+		success.Set(prev)
+	}
+	if err := prometheus.WriteToTextfile(path, reg); err != nil {
+		return fmt.Errorf("write metrics: %w", err)
+	}
+	return nil
+}
+
+// previousSuccess reads the last success time from an earlier metrics file.
+func previousSuccess(path string) (float64, bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, false
+	}
+	defer f.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(f)
+	if err != nil {
+		return 0, false
+	}
+	fam, ok := families[lastSuccessMetric]
+	if !ok || len(fam.GetMetric()) == 0 || fam.GetType() != dto.MetricType_GAUGE {
+		return 0, false
+	}
+	v := fam.GetMetric()[0].GetGauge().GetValue()
+	return v, v > 0
+}

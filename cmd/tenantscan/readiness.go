@@ -1,0 +1,78 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tenantscan/tenantscan/report"
+)
+
+type readinessParams struct {
+	scanFlags
+	format string
+}
+
+func newReadinessCommand(e *env) *cobra.Command {
+	var p readinessParams
+	cmd := &cobra.Command{
+		Use:   "readiness [PATH ...]",
+		Short: "Pre-rollout check: READY / NOT READY per tenant, with the blocking controls and next steps",
+		Long: `readiness scans the snapshots and prints, per tenant, READY or NOT READY.
+A tenant is ready when no critical or high control fails or could not be
+evaluated (waived findings do not block). For a tenant not ready it lists the
+blocking controls in the order of Microsoft's procedure (prerequisites,
+provisioning, permissions, configuration, connectors) with the next step of
+each.
+
+Exit codes: 0 every tenant is ready; 1 at least one is not; 2 a snapshot or
+policy could not be evaluated, or bad usage.`,
+		Example: `  tenantscan readiness fixtures/contoso-compliant.yaml
+  tenantscan readiness --waivers waivers.yaml --format json snapshots/`,
+		PreRunE: func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				p.paths = args
+			} else {
+				p.paths = e.configPaths
+			}
+			if p.format != "text" && p.format != "json" {
+				return usageError("--format %q: want text or json", p.format)
+			}
+			return p.validate()
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			rep, _, err := p.scan(cmd.Context(), e)
+			if err != nil {
+				return err
+			}
+			var w report.Writer = report.ReadinessText{}
+			if p.format == "json" {
+				w = report.ReadinessJSON{}
+			}
+			out, err := report.Render(w, rep)
+			if err != nil {
+				return &exitCodeError{code: exitError, err: err}
+			}
+			if _, err := e.stdout.Write(out); err != nil {
+				return &exitCodeError{code: exitError, err: err}
+			}
+			notReady := 0
+			for _, t := range rep.Tenants {
+				if !t.Readiness.Ready {
+					notReady++
+				}
+			}
+			switch {
+			case rep.Errors() > 0:
+				return &exitCodeError{code: exitError, err: fmt.Errorf("%d of %d snapshot(s) could not be evaluated", rep.Errors(), len(rep.Tenants))}
+			case notReady > 0:
+				return &exitCodeError{code: exitFindings}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&p.format, "format", "text", "output: text or json")
+	p.scanFlags.register(f)
+	return cmd
+}

@@ -1,0 +1,99 @@
+package report
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestApplyBaseline(t *testing.T) {
+	t.Parallel()
+	base := sample()
+	cur := sample()
+	// Fabrikam: bob's finding is gone, carol's is new, gustav's unchanged.
+	fs := cur.Tenants[1].Controls[1].Findings
+	fs[0] = Finding{Message: "carol@fabrikam.com has no E3-or-later licence", Resource: Resource{Kind: "user", ID: "carol@fabrikam.com"}, Path: "/users/4"}
+	// The broken tenant had a finding in the baseline: it resolved nothing,
+	// since it could not be evaluated now.
+	base.Tenants[2].Controls[0].Status = StatusFail
+	base.Tenants[2].Controls[0].Findings = []Finding{{Message: "old", Resource: Resource{Kind: "x", ID: "y"}}}
+
+	ApplyBaseline(cur, base)
+	drift := map[string]string{}
+	for _, c := range cur.Tenants[1].Controls {
+		for _, f := range c.Findings {
+			drift[f.Resource.ID] = f.Drift
+		}
+	}
+	want := map[string]string{"fabrikam-crm": DriftUnchanged, "carol@fabrikam.com": DriftNew, "gustav@fabrikam.com": DriftUnchanged}
+	for id, d := range want {
+		if drift[id] != d {
+			t.Errorf("%s: drift %q, want %q", id, drift[id], d)
+		}
+	}
+	if len(cur.Resolved) != 1 || cur.Resolved[0].Resource.ID != "bob@fabrikam.com" || cur.Resolved[0].ControlID != "O365G-004" || cur.Resolved[0].TenantID != cur.Tenants[1].TenantID {
+		t.Errorf("resolved = %+v", cur.Resolved)
+	}
+	if d := cur.Summary.Drift; d == nil || *d != (DriftSummary{New: 1, Unchanged: 2, Resolved: 1}) {
+		t.Errorf("drift summary %+v", cur.Summary.Drift)
+	}
+	if got := cur.NewFailures("high"); got != 1 {
+		t.Errorf("NewFailures(high) = %d, want 1", got)
+	}
+	if got := cur.NewFailures("critical"); got != 0 {
+		t.Errorf("NewFailures(critical) = %d, want 0", got)
+	}
+}
+
+func TestFingerprintIgnoresMessage(t *testing.T) {
+	t.Parallel()
+	a := Fingerprint("t", "O365G-004", Resource{Kind: "user", ID: "bob"})
+	if a != Fingerprint("t", "O365G-004", Resource{Kind: "user", ID: "bob"}) {
+		t.Error("fingerprint is not stable")
+	}
+	for _, other := range []string{
+		Fingerprint("u", "O365G-004", Resource{Kind: "user", ID: "bob"}),
+		Fingerprint("t", "O365G-006", Resource{Kind: "user", ID: "bob"}),
+		Fingerprint("t", "O365G-004", Resource{Kind: "user", ID: "bobby"}),
+	} {
+		if other == a {
+			t.Error("different findings share a fingerprint")
+		}
+	}
+}
+
+func TestReadRoundTrip(t *testing.T) {
+	t.Parallel()
+	out, err := Render(JSON{}, sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Read(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Tenants) != 3 || r.Tenants[1].Controls[1].Findings[0].Resource.ID != "bob@fabrikam.com" {
+		t.Errorf("read back %+v", r.Tenants)
+	}
+	if _, err := Read(strings.NewReader(`{"schemaVersion": 2}`)); err == nil || !strings.Contains(err.Error(), "schemaVersion 2") {
+		t.Errorf("a future schema version was accepted: %v", err)
+	}
+	if _, err := Read(strings.NewReader(`not json`)); err == nil {
+		t.Error("garbage was accepted")
+	}
+}
+
+func TestDriftText(t *testing.T) {
+	t.Parallel()
+	base, cur := sample(), sample()
+	cur.Tenants[1].Controls[1].Findings = cur.Tenants[1].Controls[1].Findings[1:]
+	ApplyBaseline(cur, base)
+	out, err := Render(DriftText{}, cur)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(out)
+	if !strings.HasPrefix(text, "0 new, 2 unchanged, 1 resolved\n") || !strings.Contains(text, "Resolved:\n  O365G-004 3f6a1c52-9d0e-4b7a-8c21-5e4d3b2a1f00: bob@fabrikam.com") {
+		t.Errorf("drift text:\n%s", text)
+	}
+}

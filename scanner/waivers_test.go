@@ -1,0 +1,175 @@
+package scanner
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tenantscan/tenantscan/report"
+)
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestLoadWaiversErrors(t *testing.T) {
+	t.Parallel()
+	known := map[string]bool{"O365G-004": true}
+	const ok = "  - control: O365G-004\n    reason: r\n    owner: o\n    expires: 2027-01-31\n"
+	tests := []struct {
+		name, src, want string
+	}{
+		{"valid", "waivers:\n" + ok, ""},
+		{"empty list", "waivers: []\n", ""},
+		{"bad date", "waivers:\n  - control: O365G-004\n    reason: r\n    owner: o\n    expires: 31/01/2027\n", `:5: expires "31/01/2027" is not a date (YYYY-MM-DD)`},
+		{"unknown key", "waivers:\n" + ok + "    ticket: 42\n", `:6: unknown key "ticket" in waiver`},
+		{"missing owner", "waivers:\n  - control: O365G-004\n    reason: r\n    expires: 2027-01-31\n", ":2: waiver lacks owner"},
+		{"unknown control", "waivers:\n  - control: O365G-999\n    reason: r\n    owner: o\n    expires: 2027-01-31\n", `:2: control "O365G-999" is not in the catalogue`},
+		{"top-level key", "exceptions: []\n", `:1: unknown key "exceptions"`},
+		{"not a list", "waivers: {a: 1}\n", "waivers must be a list"},
+		{"syntax", "waivers:\n  - control: [\n", "did not find expected"},
+		{"duplicate key", "waivers:\n" + ok + "    owner: p\n", `:6: duplicate key "owner"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			path := writeFile(t, "waivers.yaml", tc.src)
+			_, err := LoadWaivers(path, known)
+			if tc.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), path) {
+				t.Fatalf("error = %v, want %q after the file name", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestGlob(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		glob, s string
+		want    bool
+	}{
+		{"*", "anything/at/all", true},
+		{"bob@*", "BOB@litware.com", true},
+		{"bob@*", "alice@litware.com", false},
+		{"sales/*", "sales/bob@x", true},
+		{"a?c", "abc", true},
+		{"a.c", "abc", false},
+	}
+	for _, tc := range tests {
+		re, err := globRegexp(tc.glob)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if re.MatchString(tc.s) != tc.want {
+			t.Errorf("glob %q on %q: %v", tc.glob, tc.s, !tc.want)
+		}
+	}
+}
+
+// scanWithWaivers scans the licensing fixture with waivers judged on a day.
+func scanWithWaivers(t *testing.T, waivers []report.Waiver, day string) *report.Report {
+	t.Helper()
+	today, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newTestEngine(t, EngineOptions{})
+	return Scan(context.Background(), e, Discover([]string{"../fixtures/litware-licensing.yaml", "../fixtures/adatum-permissions.yaml"}),
+		Options{Waivers: waivers, Today: today, Now: fixedNow})
+}
+
+func control(t *testing.T, r *report.Report, tenant int, id string) report.ControlResult {
+	t.Helper()
+	for _, c := range r.Tenants[tenant].Controls {
+		if c.ID == id {
+			return c
+		}
+	}
+	t.Fatalf("no control %s", id)
+	return report.ControlResult{}
+}
+
+func TestWaiversApplyAndExpire(t *testing.T) {
+	t.Parallel()
+	waivers := []report.Waiver{
+		{Control: "O365G-004", Tenant: "*", Resource: "bob@*", Reason: "licence ordered", Owner: "it", Expires: "2026-12-31"},
+		{Control: "O365G-011", Tenant: "7f6e5d4c-3b2a-4f1e-8d9c-8b7a6f5e4d3c", Resource: "*", Reason: "roles reworked", Owner: "crm", Expires: "2026-12-31"},
+		{Control: "O365G-006", Tenant: "*", Resource: "nobody@*", Reason: "stale", Owner: "x", Expires: "2027-06-30"},
+	}
+	tests := []struct {
+		day                     string
+		bobWaived, adatumWaived bool
+		waived, expired, unused int
+		adatumReady, bobExpired bool
+		litwareFailures         int // unwaived high failures of O365G-004 in Litware
+	}{
+		{day: "2026-12-31", bobWaived: true, adatumWaived: true, waived: 4, expired: 0, unused: 1, adatumReady: true, litwareFailures: 3},
+		{day: "2027-01-01", bobWaived: false, adatumWaived: false, waived: 0, expired: 4, unused: 1, adatumReady: false, bobExpired: true, litwareFailures: 4},
+	}
+	for _, tc := range tests {
+		t.Run(tc.day, func(t *testing.T) {
+			t.Parallel()
+			r := scanWithWaivers(t, waivers, tc.day)
+			c004 := control(t, r, 0, "O365G-004") // Litware: sources come in the order given
+			var bob report.Finding
+			n := 0
+			for _, f := range c004.Findings {
+				if f.Resource.ID == "bob@litware.com" {
+					bob = f
+				}
+				if !f.Waived() {
+					n++
+				}
+			}
+			if bob.Waived() != tc.bobWaived || (bob.Waiver != nil && bob.Waiver.Expired) != tc.bobExpired {
+				t.Errorf("bob's waiver = %+v", bob.Waiver)
+			}
+			if n != tc.litwareFailures {
+				t.Errorf("%d unwaived O365G-004 findings, want %d", n, tc.litwareFailures)
+			}
+			if tc.bobExpired && !strings.Contains(report.WaiverText(bob.Waiver), "waiver expired on 2026-12-31") {
+				t.Errorf("expired waiver text %q", report.WaiverText(bob.Waiver))
+			}
+			c011 := control(t, r, 1, "O365G-011")
+			if (c011.Status == report.StatusWaived) != tc.adatumWaived {
+				t.Errorf("Adatum O365G-011 status %s", c011.Status)
+			}
+			if r.Tenants[1].Readiness.Ready != tc.adatumReady {
+				t.Errorf("Adatum ready = %v", r.Tenants[1].Readiness.Ready)
+			}
+			w := r.Summary.Waivers
+			if w == nil || w.Waived != tc.waived || w.Expired != tc.expired || w.Unused != tc.unused {
+				t.Errorf("waiver summary %+v", w)
+			}
+			if len(r.UnusedWaivers) != 1 || r.UnusedWaivers[0].Resource != "nobody@*" {
+				t.Errorf("unused waivers %+v", r.UnusedWaivers)
+			}
+		})
+	}
+}
+
+func TestSnapshotTimeout(t *testing.T) {
+	t.Parallel()
+	e := newTestEngine(t, EngineOptions{})
+	r := Scan(context.Background(), e, Discover([]string{"../fixtures/contoso-compliant.yaml", "../fixtures/northwind-ready.json"}),
+		Options{SnapshotTimeout: time.Nanosecond})
+	for _, tn := range r.Tenants {
+		if tn.Status != report.TenantError || !strings.Contains(*tn.Error, "per-snapshot deadline of 1ns") {
+			t.Errorf("%s: %s %v", tn.Snapshot, tn.Status, tn.Error)
+		}
+	}
+}
