@@ -62,4 +62,3 @@ func readReport(path string) (*report.Report, error) {
 	}
 	return r, nil
 }
-
