@@ -67,7 +67,7 @@ func applyConfig(path string, cmd, scan *cobra.Command) ([]string, error) {
 			continue // the command line wins
 		}
 		for _, val := range values {
-			if err := cmd.Flags().Set(k.Value, val); err != nil {
+			if err := flag.Value.Set(val); err != nil {
 				return nil, fail(v, "%s: %v", k.Value, err)
 			}
 		}

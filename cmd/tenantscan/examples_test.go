@@ -1,0 +1,69 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/tenantscan/tenantscan/scanner"
+)
+
+// TestExamples checks that the files in examples/ are valid: the config
+// files' keys are flags, the waivers load.
+func TestExamples(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join("..", "..", "examples")
+	checkConfig := func(name string, data []byte) {
+		path := filepath.Join(t.TempDir(), "config.yaml")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		e := &env{stdout: io.Discard, stderr: io.Discard, getenv: os.Getenv}
+		scan, _, err := newRootCommand(e).Find([]string{"scan"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := applyConfig(path, scan, scan); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "tenantscan.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkConfig("tenantscan.yaml", data)
+
+	// The ConfigMap in the CronJob manifest holds a config and waivers.
+	manifest, err := os.ReadFile(filepath.Join(dir, "kubernetes-cronjob.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(manifest))
+	found := false
+	for {
+		var doc struct {
+			Kind string            `yaml:"kind"`
+			Data map[string]string `yaml:"data"`
+		}
+		if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if doc.Kind == "ConfigMap" {
+			found = true
+			checkConfig("ConfigMap tenantscan.yaml", []byte(doc.Data["tenantscan.yaml"]))
+		}
+	}
+	if !found {
+		t.Error("the CronJob manifest has no ConfigMap")
+	}
+	if _, err := scanner.LoadWaivers(filepath.Join(dir, "waivers.yaml"), nil); err != nil {
+		t.Error(err)
+	}
+}
