@@ -100,7 +100,10 @@ func decodeYAML(data []byte, lim Limits) (any, *yaml.Node, error) {
 	return v, &doc, nil
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
+var (
+	yamlLine      = regexp.MustCompile(`^yaml: line (\d+): `)
+	yamlUnmarshal = regexp.MustCompile(`line (\d+): (.*?)(?: in type [\w.]+)?$`)
+)
 
 // yamlSyntaxError moves the line number of a yaml.v3 error into the position.
 func yamlSyntaxError(err error) *posError {
@@ -108,6 +111,14 @@ func yamlSyntaxError(err error) *posError {
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		return &posError{Line: line, Msg: "invalid YAML: " + msg[len(m[0]):]}
+	}
+	if strings.HasPrefix(msg, "yaml: unmarshal errors:") {
+		// Typed decoding (KnownFields): report the first problem.
+		first := strings.TrimSpace(strings.SplitN(strings.TrimPrefix(msg, "yaml: unmarshal errors:"), "\n", 3)[1])
+		if m := yamlUnmarshal.FindStringSubmatch(first); m != nil {
+			line, _ := strconv.Atoi(m[1])
+			return &posError{Line: line, Msg: m[2]}
+		}
 	}
 	return &posError{Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
 }

@@ -82,6 +82,7 @@ func TestScanVerdicts(t *testing.T) {
 	}
 	want := map[string]verdict{
 		"contoso-compliant.yaml": {status: "pass"},
+		"export-contoso":         {status: "pass"},
 		"northwind-ready.json": {status: "pass",
 			controls: "O365G-005=skip O365G-009=skip O365G-013=skip O365G-017=skip O365G-018=skip"},
 		"fabrikam-prerequisites.yaml": {status: "fail", blocking: "O365G-001 O365G-002 O365G-007 O365G-010",
@@ -146,7 +147,7 @@ func TestScanVerdicts(t *testing.T) {
 			t.Errorf("%s:\n got %s\nwant %s", name, strings.Join(got, " "), w.controls)
 		}
 	}
-	wantSummary := report.Summary{Tenants: 11, Pass: 2, Fail: 5, Error: 4,
+	wantSummary := report.Summary{Tenants: 12, Pass: 3, Fail: 5, Error: 4,
 		Findings: map[string]int{"critical": 5, "high": 17, "medium": 7, "low": 1}}
 	if !reflect.DeepEqual(rep.Summary, wantSummary) {
 		t.Errorf("summary = %+v, want %+v", rep.Summary, wantSummary)

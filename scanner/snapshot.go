@@ -3,6 +3,7 @@ package scanner
 import (
 	"bytes"
 	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -36,6 +37,8 @@ type Source struct {
 	Name string
 	// Err is set when the source could not even be listed (a missing path).
 	Err error
+	// Export is true for a raw export folder, imported before scanning.
+	Export bool
 }
 
 // Snapshot is a loaded and validated tenant snapshot.
@@ -108,6 +111,10 @@ func Discover(paths []string) []Source {
 				if hidden {
 					return filepath.SkipDir
 				}
+				if IsExportFolder(path) {
+					add(Source{Name: filepath.Clean(path), Export: true})
+					return filepath.SkipDir
+				}
 				return nil
 			}
 			if !hidden && snapshotExtensions[strings.ToLower(filepath.Ext(path))] {
@@ -130,6 +137,9 @@ func Load(src Source, stdin io.Reader, lim Limits) (*Snapshot, error) {
 	}
 	if src.Err != nil {
 		return nil, fail(describeOSError(src.Err))
+	}
+	if src.Export {
+		return loadExport(src, lim)
 	}
 	data, err := readLimited(src, stdin, lim.MaxBytes)
 	if err != nil {
@@ -179,6 +189,52 @@ func Load(src Source, stdin io.Reader, lim Limits) (*Snapshot, error) {
 			TenantID: snap.TenantID, DisplayName: snap.DisplayName}
 	}
 	return snap, nil
+}
+
+// loadExport imports a raw export folder and validates the result like any
+// snapshot; problems of the imported snapshot name the folder.
+func loadExport(src Source, lim Limits) (*Snapshot, error) {
+	doc, _, err := ImportExport(src.Name, lim)
+	if err != nil {
+		return nil, err
+	}
+	snap := &Snapshot{Source: src.Name, Doc: doc}
+	if t, ok := doc["tenant"].(map[string]any); ok {
+		snap.TenantID, _ = t["id"].(string)
+		snap.DisplayName, _ = t["displayName"].(string)
+	}
+	// Validate the JSON form, as a snapshot file would be.
+	plain, err := roundTrip(doc)
+	if err != nil {
+		return nil, &LoadError{File: src.Name, Problems: []*posError{{Msg: "imported snapshot: " + err.Error()}}}
+	}
+	problems := validateSchema(plain)
+	if len(problems) == 0 {
+		problems = checkReferences(plain)
+	}
+	if len(problems) > 0 {
+		for _, p := range problems {
+			p.Msg = "imported snapshot: " + p.Msg
+		}
+		return nil, &LoadError{File: src.Name, Problems: problems, TenantID: snap.TenantID, DisplayName: snap.DisplayName}
+	}
+	snap.Doc = plain
+	return snap, nil
+}
+
+// roundTrip turns a document built in Go (ints, []string …) into the
+// JSON-compatible values the loader produces for files.
+func roundTrip(doc map[string]any) (map[string]any, error) {
+	data, err := json.Marshal(doc)
+	if err != nil {
+		return nil, err
+	}
+	v, err := decodeJSON(data, Limits{MaxBytes: int64(len(data)) + 1, MaxDepth: 64, MaxAliasNodes: 1})
+	if err != nil {
+		return nil, err
+	}
+	m, _ := v.(map[string]any)
+	return m, nil
 }
 
 func describeOSError(err error) string {

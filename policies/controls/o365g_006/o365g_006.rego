@@ -26,6 +26,8 @@ error contains msg if {
 	msg := snapshot.missing(name)
 }
 
+error contains "snapshot lacks mailboxes (Exchange Online not exported)" if "mailboxes" in object.get(input, "notExported", [])
+
 error contains msg if {
 	some name in snapshot.instances_lacking_users
 	msg := sprintf("snapshot lacks the users of instance %s (dynamics[].users not exported)", [name])

@@ -69,3 +69,8 @@ test_error_when_lists_not_exported if {
 	o365g_006.error == {"snapshot lacks users (not exported)"} with input as testinput.without("users")
 	o365g_006.error == {"snapshot lacks the users of instance sales (dynamics[].users not exported)"} with input as testinput.with_instance({"users": null})
 }
+
+test_error_when_mailboxes_not_exported if {
+	inp := object.union(testinput.base, {"notExported": ["mailboxes"]})
+	o365g_006.error == {"snapshot lacks mailboxes (Exchange Online not exported)"} with input as inp
+}

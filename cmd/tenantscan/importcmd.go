@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
+
+	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/scanner"
+)
+
+func newImportCommand(e *env) *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
+		Use:   "import FOLDER",
+		Short: "Turn a raw export folder (Graph, Exchange Online, Dataverse) into a snapshot (YAML)",
+		Long: `import reads a raw export folder, the responses of Microsoft Graph, Exchange
+Online PowerShell and the Dataverse Web API exactly as the services return
+them plus tenantscan-extra.yaml, maps it to the snapshot format v1 and
+prints it as YAML, to inspect or archive. scan reads such folders directly.
+See docs/export.md for the calls that produce the folder.`,
+		Example: `  tenantscan import fixtures/export-contoso > contoso.yaml
+  tenantscan import --output contoso.yaml exports/2026-11-28/`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			if !scanner.IsExportFolder(args[0]) {
+				return usageError("%s is not an export folder (no graph/, dataverse/ or %s)", args[0], scanner.ExtraFile)
+			}
+			doc, warnings, err := scanner.ImportExport(args[0], scanner.DefaultLimits())
+			if err != nil {
+				return &exitCodeError{code: exitError, err: err}
+			}
+			for _, w := range warnings {
+				e.log.Warn("import", "warning", w)
+			}
+			data, err := snapshotYAML(doc)
+			if err != nil {
+				return &exitCodeError{code: exitError, err: err}
+			}
+			if output != "" {
+				if err := report.WriteFile(output, data); err != nil {
+					return &exitCodeError{code: exitError, err: err}
+				}
+				return nil
+			}
+			_, err = e.stdout.Write(data)
+			return err
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write the snapshot to this file instead of standard output")
+	return cmd
+}
+
+// snapshotYAML writes a snapshot document with its top-level keys in the
+// order of the format's documentation.
+func snapshotYAML(doc map[string]any) ([]byte, error) {
+	root := &yaml.Node{Kind: yaml.MappingNode}
+	order := []string{"apiVersion", "kind", "exportedAt", "exporter", "tenant", "notExported", "subscriptions", "users", "groups", "dynamics"}
+	done := map[string]bool{}
+	add := func(k string) error {
+		v, ok := doc[k]
+		if !ok || done[k] {
+			return nil
+		}
+		done[k] = true
+		var val yaml.Node
+		if err := val.Encode(v); err != nil {
+			return fmt.Errorf("encode %s: %w", k, err)
+		}
+		root.Content = append(root.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: k}, &val)
+		return nil
+	}
+	for _, k := range order {
+		if err := add(k); err != nil {
+			return nil, err
+		}
+	}
+	for k := range doc {
+		if err := add(k); err != nil {
+			return nil, err
+		}
+	}
+	var buf bytes.Buffer
+	buf.WriteString("# Imported by tenantscan from a raw export folder.\n")
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(root); err != nil {
+		return nil, fmt.Errorf("encode snapshot: %w", err)
+	}
+	return buf.Bytes(), enc.Close()
+}

@@ -1,0 +1,233 @@
+package scanner
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+)
+
+// readRaw reads one raw export file as JSON, whatever PowerShell or a
+// REST client wrote: UTF-8 with or without BOM, or UTF-16 with BOM. An
+// empty file, or one holding null, is an empty collection.
+func readRaw(path string, lim Limits) (any, error) {
+	data, err := readLimited(Source{Name: path}, nil, lim.MaxBytes)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
+		data = data[3:]
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		data = decodeUTF16(data)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, nil
+	}
+	v, err := decodeJSON(data, lim)
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func decodeUTF16(data []byte) []byte {
+	big := data[0] == 0xFE
+	data = data[2:]
+	units := make([]uint16, 0, len(data)/2)
+	for i := 0; i+1 < len(data); i += 2 {
+		if big {
+			units = append(units, uint16(data[i])<<8|uint16(data[i+1]))
+		} else {
+			units = append(units, uint16(data[i+1])<<8|uint16(data[i]))
+		}
+	}
+	return []byte(string(utf16.Decode(units)))
+}
+
+// rawItem is one element of a collection, with where it came from.
+type rawItem struct {
+	obj  map[string]any
+	file string // relative to the export folder
+	ptr  string // JSON pointer within the file
+}
+
+// readCollection reads a collection exported as name.json and any further
+// pages name.2.json, name.3.json …. A page is an OData envelope
+// ({"value": [...]}), an array of envelopes, an array of items (ConvertTo-
+// Json of many objects) or one item (ConvertTo-Json of one object).
+// exported is false when name.json does not exist: "not exported".
+func readCollection(root, name string, lim Limits) (items []rawItem, exported bool, err error) {
+	first := filepath.Join(root, name+".json")
+	if _, err := os.Stat(first); errors.Is(err, fs.ErrNotExist) {
+		return nil, false, nil
+	}
+	files := []string{first}
+	for n := 2; ; n++ {
+		p := filepath.Join(root, name+"."+strconv.Itoa(n)+".json")
+		if _, err := os.Stat(p); err != nil {
+			break
+		}
+		files = append(files, p)
+	}
+	for _, f := range files {
+		v, err := readRaw(f, lim)
+		if err != nil {
+			return nil, true, rawError(f, err)
+		}
+		got, err := collectionItems(v, f)
+		if err != nil {
+			return nil, true, rawError(f, err)
+		}
+		items = append(items, got...)
+	}
+	return items, true, nil
+}
+
+func collectionItems(v any, file string) ([]rawItem, error) {
+	var out []rawItem
+	addObject := func(x any, ptr string) error {
+		obj, ok := x.(map[string]any)
+		if !ok {
+			return &posError{Pointer: ptr, Msg: fmt.Sprintf("got %s, want an object", jsonType(x))}
+		}
+		out = append(out, rawItem{obj: obj, file: file, ptr: ptr})
+		return nil
+	}
+	addPage := func(page map[string]any, ptr string) error {
+		values, ok := page["value"]
+		if !ok {
+			return addObject(page, ptr) // a single item
+		}
+		list, ok := values.([]any)
+		if !ok {
+			return &posError{Pointer: ptr + "/value", Msg: fmt.Sprintf("got %s, want an array", jsonType(values))}
+		}
+		for i, item := range list {
+			if err := addObject(item, fmt.Sprintf("%s/value/%d", ptr, i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	switch x := v.(type) {
+	case nil:
+		return nil, nil
+	case map[string]any:
+		return out, addPage(x, "")
+	case []any:
+		for i, el := range x {
+			ptr := "/" + strconv.Itoa(i)
+			if page, ok := el.(map[string]any); ok {
+				if err := addPage(page, ptr); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			return nil, &posError{Pointer: ptr, Msg: fmt.Sprintf("got %s, want an object", jsonType(el))}
+		}
+		return out, nil
+	}
+	return nil, &posError{Msg: fmt.Sprintf("got %s, want an OData response, an array or an object", jsonType(v))}
+}
+
+func jsonType(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case json.Number, float64, int:
+		return "number"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// rawError names the file of a raw export problem.
+func rawError(file string, err error) error {
+	var pe *posError
+	if errors.As(err, &pe) {
+		return &LoadError{File: file, Problems: []*posError{pe}}
+	}
+	return &LoadError{File: file, Problems: []*posError{{Msg: err.Error()}}}
+}
+
+// Typed field readers: a value of the wrong type is an error naming the
+// item's file and pointer; an absent or null value is "not there".
+
+func (it rawItem) fail(field, want string) error {
+	return &LoadError{File: it.file, Problems: []*posError{{Pointer: it.ptr + "/" + field,
+		Msg: fmt.Sprintf("got %s, want %s", jsonType(it.obj[field]), want)}}}
+}
+
+func (it rawItem) str(field string) (string, bool, error) {
+	switch x := it.obj[field].(type) {
+	case nil:
+		return "", false, nil
+	case string:
+		return x, true, nil
+	}
+	return "", false, it.fail(field, "a string")
+}
+
+func (it rawItem) boolean(field string) (bool, bool, error) {
+	switch x := it.obj[field].(type) {
+	case nil:
+		return false, false, nil
+	case bool:
+		return x, true, nil
+	}
+	return false, false, it.fail(field, "a boolean")
+}
+
+func (it rawItem) number(field string) (int64, bool, error) {
+	switch x := it.obj[field].(type) {
+	case nil:
+		return 0, false, nil
+	case json.Number:
+		n, err := strconv.ParseInt(x.String(), 10, 64)
+		if err != nil {
+			return 0, false, it.fail(field, "an integer")
+		}
+		return n, true, nil
+	case string: // enums serialised by name are handled by the caller
+		return 0, false, it.fail(field, "a number")
+	}
+	return 0, false, it.fail(field, "a number")
+}
+
+func (it rawItem) list(field string) ([]any, bool, error) {
+	switch x := it.obj[field].(type) {
+	case nil:
+		return nil, false, nil
+	case []any:
+		return x, true, nil
+	case map[string]any: // ConvertTo-Json of a one-element collection
+		return []any{x}, true, nil
+	}
+	return nil, false, it.fail(field, "an array")
+}
+
+// sub returns the i-th element of a list field as an item.
+func (it rawItem) sub(field string, i int, v any) (rawItem, error) {
+	obj, ok := v.(map[string]any)
+	ptr := fmt.Sprintf("%s/%s/%d", it.ptr, field, i)
+	if !ok {
+		return rawItem{}, &LoadError{File: it.file, Problems: []*posError{{Pointer: ptr, Msg: fmt.Sprintf("got %s, want an object", jsonType(v))}}}
+	}
+	return rawItem{obj: obj, file: it.file, ptr: ptr}, nil
+}
+
+func lowerKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
