@@ -356,4 +356,3 @@ func (im *importer) systemUsers(dir string) ([]any, error) {
 	}
 	return out, nil
 }
-
