@@ -21,12 +21,7 @@ func readRaw(path string, lim Limits) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
-		data = data[3:]
-	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
-		data = decodeUTF16(data)
-	}
+	data = normalizeEncoding(data)
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil
 	}

@@ -145,6 +145,7 @@ func Load(src Source, stdin io.Reader, lim Limits) (*Snapshot, error) {
 	if err != nil {
 		return nil, fail(err.Error())
 	}
+	data = normalizeEncoding(data)
 	isJSON := strings.EqualFold(filepath.Ext(src.Name), ".json")
 	var doc any
 	var tree *yaml.Node
@@ -189,6 +190,18 @@ func Load(src Source, stdin io.Reader, lim Limits) (*Snapshot, error) {
 			TenantID: snap.TenantID, DisplayName: snap.DisplayName}
 	}
 	return snap, nil
+}
+
+// normalizeEncoding drops a UTF-8 byte-order mark and turns UTF-16 (with
+// its mark, as Windows tools write it) into UTF-8.
+func normalizeEncoding(data []byte) []byte {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
+		return data[3:]
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		return decodeUTF16(data)
+	}
+	return data
 }
 
 // loadExport imports a raw export folder and validates the result like any
