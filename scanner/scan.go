@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"runtime"
 	"runtime/debug"
@@ -37,9 +38,32 @@ type Options struct {
 	Today   time.Time
 	// SnapshotTimeout bounds the evaluation of one snapshot; 0 means none.
 	SnapshotTimeout time.Duration
+	// Shard, when Count > 1, keeps only the tenants of shard Index (1 to
+	// Count): those whose tenant id hashes there (FNV-1a, so the split is
+	// stable across runs and machines). A snapshot without a readable
+	// tenant id is placed by its path.
+	Shard Shard
 	// Progress, when set, is called once per snapshot done (from the
 	// workers, so it must be safe for concurrent use).
 	Progress func(report.Tenant)
+}
+
+// Shard selects one part of the inputs.
+type Shard struct{ Index, Count int }
+
+// Owns reports whether the shard scans a tenant (or, without a tenant id,
+// a snapshot path).
+func (s Shard) Owns(tenantID, snapshot string) bool {
+	if s.Count <= 1 {
+		return true
+	}
+	key := strings.ToLower(tenantID)
+	if key == "" {
+		key = snapshot
+	}
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	return int(h.Sum64()%uint64(s.Count)) == s.Index-1
 }
 
 // Scan loads every source and evaluates it with the engine, from a pool of
@@ -84,6 +108,17 @@ func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) *
 		})
 	}
 	p.Wait()
+	if opts.Shard.Count > 1 {
+		kept := rep.Tenants[:0]
+		var keptUsed [][]int
+		for i, t := range rep.Tenants {
+			if opts.Shard.Owns(t.TenantID, t.Snapshot) {
+				kept = append(kept, t)
+				keptUsed = append(keptUsed, used[i])
+			}
+		}
+		rep.Tenants, used = kept, keptUsed
+	}
 	matched := map[int]bool{}
 	for _, u := range used {
 		for _, i := range u {
@@ -211,51 +246,4 @@ func finishTenant(t *report.Tenant, controls []report.Control) {
 	}
 }
 
-func summarize(r *report.Report) report.Summary {
-	sev := make(map[string]string, len(r.Controls))
-	for _, c := range r.Controls {
-		sev[c.ID] = c.Severity
-	}
-	s := report.Summary{Tenants: len(r.Tenants), Findings: map[string]int{}}
-	for _, level := range report.Severities {
-		s.Findings[level] = 0
-	}
-	var ws report.WaiverSummary
-	for _, t := range r.Tenants {
-		for _, c := range t.Controls {
-			for _, f := range c.Findings {
-				switch {
-				case f.Waived():
-					ws.Waived++
-				case f.Waiver != nil:
-					ws.Expired++
-				}
-			}
-		}
-	}
-	ws.Unused = len(r.UnusedWaivers)
-	if ws != (report.WaiverSummary{}) || r.UnusedWaivers != nil {
-		s.Waivers = &ws
-	}
-	for _, t := range r.Tenants {
-		switch t.Status {
-		case report.TenantPass:
-			s.Pass++
-		case report.TenantFail:
-			s.Fail++
-		default:
-			s.Error++
-		}
-		for _, c := range t.Controls {
-			if c.Status != report.StatusFail {
-				continue
-			}
-			for _, f := range c.Findings {
-				if !f.Warning && !f.Waived() {
-					s.Findings[sev[c.ID]]++
-				}
-			}
-		}
-	}
-	return s
-}
+func summarize(r *report.Report) report.Summary { return report.Summarize(r) }

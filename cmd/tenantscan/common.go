@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -33,6 +34,8 @@ type scanFlags struct {
 	maxDepth        int
 	timeout         time.Duration
 	snapshotTimeout time.Duration
+	shard           string
+	shardSpec       scanner.Shard
 }
 
 func (s *scanFlags) register(f *pflag.FlagSet) {
@@ -46,6 +49,7 @@ func (s *scanFlags) register(f *pflag.FlagSet) {
 	f.IntVar(&s.maxDepth, "max-depth", lim.MaxDepth, "deepest nesting accepted in a snapshot")
 	f.DurationVar(&s.timeout, "timeout", 0, "deadline for the whole scan, e.g. 30m; snapshots not done by then are errors (0: none)")
 	f.DurationVar(&s.snapshotTimeout, "snapshot-timeout", 5*time.Minute, "deadline for evaluating one snapshot; past it, that tenant is an error (0: none)")
+	f.StringVar(&s.shard, "shard", "", "scan only shard K of N (K/N, 1-based): the tenants whose id hashes there; merge the shard reports with tenantscan merge")
 }
 
 func (s *scanFlags) validate() error {
@@ -65,6 +69,15 @@ func (s *scanFlags) validate() error {
 		if _, err := time.Parse(time.DateOnly, s.asOf); err != nil {
 			return usageError("--as-of %q: want a date YYYY-MM-DD", s.asOf)
 		}
+	}
+	if s.shard != "" {
+		k, n, ok := strings.Cut(s.shard, "/")
+		ki, err1 := strconv.Atoi(k)
+		ni, err2 := strconv.Atoi(n)
+		if !ok || err1 != nil || err2 != nil || ni < 1 || ki < 1 || ki > ni {
+			return usageError("--shard %q: want K/N with 1 <= K <= N, e.g. 2/4", s.shard)
+		}
+		s.shardSpec = scanner.Shard{Index: ki, Count: ni}
 	}
 	return nil
 }
@@ -117,6 +130,7 @@ func (s *scanFlags) scan(ctx context.Context, e *env) (*report.Report, *scanner.
 		Waivers:         waivers,
 		Today:           today,
 		SnapshotTimeout: s.snapshotTimeout,
+		Shard:           s.shardSpec,
 		Progress: func(t report.Tenant) {
 			progress()
 			if t.Status == report.TenantError {
@@ -162,6 +176,9 @@ func (s *scanFlags) parameters() []report.Parameter {
 	}
 	if s.asOf != "" {
 		params = append(params, report.Parameter{Name: "as-of", Value: s.asOf})
+	}
+	if s.shard != "" {
+		params = append(params, report.Parameter{Name: "shard", Value: s.shard})
 	}
 	return params
 }

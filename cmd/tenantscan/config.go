@@ -77,7 +77,7 @@ func applyConfig(path string, cmd, scan *cobra.Command) ([]string, error) {
 
 // scanOnly are the keys that set scan's reports and exit code; other
 // commands that have a flag of the same name do not take them from a file.
-var scanOnly = map[string]bool{"format": true, "output": true, "fail-on": true, "baseline": true, "metrics-file": true}
+var scanOnly = map[string]bool{"format": true, "output": true, "fail-on": true, "baseline": true, "metrics-file": true, "shard": true}
 
 // scalars reads a scalar or a list of scalars as strings.
 func scalars(n *yaml.Node) ([]string, error) {

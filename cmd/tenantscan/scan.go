@@ -9,6 +9,7 @@ import (
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/report/sarif"
@@ -20,15 +21,27 @@ var formats = []string{"table", "json", "sarif", "junit", "html", "xlsx", "markd
 
 type scanParams struct {
 	scanFlags
-	formats     []string
-	outputs     []string
-	failOn      string
+	outputFlags
 	baseline    string
 	metricsFile string
+}
+
+// outputFlags are the report flags of scan and merge: formats, where each
+// goes, and the severity that fails the run.
+type outputFlags struct {
+	formats []string
+	outputs []string
+	failOn  string
 
 	// derived in validate: format → file ("" for standard output)
 	targets map[string]string
 	order   []string
+}
+
+func (o *outputFlags) register(f *pflag.FlagSet) {
+	f.StringArrayVar(&o.formats, "format", nil, "report format: "+strings.Join(formats, ", ")+" (repeatable; default table)")
+	f.StringArrayVar(&o.outputs, "output", nil, "write a format to a file: FORMAT=FILE, or FILE with a single --format (repeatable)")
+	f.StringVar(&o.failOn, "fail-on", "high", "lowest severity whose failure makes the exit code 1: critical, high, medium, low or none")
 }
 
 func newScanCommand(e *env) *cobra.Command {
@@ -61,9 +74,7 @@ scanned), or bad usage.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringArrayVar(&p.formats, "format", nil, "report format: "+strings.Join(formats, ", ")+" (repeatable; default table)")
-	f.StringArrayVar(&p.outputs, "output", nil, "write a format to a file: FORMAT=FILE, or FILE with a single --format (repeatable)")
-	f.StringVar(&p.failOn, "fail-on", "high", "lowest severity whose failure makes the exit code 1: critical, high, medium, low or none")
+	p.outputFlags.register(f)
 	f.StringVar(&p.baseline, "baseline", "", "an earlier JSON report: mark findings new or unchanged, list resolved ones; only new findings then count for --fail-on")
 	f.StringVar(&p.metricsFile, "metrics-file", "", "write Prometheus metrics here (text format, for the node_exporter textfile collector)")
 	p.scanFlags.register(f)
@@ -74,6 +85,10 @@ func (p *scanParams) validate() error {
 	if err := p.scanFlags.validate(); err != nil {
 		return err
 	}
+	return p.outputFlags.validate()
+}
+
+func (p *outputFlags) validate() error {
 	if p.failOn != "none" && report.SeverityRank(p.failOn) == 0 {
 		return usageError("--fail-on %q: want critical, high, medium, low or none", p.failOn)
 	}
@@ -158,7 +173,22 @@ func runScan(cmd *cobra.Command, e *env, p scanParams) error {
 		rep.Parameters = append(rep.Parameters, report.Parameter{Name: "baseline", Value: p.baseline})
 	}
 
-	// Render every report before writing any, so a failure writes nothing.
+	if err := p.write(e, rep); err != nil {
+		return err
+	}
+	if p.metricsFile != "" {
+		if err := writeMetrics(p.metricsFile, rep); err != nil {
+			return &exitCodeError{code: exitError, err: err}
+		}
+		e.log.Info("metrics written", "file", p.metricsFile)
+	}
+
+	return p.exitCode(rep, base != nil)
+}
+
+// write renders every report before writing any, so a failure writes
+// nothing; each file is written atomically.
+func (p *outputFlags) write(e *env, rep *report.Report) error {
 	rendered := make(map[string][]byte, len(p.order))
 	for _, format := range p.order {
 		data, err := report.Render(e.writer(format, p.targets[format] == ""), rep)
@@ -177,16 +207,15 @@ func runScan(cmd *cobra.Command, e *env, p scanParams) error {
 			return &exitCodeError{code: exitError, err: fmt.Errorf("write to standard output: %w", err)}
 		}
 	}
-	if p.metricsFile != "" {
-		if err := writeMetrics(p.metricsFile, rep); err != nil {
-			return &exitCodeError{code: exitError, err: err}
-		}
-		e.log.Info("metrics written", "file", p.metricsFile)
-	}
+	return nil
+}
 
+// exitCode maps a finished report to the exit code: 2 when a tenant is in
+// error, 1 when a failure (a new one, against a baseline) reaches --fail-on.
+func (p *outputFlags) exitCode(rep *report.Report, againstBaseline bool) error {
 	failures := 0
 	if p.failOn != "none" {
-		if base != nil {
+		if againstBaseline {
 			failures = rep.NewFailures(p.failOn)
 		} else {
 			failures = rep.Failures(p.failOn)

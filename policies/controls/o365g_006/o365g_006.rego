@@ -58,7 +58,7 @@ _mailbox_problem(u) := ["is not found among the tenant's users"] if {
 
 _plan_problem(u) := ["has no enabled Exchange Online plan"] if {
 	u.found
-	count(snapshot.user_plans_of(u.user, data.tenantscan.servicePlans.exchangeOnline)) == 0
+	not snapshot.user_has_plan_in(u.user, data.tenantscan.servicePlans.exchangeOnline)
 } else := []
 
 deny contains finding if {

@@ -42,15 +42,19 @@ notes contains msg if some msg in snapshot.out_of_scope_notes
 _privilege := lower(data.tenantscan.isvExtensions.privilege)
 
 # The ISV Extensions depth of each role, by instance index and role name
-# ("none" when the role lacks the privilege).
-_depth[i] := {role.name: depth |
-	some role in input.dynamics[i].securityRoles
-	depths := [p.depth | some p in object.get(role, "privileges", []); lower(p.name) == _privilege]
-	depth := _first(depths)
-} if {
+# ("none" when the role lacks the privilege): one object, built once.
+_depth := {i: depths |
 	some i in snapshot.in_scope_instances
 	is_array(input.dynamics[i].securityRoles)
+	depths := {role.name: depth |
+		some role in input.dynamics[i].securityRoles
+		found := [p.depth | some p in object.get(role, "privileges", []); lower(p.name) == _privilege]
+		depth := _first(found)
+	}
 }
+
+# The roles granting ISV Extensions at the required depth, by instance.
+_granting := {i: {r | some r, d in depths; d == data.tenantscan.isvExtensions.depth} | some i, depths in _depth}
 
 _first(depths) := d if {
 	some d in depths
@@ -62,7 +66,7 @@ _first(depths) := d if {
 deny contains finding if {
 	some e in snapshot.scoped_dynamics_entries
 	depths := _depth[e.instanceIndex]
-	not _granted(e.roles, depths)
+	not _granted(e.roles, _granting[e.instanceIndex])
 	finding := {
 		"msg": _message(e),
 		"resource": {"kind": "dynamicsUser", "id": sprintf("%s/%s", [e.instance, e.upn])},
@@ -76,9 +80,9 @@ deny contains finding if {
 	}
 }
 
-_granted(roles, depths) if {
+_granted(roles, granting) if {
 	some r in roles
-	depths[r] == data.tenantscan.isvExtensions.depth
+	r in granting
 }
 
 _message(e) := sprintf("%s has no security role in instance %s", [e.upn, e.instance]) if {

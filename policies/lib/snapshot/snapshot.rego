@@ -177,11 +177,28 @@ user_plans(user) := {plan | some sku in object.get(user, "licenses", []); some p
 # The user's enabled plans that are among names.
 user_plans_of(user, names) := {p | some p in user_plans(user); plan_matches(p, names)}
 
+# True when the user has an enabled plan among names. The common case, no
+# disabled plans, needs no set built per user.
+user_has_plan_in(user, names) if {
+	count(object.get(user, "disabledPlans", [])) == 0
+	some sku in object.get(user, "licenses", [])
+	some p in _usable_plans[sku]
+	plan_matches(p, names)
+}
+
+user_has_plan_in(user, names) if {
+	count(object.get(user, "disabledPlans", [])) > 0
+	count(user_plans_of(user, names)) > 0
+}
+
 # SKUs whose subscription is in its Warning grace period.
 warning_skus := {s.skuPartNumber | some s in input.subscriptions; s.capabilityStatus == "Warning"}
 
-# Notes for the Warning subscriptions a user relies on.
-warning_notes(user) := {sprintf("subscription %s is in Warning (grace period); its licences still count", [sku]) |
+# Notes for the Warning subscriptions a user relies on (none, quickly,
+# when no subscription is in Warning).
+warning_notes(user) := set() if {
+	count(warning_skus) == 0
+} else := {sprintf("subscription %s is in Warning (grace period); its licences still count", [sku]) |
 	some sku in object.get(user, "licenses", [])
 	sku in warning_skus
 }

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/tenantscan/tenantscan/report"
+)
+
+func newMergeCommand(e *env) *cobra.Command {
+	var p outputFlags
+	cmd := &cobra.Command{
+		Use:   "merge REPORT.json...",
+		Short: "Merge the JSON reports of shards (scan --shard K/N) into one report",
+		Long: `merge joins JSON reports written by scan --shard K/N into one report, with
+the tenants of all shards, and writes it in any format scan writes. A waiver
+counts as unused only when no shard used it. Exit codes as for scan.`,
+		Example: `  tenantscan merge --output json=report.json --output xlsx=audit.xlsx shard-*.json`,
+		Args:    cobra.MinimumNArgs(1),
+		PreRunE: func(*cobra.Command, []string) error { return p.validate() },
+		RunE: func(_ *cobra.Command, args []string) error {
+			reports := make([]*report.Report, 0, len(args))
+			against := false
+			for _, path := range args {
+				r, err := readReport(path)
+				if err != nil {
+					return err
+				}
+				if r.Summary.Drift != nil {
+					against = true
+				}
+				reports = append(reports, r)
+			}
+			merged, err := report.Merge(reports...)
+			if err != nil {
+				return usageError("%w", err)
+			}
+			if err := p.write(e, merged); err != nil {
+				return err
+			}
+			return p.exitCode(merged, against)
+		},
+	}
+	p.register(cmd.Flags())
+	return cmd
+}
