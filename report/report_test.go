@@ -3,7 +3,9 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -225,5 +227,20 @@ func TestWriteFileAtomic(t *testing.T) {
 	}
 	if err := WriteFile(filepath.Join(dir, "missing", "r.json"), []byte("x")); err == nil {
 		t.Error("writing into a missing folder succeeded")
+	}
+	// A writer that fails or panics halfway leaves the earlier report.
+	for _, bad := range []func(w io.Writer) error{
+		func(w io.Writer) error { w.Write([]byte("half")); return errors.New("disk full") },
+		func(w io.Writer) error { w.Write([]byte("half")); panic("boom") },
+	} {
+		if err := WriteFileWith(path, bad); err == nil {
+			t.Error("a failing writer reported success")
+		}
+		if got, _ := os.ReadFile(path); string(got) != "second" {
+			t.Errorf("the earlier report was replaced by %q", got)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("temporary files left behind: %d entries", len(entries))
 	}
 }

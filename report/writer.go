@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -46,10 +47,20 @@ func Render(wr Writer, r *Report) (_ []byte, err error) {
 	return buf.Bytes(), nil
 }
 
-// WriteFile writes data to path atomically: into a temporary file in the
-// same folder, synced, then renamed over path. A failure leaves any earlier
-// file at path untouched.
-func WriteFile(path string, data []byte) (err error) {
+// WriteFile writes data to path atomically (see WriteFileWith).
+func WriteFile(path string, data []byte) error {
+	return WriteFileWith(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// WriteFileWith streams what write produces to path atomically: into a
+// temporary file in the same folder, synced, then renamed over path. A
+// failure (or a panic in write) leaves any earlier file at path untouched
+// and no temporary file behind. Streaming keeps large reports out of
+// memory.
+func WriteFileWith(path string, write func(io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
@@ -61,7 +72,18 @@ func WriteFile(path string, data []byte) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	if _, err = tmp.Write(data); err != nil {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("write %s: internal error: %v", path, p)
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	buf := bufio.NewWriterSize(tmp, 1<<20)
+	if err = write(buf); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = buf.Flush(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err = tmp.Sync(); err != nil {

@@ -186,24 +186,24 @@ func runScan(cmd *cobra.Command, e *env, p scanParams) error {
 	return p.exitCode(rep, base != nil)
 }
 
-// write renders every report before writing any, so a failure writes
-// nothing; each file is written atomically.
+// write writes every report: a file is streamed to a temporary file and
+// renamed (whole or not at all, and never held in memory); standard output
+// gets the report rendered in memory first, so it too is whole or nothing.
 func (p *outputFlags) write(e *env, rep *report.Report) error {
-	rendered := make(map[string][]byte, len(p.order))
 	for _, format := range p.order {
-		data, err := report.Render(e.writer(format, p.targets[format] == ""), rep)
-		if err != nil {
-			return &exitCodeError{code: exitError, err: err}
-		}
-		rendered[format] = data
-	}
-	for _, format := range p.order {
+		w := e.writer(format, p.targets[format] == "")
 		if file := p.targets[format]; file != "" {
-			if err := report.WriteFile(file, rendered[format]); err != nil {
+			if err := report.WriteFileWith(file, func(out io.Writer) error { return w.Write(out, rep) }); err != nil {
 				return &exitCodeError{code: exitError, err: err}
 			}
 			e.log.Info("report written", "format", format, "file", file)
-		} else if _, err := e.stdout.Write(rendered[format]); err != nil {
+			continue
+		}
+		data, err := report.Render(w, rep)
+		if err != nil {
+			return &exitCodeError{code: exitError, err: err}
+		}
+		if _, err := e.stdout.Write(data); err != nil {
 			return &exitCodeError{code: exitError, err: fmt.Errorf("write to standard output: %w", err)}
 		}
 	}
