@@ -28,6 +28,10 @@ verify: ## run the Rego unit tests only
 bench: ## run the Go benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+.PHONY: bench-peers
+bench-peers: ## tenantscan vs decode-only, conftest and opa eval on a generated corpus (docs/performance.md)
+	scripts/bench-peers.sh 100 2000
+
 .PHONY: lint
 lint: ## gofmt and go vet
 	gofmt -l -d .
