@@ -305,3 +305,29 @@ func TestAllFormatsOnHostileSnapshot(t *testing.T) {
 		t.Errorf("%d files in the output folder, want %d (no temporary files left)", len(entries), len(files))
 	}
 }
+
+// TestREADMESample keeps the README's sample output true: it must be what
+// `tenantscan scan fixtures/` prints.
+func TestREADMESample(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(readme)
+	start := strings.Index(text, "```text\n") + len("```text\n")
+	end := strings.Index(text[start:], "\n\n…")
+	if start < len("```text\n") || end < 0 {
+		t.Fatal("README has no sample block")
+	}
+	sample := text[start : start+end]
+	r := runCLI(t, "", "scan", fixtures)
+	out := strings.ReplaceAll(r.stdout, "../../fixtures/", "fixtures/")
+	if !strings.Contains(out, sample) {
+		t.Errorf("the README's sample is not what scan prints; update it from:\n%s", out)
+	}
+	last := strings.Split(strings.TrimSpace(out), "\n")
+	if summary := strings.Join(last[len(last)-2:], "\n"); !strings.Contains(text, summary) {
+		t.Errorf("the README's summary lines are not what scan prints:\n%s", summary)
+	}
+}
