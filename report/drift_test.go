@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -95,5 +96,29 @@ func TestDriftText(t *testing.T) {
 	text := string(out)
 	if !strings.HasPrefix(text, "0 new, 2 unchanged, 1 resolved\n") || !strings.Contains(text, "Resolved:\n  O365G-004 3f6a1c52-9d0e-4b7a-8c21-5e4d3b2a1f00: bob@fabrikam.com") {
 		t.Errorf("drift text:\n%s", text)
+	}
+}
+
+// TestJSONStreamsLikeEncoder checks that the streaming JSON writer writes
+// exactly what encoding/json writes for the whole report.
+func TestJSONStreamsLikeEncoder(t *testing.T) {
+	t.Parallel()
+	for _, r := range []*Report{sample(), hostileReport(), {SchemaVersion: 1}} {
+		r.UnusedWaivers = []Waiver{{Control: "O365G-004", Tenant: "*", Resource: "x<y>", Reason: "r", Owner: "o", Expires: "2027-01-01"}}
+		r.Parameters = []Parameter{{Name: "paths", Value: "a & b"}}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(r); err != nil {
+			t.Fatal(err)
+		}
+		got, err := Render(JSON{}, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want.Bytes()) {
+			t.Errorf("streamed JSON differs:\n%s\nwant\n%s", got, want.Bytes())
+		}
 	}
 }

@@ -18,18 +18,93 @@ type Writer interface {
 }
 
 // JSON writes the report as indented JSON (schemaVersion 1), the contract
-// other programs read.
+// other programs read. It streams: one tenant at a time is encoded, so a
+// large report never sits whole in memory.
 type JSON struct{}
 
 // Write implements Writer.
 func (JSON) Write(w io.Writer, r *Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(r); err != nil {
-		return fmt.Errorf("write json report: %w", err)
+	bw := bufio.NewWriter(w)
+	jw := &jsonStream{w: bw}
+	jw.raw("{\n")
+	jw.field("schemaVersion", r.SchemaVersion, false)
+	jw.field("tool", r.Tool, false)
+	jw.field("startedAt", r.StartedAt, false)
+	jw.field("finishedAt", r.FinishedAt, false)
+	jw.field("controls", r.Controls, false)
+	jw.raw(`  "tenants": `)
+	if r.Tenants == nil {
+		jw.raw("null")
+	} else if len(r.Tenants) == 0 {
+		jw.raw("[]")
+	} else {
+		jw.raw("[\n")
+		for i, t := range r.Tenants {
+			jw.raw("    ")
+			jw.value(t, "    ")
+			if i < len(r.Tenants)-1 {
+				jw.raw(",")
+			}
+			jw.raw("\n")
+		}
+		jw.raw("  ]")
+	}
+	jw.raw(",\n")
+	last := len(r.UnusedWaivers) == 0 && len(r.Parameters) == 0
+	jw.field("resolved", r.Resolved, false)
+	jw.field("summary", r.Summary, last)
+	if len(r.UnusedWaivers) > 0 {
+		jw.field("unusedWaivers", r.UnusedWaivers, len(r.Parameters) == 0)
+	}
+	if len(r.Parameters) > 0 {
+		jw.field("parameters", r.Parameters, true)
+	}
+	jw.raw("}\n")
+	if jw.err == nil {
+		jw.err = bw.Flush()
+	}
+	if jw.err != nil {
+		return fmt.Errorf("write json report: %w", jw.err)
 	}
 	return nil
+}
+
+// jsonStream writes indented JSON piece by piece, as encoding/json would
+// write the whole report (two-space indent, no HTML escaping).
+type jsonStream struct {
+	w   *bufio.Writer
+	err error
+}
+
+func (j *jsonStream) raw(s string) {
+	if j.err == nil {
+		_, j.err = j.w.WriteString(s)
+	}
+}
+
+// value writes v indented as if nested at prefix.
+func (j *jsonStream) value(v any, prefix string) {
+	if j.err != nil {
+		return
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent(prefix, "  ")
+	enc.SetEscapeHTML(false)
+	if j.err = enc.Encode(v); j.err == nil {
+		_, j.err = j.w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	}
+}
+
+// field writes one top-level member.
+func (j *jsonStream) field(name string, v any, last bool) {
+	j.raw(`  "` + name + `": `)
+	j.value(v, "  ")
+	if last {
+		j.raw("\n")
+	} else {
+		j.raw(",\n")
+	}
 }
 
 // Render runs a writer into memory, so that a failing writer leaves nothing
