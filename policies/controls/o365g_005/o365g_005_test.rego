@@ -91,3 +91,10 @@ test_e5_plans_from_data_when_subscription_plans_not_exported if {
 	some f in findings
 	f.resource.id == "ben@contoso.com"
 }
+
+test_partial_plan_list_does_not_hide_e5_plans if {
+	# A hand-written snapshot lists only some plans of the E5 subscription.
+	subs := [{"skuPartNumber": "ENTERPRISEPREMIUM", "capabilityStatus": "Enabled", "servicePlans": ["EXCHANGE_S_ENTERPRISE"]}]
+	inp := object.union(_with_users([_pstn("ann@contoso.com", ["ENTERPRISEPREMIUM"], true, true)]), {"subscriptions": subs})
+	count(o365g_005.deny) == 0 with input as inp
+}

@@ -44,7 +44,7 @@ deny contains finding if {
 			"subscriptions": [sprintf("%s (%s): %s", [
 				s.skuPartNumber,
 				object.get(s, "capabilityStatus", "status not exported"),
-				concat(", ", snapshot.subscription_plans(s)),
+				concat(", ", snapshot.plans_shown(s)),
 			]) |
 				some s in input.subscriptions
 			],

@@ -158,9 +158,18 @@ plan_matches(plan, names) if {
 	trim_suffix(plan, "_GOV") in names
 }
 
-# The service plans of a subscription: as exported, else the plans the
-# policy data knows for its SKU (tenantscan.skus[sku].servicePlans).
-subscription_plans(s) := s.servicePlans if {
+# The service plans of a subscription: those exported, with the plans the
+# policy data knows its SKU always has (tenantscan.skus[sku].servicePlans),
+# so that a partial list in a hand-written snapshot does not hide a plan
+# the SKU includes. Per-user disabledPlans still remove them.
+subscription_plans(s) := array.concat(_exported_plans(s), object.get(data.tenantscan.skus, [s.skuPartNumber, "servicePlans"], []))
+
+_exported_plans(s) := s.servicePlans if {
+	is_array(s.servicePlans)
+} else := []
+
+# The plans shown in evidence: as exported, else as the policy data knows.
+plans_shown(s) := s.servicePlans if {
 	is_array(s.servicePlans)
 } else := object.get(data.tenantscan.skus, [s.skuPartNumber, "servicePlans"], [])
 
