@@ -4,8 +4,9 @@
 #   Data shared to a group is stored in Exchange and SharePoint and shared
 #   with every member, even members who are not licensed or authorized
 #   Dynamics 365 users. A group connected to a sensitive record must have no
-#   guest (external) member: a member whose user has userType Guest, or an
-#   external #EXT# principal name. One finding per group, naming its guests.
+#   guest (external) member: a member whose user has userType Guest, an
+#   external #EXT# principal name, or a name no tenant user has in a domain
+#   that is not the tenant's. One finding per group, naming its guests.
 # custom:
 #   id: O365G-018
 #   severity: high

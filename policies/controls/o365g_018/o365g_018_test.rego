@@ -39,3 +39,11 @@ test_error_when_not_exported if {
 	inp := object.union(testinput.base, {"groups": [object.remove(testinput.base.groups[0], ["members"])]})
 	o365g_018.error == {"snapshot lacks the members of group Fabrikam renewal (not exported)"} with input as inp
 }
+
+test_unknown_member_of_a_foreign_domain_is_a_guest if {
+	# partner@tailspin.example is not among the users; its domain is not the tenant's.
+	findings := o365g_018.deny with input as _members(["alice@contoso.com", "partner@tailspin.example", "newhire@contoso.com"])
+	count(findings) == 1
+	some f in findings
+	f.evidence.guests == ["partner@tailspin.example"]
+}

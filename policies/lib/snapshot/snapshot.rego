@@ -277,8 +277,24 @@ sensitive_records(g) := [sprintf("%s %s", [r.entity, object.get(r, "name", objec
 
 _guest_upns := {lower(u.userPrincipalName) | some u in input.users; u.userType == "Guest"}
 
-# A member is a guest when the matching user has userType Guest, or when the
-# name is an external (#EXT#) principal name.
+# A member is a guest when the matching user has userType Guest, when the
+# name is an external (#EXT#) principal name, or when no user of the tenant
+# has that name and its domain is none of the tenant's (the default domain
+# and the domains of its member users).
 is_guest(upn) if lower(upn) in _guest_upns
 
 is_guest(upn) if contains(lower(upn), "#ext#")
+
+is_guest(upn) if {
+	not users_by_upn[lower(upn)]
+	not upn_domain(upn) in _tenant_domains
+}
+
+# The domain of a user principal name, lower case.
+upn_domain(upn) := lower(parts[count(parts) - 1]) if parts := split(upn, "@")
+
+_tenant_domains := {d |
+	some u in input.users
+	not u.userType == "Guest"
+	d := upn_domain(u.userPrincipalName)
+} | {lower(d) | d := input.tenant.defaultDomain}
