@@ -5,7 +5,8 @@
 #   Enterprise E3 or later; other Office 365 plans (E1, Business, F plans)
 #   are not supported. Every enabled Dynamics user of an instance that uses
 #   Groups must hold an E3-or-later SKU (policy data tenantscan.skus) from a
-#   subscription that is Enabled (or in its Warning grace period).
+#   subscription that is Enabled (or in its Warning grace period); a licence
+#   whose subscription the snapshot does not list counts, with a note.
 # custom:
 #   id: O365G-004
 #   severity: high
@@ -43,9 +44,14 @@ notes contains msg if {
 	some msg in snapshot.warning_notes(u.user)
 }
 
+notes contains sprintf("licence %s is assigned but no subscription of it is in the snapshot; counted as held", [sku]) if {
+	some sku in snapshot.unlisted_licences
+	data.tenantscan.skus[sku].e3OrLater == true
+}
+
 _qualifying(sku) if {
 	data.tenantscan.skus[sku].e3OrLater == true
-	snapshot.subscription_usable(sku)
+	snapshot.licence_usable(sku)
 }
 
 _has_qualifying(licenses) if {
@@ -56,9 +62,6 @@ _has_qualifying(licenses) if {
 # How a licence that does not qualify is shown in the finding.
 _describe(sku) := sprintf("%s (unknown SKU)", [sku]) if {
 	not data.tenantscan.skus[sku]
-} else := sprintf("%s (no such subscription in the tenant)", [sku]) if {
-	data.tenantscan.skus[sku].e3OrLater == true
-	not snapshot.subscriptions_by_sku[sku]
 } else := sprintf("%s (subscription %s)", [sku, snapshot.subscriptions_by_sku[sku].capabilityStatus]) if {
 	data.tenantscan.skus[sku].e3OrLater == true
 } else := sku

@@ -118,3 +118,9 @@ test_error_when_lists_not_exported if {
 	errs := o365g_004.error with input as {"subscriptions": [], "users": [], "dynamics": [{"name": "sales", "usesGroups": true}]}
 	errs == {"snapshot lacks the users of instance sales (dynamics[].users not exported)"}
 }
+
+test_licence_without_listed_subscription_counts_with_a_note if {
+	inp := _input([_user("hugo@contoso.com", ["SPE_E3"])], [_dyn("hugo@contoso.com")])
+	count(o365g_004.deny) == 0 with input as inp
+	o365g_004.notes == {"licence SPE_E3 is assigned but no subscription of it is in the snapshot; counted as held"} with input as inp
+}

@@ -52,7 +52,7 @@ notes contains msg if {
 _e5_skus(u) := {sku |
 	some sku in object.get(u, "licenses", [])
 	data.tenantscan.skus[sku].e5 == true
-	snapshot.subscription_usable(sku)
+	snapshot.licence_usable(sku)
 }
 
 # What the user lacks for the PSTN services they use.

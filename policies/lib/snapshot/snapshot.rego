@@ -173,6 +173,20 @@ plans_shown(s) := s.servicePlans if {
 	is_array(s.servicePlans)
 } else := object.get(data.tenantscan.skus, [s.skuPartNumber, "servicePlans"], [])
 
+# A user's licence counts when its subscription is usable, or when the
+# snapshot lists no subscription of that SKU at all (an incomplete list is
+# no reason to take a licence away; a Suspended one is).
+licence_usable(sku) if subscription_usable(sku)
+
+licence_usable(sku) if not subscriptions_by_sku[sku]
+
+# Licences held by some user with no subscription in the snapshot.
+unlisted_licences contains sku if {
+	some u in input.users
+	some sku in object.get(u, "licenses", [])
+	not subscriptions_by_sku[sku]
+}
+
 # The service plans of each usable subscription, as sets, built once.
 _usable_plans := {sku: {p | some p in subscription_plans(s)} |
 	some sku, s in subscriptions_by_sku
@@ -181,7 +195,15 @@ _usable_plans := {sku: {p | some p in subscription_plans(s)} |
 
 # The service plans enabled for a user: the plans of the usable
 # subscriptions named in the user's licences, less the user's disabledPlans.
-user_plans(user) := {plan | some sku in object.get(user, "licenses", []); some plan in _usable_plans[sku]} - {p | some p in object.get(user, "disabledPlans", [])}
+user_plans(user) := {plan | some sku in object.get(user, "licenses", []); some plan in _licence_plans(sku)} - {p | some p in object.get(user, "disabledPlans", [])}
+
+# The plans a licence brings: its subscription's, or, with no subscription
+# listed, the plans the policy data knows for the SKU.
+_licence_plans(sku) := _usable_plans[sku] if {
+	_usable_plans[sku]
+} else := {p | some p in object.get(data.tenantscan.skus, [sku, "servicePlans"], [])} if {
+	not subscriptions_by_sku[sku]
+} else := set()
 
 # The user's enabled plans that are among names.
 user_plans_of(user, names) := {p | some p in user_plans(user); plan_matches(p, names)}
@@ -191,7 +213,7 @@ user_plans_of(user, names) := {p | some p in user_plans(user); plan_matches(p, n
 user_has_plan_in(user, names) if {
 	count(object.get(user, "disabledPlans", [])) == 0
 	some sku in object.get(user, "licenses", [])
-	some p in _usable_plans[sku]
+	some p in _licence_plans(sku)
 	plan_matches(p, names)
 }
 
