@@ -24,6 +24,16 @@ error contains msg if msg := snapshot.missing("dynamics")
 
 error contains msg if some msg in snapshot.lacking_messages("sharePoint")
 
+# Integration on, but nothing says where it points: not exported.
+error contains msg if {
+	some i in snapshot.in_scope_instances
+	sp := input.dynamics[i].sharePoint
+	sp.serverBasedIntegration == true
+	not sp.deploymentType
+	not _online(sp)
+	msg := sprintf("snapshot lacks sharePoint.deploymentType (or a sharepoint.com siteUrl) of instance %s (not exported)", [input.dynamics[i].name])
+}
+
 skip contains msg if msg := snapshot.no_instance_in_scope
 
 notes contains msg if some msg in snapshot.out_of_scope_notes
@@ -41,8 +51,6 @@ _problem(sp) := "server-based SharePoint integration is off" if {
 	not sp.serverBasedIntegration == true
 } else := sprintf("server-based SharePoint integration points to SharePoint %s, not SharePoint Online", [sp.deploymentType]) if {
 	is_string(sp.deploymentType)
-	not _online(sp)
-} else := "server-based SharePoint integration does not show it points to SharePoint Online (no deploymentType, no sharepoint.com site)" if {
 	not _online(sp)
 }
 
