@@ -51,7 +51,7 @@ func (HTML) Write(w io.Writer, r *Report) error {
 		ht := htmlTenant{
 			Name: TenantName(t), Anchor: fmt.Sprintf("tenant-%d", i+1), Snapshot: t.Snapshot, TenantID: t.TenantID,
 			Status: t.Status, Ready: t.Readiness.Ready, Blocking: t.Readiness.Blocking,
-			Severity: SeverityCounts(t, controls), AllErrored: allErrored(t),
+			Severity: SeverityCounts(t, controls), AllErrored: t.Unevaluated(),
 		}
 		if t.Error != nil {
 			ht.Error = *t.Error

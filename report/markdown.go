@@ -47,7 +47,7 @@ func (Markdown) Write(w io.Writer, r *Report) error {
 		fmt.Fprintf(&b, "Controls: %d pass, %d fail, %d warn, %d skip, %d waived, %d error.\n",
 			counts[StatusPass], counts[StatusFail], counts[StatusWarn], counts[StatusSkip], counts[StatusWaived], counts[StatusError])
 		for _, c := range t.Controls {
-			if c.Status == StatusPass || (t.Error != nil && allErrored(t)) {
+			if c.Status == StatusPass || (t.Error != nil && t.Unevaluated()) {
 				continue
 			}
 			ctl := controls[c.ID]

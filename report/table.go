@@ -108,13 +108,13 @@ func (p *tablePrinter) tenant(t Tenant, controls map[string]Control) {
 	p.wrap("  ", "  ", verdict)
 	if t.Error != nil {
 		lines := strings.Split(*t.Error, "\n")
-		if !allErrored(t) {
+		if !t.Unevaluated() {
 			lines = lines[:1] // the controls below say why
 		}
 		for _, line := range lines {
 			p.wrap("  ! ", "    ", line)
 		}
-		if allErrored(t) {
+		if t.Unevaluated() {
 			return
 		}
 	}
@@ -154,13 +154,16 @@ func (p *tablePrinter) tenant(t Tenant, controls map[string]Control) {
 	}
 }
 
-func allErrored(t Tenant) bool {
+// Unevaluated reports whether no control of the tenant could be evaluated
+// (its snapshot was rejected): reports then show the error, not the
+// controls.
+func (t Tenant) Unevaluated() bool {
 	for _, c := range t.Controls {
 		if c.Status != StatusError {
 			return false
 		}
 	}
-	return true
+	return len(t.Controls) > 0
 }
 
 func (p *tablePrinter) summary(r *Report) {

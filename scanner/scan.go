@@ -131,7 +131,7 @@ func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) *
 		}
 	}
 	rep.FinishedAt = now().UTC()
-	rep.Summary = summarize(rep)
+	rep.Summary = report.Summarize(rep)
 	return rep
 }
 
@@ -245,5 +245,3 @@ func finishTenant(t *report.Tenant, controls []report.Control) {
 		t.Readiness.Blocking = append(t.Readiness.Blocking, c.ID)
 	}
 }
-
-func summarize(r *report.Report) report.Summary { return report.Summarize(r) }

@@ -233,7 +233,7 @@ func writeErrors(f *excelize.File, st styles, r *report.Report) error {
 	}
 
 	for _, t := range r.Tenants {
-		if t.Error != nil && allErrored(t) {
+		if t.Error != nil && t.Unevaluated() {
 			for _, line := range strings.Split(*t.Error, "\n") {
 				if err := s.add(s.text(report.TenantName(t)), s.text(t.Snapshot), s.text("(snapshot)"), s.long(line)); err != nil {
 					return err
@@ -251,15 +251,6 @@ func writeErrors(f *excelize.File, st styles, r *report.Report) error {
 		}
 	}
 	return s.finish(nil)
-}
-
-func allErrored(t report.Tenant) bool {
-	for _, c := range t.Controls {
-		if c.Status != report.StatusError {
-			return false
-		}
-	}
-	return len(t.Controls) > 0
 }
 
 // firstLine is the first line of a message, noting that the Errors sheet
