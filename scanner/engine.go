@@ -126,6 +126,14 @@ func (e *Engine) resultQuery() string {
 	return b.String()
 }
 
+// ruleName is the first term of a rule's head: deny for `deny contains …`.
+func ruleName(r *ast.Rule) string {
+	if len(r.Head.Reference) > 0 {
+		return r.Head.Reference[0].String()
+	}
+	return r.Head.Name.String()
+}
+
 func definedRules(c *ast.Compiler, pkg string) map[string]bool {
 	out := map[string]bool{}
 	for _, m := range c.Modules {
@@ -133,10 +141,7 @@ func definedRules(c *ast.Compiler, pkg string) map[string]bool {
 			continue
 		}
 		for _, r := range m.Rules {
-			name := r.Head.Name.String()
-			if len(r.Head.Reference) > 0 {
-				name = r.Head.Reference[0].String()
-			}
+			name := ruleName(r)
 			for _, known := range controlRules {
 				if name == known {
 					out[name] = true
@@ -406,11 +411,7 @@ func catalogue(c *ast.Compiler) ([]report.Control, []string, error) {
 			continue
 		}
 		for _, r := range m.Rules {
-			name := r.Head.Name.String()
-			if len(r.Head.Reference) > 0 {
-				name = r.Head.Reference[0].String()
-			}
-			if name == ruleDeny || name == ruleWarn {
+			if name := ruleName(r); name == ruleDeny || name == ruleWarn {
 				problems = append(problems, fmt.Sprintf("%s: package %s defines %s but has no package METADATA with custom.id", m.Package.Location.File, strings.TrimPrefix(pkg, "data."), name))
 				break
 			}
