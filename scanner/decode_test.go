@@ -8,15 +8,40 @@ import (
 	"testing"
 )
 
+type decodeCase struct {
+	name    string
+	src     string
+	want    any
+	wantErr string // substring of the error; "" means success
+}
+
+// runDecodeCases runs decode on each case, in parallel subtests.
+func runDecodeCases(t *testing.T, tests []decodeCase, decode func([]byte) (any, error)) {
+	t.Helper()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := decode([]byte(tc.src))
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error = %v, want it to contain %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got %#v\nwant %#v", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestDecodeYAML(t *testing.T) {
 	t.Parallel()
 	lim := DefaultLimits()
-	tests := []struct {
-		name    string
-		src     string
-		want    any
-		wantErr string // substring of the error; "" means success
-	}{
+	tests := []decodeCase{
 		{name: "scalars become JSON values",
 			src:  "a: 1\nb: 2.5\nc: true\nd: null\ne: text\nf: 2026-11-20T08:00:00Z\ng: \"7.10\"\nh: 0x1F\n",
 			want: map[string]any{"a": json.Number("1"), "b": json.Number("2.5"), "c": true, "d": nil, "e": "text", "f": "2026-11-20T08:00:00Z", "g": "7.10", "h": json.Number("31")}},
@@ -36,24 +61,10 @@ func TestDecodeYAML(t *testing.T) {
 		{name: "too deep", src: strings.Repeat("[", 70) + strings.Repeat("]", 70), wantErr: "nesting deeper than 64 levels"},
 		{name: "alias bomb", src: aliasBomb(9), wantErr: "YAML aliases expand to more than 100000 values"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			got, _, err := decodeYAML([]byte(tc.src), lim)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error = %v, want it to contain %q", err, tc.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("unexpected error: %v", err)
-			}
-			if !reflect.DeepEqual(got, tc.want) {
-				t.Errorf("got %#v\nwant %#v", got, tc.want)
-			}
-		})
-	}
+	runDecodeCases(t, tests, func(src []byte) (any, error) {
+		v, _, err := decodeYAML(src, lim)
+		return v, err
+	})
 }
 
 // aliasBomb builds the "billion laughs" document with n levels of tenfold
@@ -78,12 +89,7 @@ func aliasBomb(n int) string {
 func TestDecodeJSON(t *testing.T) {
 	t.Parallel()
 	lim := DefaultLimits()
-	tests := []struct {
-		name    string
-		src     string
-		want    any
-		wantErr string
-	}{
+	tests := []decodeCase{
 		{name: "numbers stay exact", src: `{"n": 12345678901234567890, "f": 1.5}`,
 			want: map[string]any{"n": json.Number("12345678901234567890"), "f": json.Number("1.5")}},
 		{name: "syntax error names line and column", src: "{\n  \"a\": 1,\n  \"b\" 2\n}", wantErr: "3:7: invalid JSON"},
@@ -92,24 +98,7 @@ func TestDecodeJSON(t *testing.T) {
 		{name: "empty", src: "  \n", wantErr: "the file is empty"},
 		{name: "too deep", src: `{"a":` + strings.Repeat("[", 70) + strings.Repeat("]", 70) + `}`, wantErr: "nesting deeper than 64 levels"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			got, err := decodeJSON([]byte(tc.src), lim)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error = %v, want it to contain %q", err, tc.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("unexpected error: %v", err)
-			}
-			if !reflect.DeepEqual(got, tc.want) {
-				t.Errorf("got %#v, want %#v", got, tc.want)
-			}
-		})
-	}
+	runDecodeCases(t, tests, func(src []byte) (any, error) { return decodeJSON(src, lim) })
 }
 
 func TestLocate(t *testing.T) {
