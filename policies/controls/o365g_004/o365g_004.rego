@@ -39,10 +39,7 @@ skip contains msg if msg := snapshot.no_dynamics_user
 
 notes contains msg if some msg in snapshot.out_of_scope_notes
 
-notes contains msg if {
-	some u in snapshot.scoped_users
-	some msg in snapshot.warning_notes(u.user)
-}
+notes contains msg if some msg in snapshot.warning_sku_notes
 
 notes contains sprintf("licence %s is assigned but no subscription of it is in the snapshot; counted as held", [sku]) if {
 	some sku in snapshot.unlisted_licences

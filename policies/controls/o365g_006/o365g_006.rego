@@ -39,10 +39,7 @@ skip contains msg if msg := snapshot.no_dynamics_user
 
 notes contains msg if some msg in snapshot.out_of_scope_notes
 
-notes contains msg if {
-	some u in snapshot.scoped_users
-	some msg in snapshot.warning_notes(u.user)
-}
+notes contains msg if some msg in snapshot.warning_sku_notes
 
 _problems(u) := [p |
 	some p in array.concat(_mailbox_problem(u), _plan_problem(u))
@@ -61,8 +58,16 @@ _plan_problem(u) := ["has no enabled Exchange Online plan"] if {
 	not snapshot.user_has_plan_in(u.user, data.tenantscan.servicePlans.exchangeOnline)
 } else := []
 
+# The common case, checked first: found, a user mailbox, an Exchange plan.
+_ok(u) if {
+	u.found
+	u.user.mailbox == "UserMailbox"
+	snapshot.user_has_plan_in(u.user, data.tenantscan.servicePlans.exchangeOnline)
+}
+
 deny contains finding if {
 	some u in snapshot.scoped_users
+	not _ok(u)
 	problems := _problems(u)
 	count(problems) > 0
 	finding := {

@@ -65,8 +65,8 @@ _first(depths) := d if {
 
 deny contains finding if {
 	some e in snapshot.scoped_dynamics_entries
-	depths := _depth[e.instanceIndex]
 	not _granted(e.roles, _granting[e.instanceIndex])
+	depths := _depth[e.instanceIndex]
 	finding := {
 		"msg": _message(e),
 		"resource": {"kind": "dynamicsUser", "id": sprintf("%s/%s", [e.instance, e.upn])},

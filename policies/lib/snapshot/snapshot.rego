@@ -225,6 +225,15 @@ user_has_plan_in(user, names) if {
 # SKUs whose subscription is in its Warning grace period.
 warning_skus := {s.skuPartNumber | some s in input.subscriptions; s.capabilityStatus == "Warning"}
 
+# Notes for the Warning subscriptions whose licences some user holds, built
+# once per snapshot.
+warning_sku_notes := {sprintf("subscription %s is in Warning (grace period); its licences still count", [sku]) |
+	some sku in warning_skus
+	sku in _held_skus
+}
+
+_held_skus := {sku | some u in input.users; some sku in object.get(u, "licenses", [])}
+
 # Notes for the Warning subscriptions a user relies on (none, quickly,
 # when no subscription is in Warning).
 warning_notes(user) := set() if {
