@@ -74,11 +74,11 @@ deny contains finding if {
 	finding := {
 		"msg": _message(u, licenses),
 		"resource": {"kind": "user", "id": u.upn},
-		"path": u.path,
+		"path": snapshot.user_path(u),
 		"evidence": {
 			"licenses": licenses,
 			"unknownSkus": [sku | some sku in licenses; not data.tenantscan.skus[sku]],
-			"instances": u.instances,
+			"instances": snapshot.user_instances(u),
 			"foundAmongTenantUsers": u.found,
 		},
 	}

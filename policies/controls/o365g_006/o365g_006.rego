@@ -73,13 +73,13 @@ deny contains finding if {
 	finding := {
 		"msg": sprintf("%s %s", [u.upn, concat(" and ", problems)]),
 		"resource": {"kind": "user", "id": u.upn},
-		"path": u.path,
+		"path": snapshot.user_path(u),
 		"evidence": {
 			"mailbox": object.get(u.user, "mailbox", null),
 			"exchangePlans": sort(snapshot.user_plans_of(u.user, data.tenantscan.servicePlans.exchangeOnline)),
 			"licenses": object.get(u.user, "licenses", []),
 			"disabledPlans": object.get(u.user, "disabledPlans", []),
-			"instances": u.instances,
+			"instances": snapshot.user_instances(u),
 			"foundAmongTenantUsers": u.found,
 		},
 	}

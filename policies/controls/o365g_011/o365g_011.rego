@@ -70,7 +70,7 @@ deny contains finding if {
 	finding := {
 		"msg": _message(e),
 		"resource": {"kind": "dynamicsUser", "id": sprintf("%s/%s", [e.instance, e.upn])},
-		"path": e.path,
+		"path": snapshot.entry_path(e),
 		"evidence": {
 			"instance": e.instance,
 			"roles": e.roles,

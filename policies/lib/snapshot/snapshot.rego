@@ -60,10 +60,13 @@ _dynamics_entries := [e |
 		"userPrincipalName": u.userPrincipalName,
 		"instanceIndex": i,
 		"instance": input.dynamics[i].name,
-		"path": sprintf("/dynamics/%d/users/%d", [i, j]),
+		"userIndex": j,
 		"roles": object.get(u, "roles", []),
 	}
 ]
+
+# The snapshot path of a Dynamics user entry (computed for findings only).
+entry_path(e) := sprintf("/dynamics/%d/users/%d", [e.instanceIndex, e.userIndex])
 
 # The entries grouped by lower-case UPN (a comprehension OPA indexes, so the
 # grouping is linear in the number of entries).
@@ -100,8 +103,7 @@ _join(upn, entries) := {
 	"upn": tenant.user.userPrincipalName,
 	"found": true,
 	"user": tenant.user,
-	"path": sprintf("/users/%d", [tenant.index]),
-	"instances": sort({e.instance | some e in entries}),
+	"index": tenant.index,
 	"entries": entries,
 } if {
 	tenant := users_by_upn[upn]
@@ -111,12 +113,19 @@ _join(upn, entries) := {
 	"upn": upn,
 	"found": false,
 	"user": {"userPrincipalName": upn, "licenses": [], "disabledPlans": []},
-	"path": entries[0].path,
-	"instances": sort({e.instance | some e in entries}),
 	"entries": entries,
 } if {
 	not users_by_upn[upn]
 }
+
+# The snapshot path of a joined user: the tenant user, else the first
+# Dynamics entry (computed for findings only).
+user_path(u) := sprintf("/users/%d", [u.index]) if {
+	u.found
+} else := entry_path(u.entries[0])
+
+# The instances where a joined user is a Dynamics user.
+user_instances(u) := sort({e.instance | some e in u.entries})
 
 # Numeric parts of a version string, padded to four: "07.00.0001" is
 # [7, 0, 1, 0]. The loader guarantees 1 to 4 numeric parts.

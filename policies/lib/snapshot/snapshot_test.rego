@@ -42,7 +42,7 @@ test_scoped_users_join if {
 	users := snapshot.scoped_users with input as inp
 	object.keys(users) == {"alice@contoso.com", "erin@contoso.com"}
 	users["alice@contoso.com"].found == true
-	users["alice@contoso.com"].path == "/users/0"
+	snapshot.user_path(users["alice@contoso.com"]) == "/users/0" with input as inp
 	users["erin@contoso.com"].found == false
-	users["erin@contoso.com"].path == "/dynamics/0/users/3"
+	snapshot.user_path(users["erin@contoso.com"]) == "/dynamics/0/users/3" with input as inp
 }
