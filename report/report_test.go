@@ -1,10 +1,11 @@
 package report
 
 import (
+	goldenfile "github.com/tenantscan/tenantscan/internal/golden"
+
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,8 +13,6 @@ import (
 	"testing"
 	"time"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 func strPtr(s string) *string { return &s }
 
@@ -70,19 +69,7 @@ func sample() *Report {
 
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (go test ./report -update rewrites it):\n--- got\n%s", path, got)
-	}
+	goldenfile.Compare(t, filepath.Join("testdata", name), got)
 }
 
 func TestWritersGolden(t *testing.T) {

@@ -1,6 +1,8 @@
 package scanner
 
 import (
+	"github.com/tenantscan/tenantscan/internal/golden"
+
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -31,7 +33,7 @@ func TestRegoFormatted(t *testing.T) {
 		if string(got) == string(src) {
 			return nil
 		}
-		if *update {
+		if golden.Updating() {
 			return os.WriteFile(path, got, 0o644)
 		}
 		t.Errorf("%s is not formatted as opa fmt would (go test ./scanner -run TestRegoFormatted -update)", path)

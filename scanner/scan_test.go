@@ -1,11 +1,11 @@
 package scanner
 
 import (
+	"github.com/tenantscan/tenantscan/internal/golden"
+
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -14,8 +14,6 @@ import (
 
 	"github.com/tenantscan/tenantscan/report"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 func fixedNow() time.Time { return time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC) }
 
@@ -40,31 +38,9 @@ func TestScanFixturesGolden(t *testing.T) {
 			if err := (report.JSON{}).Write(&buf, rep); err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", "golden", name+".json")
-			if *update {
-				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("report differs from %s (run go test ./scanner -update and review the diff):\n%s", golden, firstDiff(buf.String(), string(want)))
-			}
+			golden.Compare(t, filepath.Join("testdata", "golden", name+".json"), buf.Bytes())
 		})
 	}
-}
-
-func firstDiff(got, want string) string {
-	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
-	for i := 0; i < len(g) && i < len(w); i++ {
-		if g[i] != w[i] {
-			return fmt.Sprintf("line %d:\n got: %s\nwant: %s", i+1, g[i], w[i])
-		}
-	}
-	return fmt.Sprintf("lengths differ: %d vs %d lines", len(g), len(w))
 }
 
 // TestScanVerdicts states the expected verdict of every control on every

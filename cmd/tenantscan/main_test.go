@@ -1,11 +1,12 @@
 package main
 
 import (
+	"github.com/tenantscan/tenantscan/internal/golden"
+
 	"bytes"
 	"context"
 	"encoding/json"
 	"encoding/xml"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,8 +14,6 @@ import (
 	"strings"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 const fixtures = "../../fixtures"
 
@@ -87,18 +86,7 @@ func TestScanFixturesTable(t *testing.T) {
 // compareGolden compares got with the file at path; -update rewrites it.
 func compareGolden(t *testing.T, path, got string) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("%s is out of date (make docs, or go test ./cmd/tenantscan -update); got:\n%s", path, got)
-	}
+	golden.Compare(t, path, []byte(got))
 }
 
 func TestScanOutputs(t *testing.T) {

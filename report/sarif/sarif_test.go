@@ -1,9 +1,10 @@
 package sarif
 
 import (
+	"github.com/tenantscan/tenantscan/internal/golden"
+
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -13,8 +14,6 @@ import (
 	"github.com/tenantscan/tenantscan/internal/testscan"
 	"github.com/tenantscan/tenantscan/report"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 func render(t *testing.T, r *report.Report) []byte {
 	t.Helper()
@@ -28,19 +27,7 @@ func render(t *testing.T, r *report.Report) []byte {
 func TestGolden(t *testing.T) {
 	t.Parallel()
 	got := render(t, testscan.Scan(t, "fixtures/relecloud-connectors.yaml", "fixtures/broken/wrong-type.json"))
-	path := filepath.Join("testdata", "relecloud.golden.sarif")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("SARIF differs from %s (go test ./report/sarif -update)", path)
-	}
+	golden.Compare(t, filepath.Join("testdata", "relecloud.golden.sarif"), got)
 }
 
 // TestValidAgainstOASISSchema validates the SARIF of every fixture and the
