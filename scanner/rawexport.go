@@ -163,10 +163,8 @@ func (im *importer) organization(doc map[string]any, _ *extraFile) error {
 		return err
 	}
 	tenant["id"] = id
-	if name, ok, err := org.str("displayName"); err != nil {
+	if err := copyFields(tenant, org.str, "displayName"); err != nil {
 		return err
-	} else if ok {
-		tenant["displayName"] = name
 	}
 	domains, _, err := org.list("verifiedDomains")
 	if err != nil {
@@ -203,15 +201,11 @@ func (im *importer) subscriptions(doc map[string]any, _ *extraFile) error {
 			s["skuId"] = id
 			im.skuByID[lowerKey(id)] = sku
 		}
-		if status, ok, err := it.str("capabilityStatus"); err != nil {
+		if err := copyFields(s, it.str, "capabilityStatus"); err != nil {
 			return err
-		} else if ok {
-			s["capabilityStatus"] = status
 		}
-		if n, ok, err := it.number("consumedUnits"); err != nil {
+		if err := copyFields(s, it.number, "consumedUnits"); err != nil {
 			return err
-		} else if ok {
-			s["consumedUnits"] = n
 		}
 		if pu, ok := it.obj["prepaidUnits"].(map[string]any); ok {
 			pit := rawItem{obj: pu, file: it.file, ptr: it.ptr + "/prepaidUnits"}
@@ -275,15 +269,11 @@ func (im *importer) users(doc map[string]any, extra *extraFile) error {
 			u["id"] = id
 			im.upnByID[lowerKey(id)] = upn
 		}
-		if v, ok, err := it.boolean("accountEnabled"); err != nil {
+		if err := copyFields(u, it.boolean, "accountEnabled"); err != nil {
 			return err
-		} else if ok {
-			u["accountEnabled"] = v
 		}
-		if v, ok, err := it.str("userType"); err != nil {
+		if err := copyFields(u, it.str, "userType"); err != nil {
 			return err
-		} else if ok {
-			u["userType"] = v
 		}
 		licences, _, err := it.list("assignedLicenses")
 		if err != nil {
@@ -388,10 +378,8 @@ func (im *importer) groups(doc map[string]any, extra *extraFile) error {
 			return err
 		}
 		g["displayName"] = name
-		if mail, ok, err := it.str("mail"); err != nil {
+		if err := copyFields(g, it.str, "mail"); err != nil {
 			return err
-		} else if ok {
-			g["mail"] = mail
 		}
 		if vis, ok, err := it.str("visibility"); err != nil {
 			return err

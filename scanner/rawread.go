@@ -226,3 +226,19 @@ func (it rawItem) sub(field string, i int, v any) (rawItem, error) {
 }
 
 func lowerKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// copyFields copies the named fields of an item into dst, under the same
+// names, when they are present; read (it.str, it.boolean, it.number) checks
+// their type, so a wrong one is an error naming file and pointer.
+func copyFields[T any](dst map[string]any, read func(string) (T, bool, error), fields ...string) error {
+	for _, f := range fields {
+		v, ok, err := read(f)
+		if err != nil {
+			return err
+		}
+		if ok {
+			dst[f] = v
+		}
+	}
+	return nil
+}
