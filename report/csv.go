@@ -20,15 +20,16 @@ func (CSV) Write(w io.Writer, r *Report) error {
 	if err := cw.Write(CSVHeader); err != nil {
 		return fmt.Errorf("write csv report: %w", err)
 	}
-	for _, row := range FindingRows(r) {
+	err := EachFindingRow(r, func(row FindingRow) error {
 		rec := []string{row.Tenant, row.TenantID, row.Snapshot, row.ControlID, row.Title, row.Severity, row.Status,
 			row.ResourceKind, row.ResourceID, row.Message, row.Evidence, row.Path, row.Drift, row.Waiver}
 		for i := range rec {
 			rec[i] = SafeCell(rec[i])
 		}
-		if err := cw.Write(rec); err != nil {
-			return fmt.Errorf("write csv report: %w", err)
-		}
+		return cw.Write(rec)
+	})
+	if err != nil {
+		return fmt.Errorf("write csv report: %w", err)
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {

@@ -15,9 +15,9 @@ type DriftText struct{}
 type DriftJSON struct{}
 
 // driftLists splits the findings of r by drift, with tenant and control.
-func driftLists(r *Report) (added, unchanged []Finding) {
+func driftLists(r *Report) (added, unchanged []Finding, err error) {
 	added, unchanged = []Finding{}, []Finding{}
-	for _, t := range r.Tenants {
+	err = r.EachTenant(func(t *Tenant) error {
 		for _, c := range t.Controls {
 			for _, f := range c.Findings {
 				f.TenantID, f.ControlID = t.TenantID, c.ID
@@ -28,14 +28,18 @@ func driftLists(r *Report) (added, unchanged []Finding) {
 				}
 			}
 		}
-	}
-	return added, unchanged
+		return nil
+	})
+	return added, unchanged, err
 }
 
 // Write implements Writer.
 func (DriftText) Write(w io.Writer, r *Report) error {
 	p := &tablePrinter{width: 80}
-	added, unchanged := driftLists(r)
+	added, unchanged, err := driftLists(r)
+	if err != nil {
+		return fmt.Errorf("write drift: %w", err)
+	}
 	p.line(fmt.Sprintf("%d new, %d unchanged, %d resolved", len(added), len(unchanged), len(r.Resolved)))
 	section := func(title string, fs []Finding) {
 		if len(fs) == 0 {
@@ -57,13 +61,20 @@ func (DriftText) Write(w io.Writer, r *Report) error {
 
 // Write implements Writer.
 func (DriftJSON) Write(w io.Writer, r *Report) error {
-	added, unchanged := driftLists(r)
+	added, unchanged, err := driftLists(r)
+	if err != nil {
+		return fmt.Errorf("write drift: %w", err)
+	}
+	sum := DriftSummary{New: len(added), Unchanged: len(unchanged), Resolved: len(r.Resolved)}
+	if r.Summary.Drift != nil {
+		sum.NewFindings = r.Summary.Drift.NewFindings
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	doc := map[string]any{
 		"schemaVersion": SchemaVersion,
-		"summary":       DriftSummary{New: len(added), Unchanged: len(unchanged), Resolved: len(r.Resolved)},
+		"summary":       sum,
 		"new":           added, "unchanged": unchanged, "resolved": r.Resolved,
 	}
 	if err := enc.Encode(doc); err != nil {

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
+	"sync"
 )
 
 // Drift marks of a finding against a baseline report.
@@ -28,6 +30,9 @@ type DriftSummary struct {
 	New       int `json:"new"`
 	Unchanged int `json:"unchanged"`
 	Resolved  int `json:"resolved"`
+	// NewFindings counts, by severity, the unwaived failing findings that
+	// are new or reopened: what --fail-on counts against a baseline.
+	NewFindings map[string]int `json:"newFindings"`
 }
 
 // Read decodes a JSON report written by JSON.Write.
@@ -49,70 +54,121 @@ func evaluated(status string) bool {
 	return status == StatusPass || status == StatusFail || status == StatusWarn || status == StatusWaived
 }
 
-// ApplyBaseline marks every finding of cur as new or unchanged against
-// base, fills cur.Resolved with the base findings that are gone, and sets
-// cur.Summary.Drift. A finding counts as resolved only when its tenant and
-// control were evaluated in both runs: a tenant in error now has resolved
-// nothing.
-func ApplyBaseline(cur, base *Report) {
-	seen := map[string]bool{}
-	waived := map[string]bool{}
-	for _, t := range base.Tenants {
+// Baseline is the previous run a scan is compared with: the fingerprints
+// of its findings and which of them were waived. Mark tenants as they
+// finish, then ask for the Resolved findings.
+type Baseline struct {
+	findings map[string]baseFinding // by fingerprint
+
+	mu           sync.Mutex
+	now          map[string]bool // fingerprints seen in this run
+	evaluatedNow map[string]bool // tenant id + control id evaluated in this run
+}
+
+type baseFinding struct {
+	tenantID, controlID string
+	finding             Finding
+	waived              bool
+	seq                 int // order in the baseline
+}
+
+// NewBaseline indexes the findings of a baseline report.
+func NewBaseline(base *Report) (*Baseline, error) {
+	b := &Baseline{findings: map[string]baseFinding{}, now: map[string]bool{}, evaluatedNow: map[string]bool{}}
+	err := base.EachTenant(func(t *Tenant) error {
 		for _, c := range t.Controls {
 			for _, f := range c.Findings {
-				fp := Fingerprint(t.TenantID, c.ID, f.Resource)
-				seen[fp] = true
-				waived[fp] = f.Waived()
+				b.findings[Fingerprint(t.TenantID, c.ID, f.Resource)] = baseFinding{
+					tenantID: t.TenantID, controlID: c.ID, finding: f, waived: f.Waived(), seq: len(b.findings)}
+			}
+		}
+		return nil
+	})
+	return b, err
+}
+
+// Mark marks every finding of a tenant as new or unchanged, and reopened
+// when it was waived in the baseline and is not now. It is safe for
+// concurrent use.
+func (b *Baseline) Mark(t *Tenant) {
+	var fps, evaluatedNow []string
+	for ci := range t.Controls {
+		c := &t.Controls[ci]
+		if evaluated(c.Status) {
+			evaluatedNow = append(evaluatedNow, t.TenantID+"\x00"+c.ID)
+		}
+		for fi := range c.Findings {
+			f := &c.Findings[fi]
+			fp := Fingerprint(t.TenantID, c.ID, f.Resource)
+			fps = append(fps, fp)
+			if old, ok := b.findings[fp]; ok {
+				f.Drift = DriftUnchanged
+				f.Reopened = old.waived && !f.Waived()
+			} else {
+				f.Drift = DriftNew
 			}
 		}
 	}
-	now := map[string]bool{}
-	evaluatedNow := map[string]bool{} // tenant id + control id
-	d := DriftSummary{}
-	for ti := range cur.Tenants {
-		t := &cur.Tenants[ti]
-		for ci := range t.Controls {
-			c := &t.Controls[ci]
-			if evaluated(c.Status) {
-				evaluatedNow[t.TenantID+"\x00"+c.ID] = true
-			}
-			for fi := range c.Findings {
-				f := &c.Findings[fi]
-				fp := Fingerprint(t.TenantID, c.ID, f.Resource)
-				now[fp] = true
-				if seen[fp] {
-					f.Drift = DriftUnchanged
-					f.Reopened = waived[fp] && !f.Waived()
-					d.Unchanged++
-				} else {
-					f.Drift = DriftNew
-					d.New++
-				}
-			}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, fp := range fps {
+		b.now[fp] = true
+	}
+	for _, k := range evaluatedNow {
+		b.evaluatedNow[k] = true
+	}
+}
+
+// Resolved lists the baseline findings that the marked tenants no longer
+// have, in the baseline's order of tenants and controls. A finding counts
+// as resolved only when its tenant and control were evaluated in both
+// runs: a tenant in error now has resolved nothing.
+func (b *Baseline) Resolved() []Finding {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var gone []baseFinding
+	for fp, bf := range b.findings {
+		if !b.now[fp] && b.evaluatedNow[bf.tenantID+"\x00"+bf.controlID] {
+			gone = append(gone, bf)
 		}
 	}
-	cur.Resolved = []Finding{}
-	for _, t := range base.Tenants {
-		for _, c := range t.Controls {
-			if !evaluatedNow[t.TenantID+"\x00"+c.ID] {
-				continue
-			}
-			for _, f := range c.Findings {
-				if now[Fingerprint(t.TenantID, c.ID, f.Resource)] {
-					continue
-				}
-				f.ControlID, f.TenantID, f.Drift, f.Reopened, f.Waiver = c.ID, t.TenantID, "", false, nil
-				cur.Resolved = append(cur.Resolved, f)
-			}
-		}
+	sort.Slice(gone, func(i, j int) bool { return gone[i].seq < gone[j].seq })
+	out := make([]Finding, 0, len(gone))
+	for _, bf := range gone {
+		f := bf.finding
+		f.ControlID, f.TenantID, f.Drift, f.Reopened, f.Waiver = bf.controlID, bf.tenantID, "", false, nil
+		out = append(out, f)
 	}
-	d.Resolved = len(cur.Resolved)
-	cur.Summary.Drift = &d
+	return out
+}
+
+// ApplyBaseline marks every finding of cur, an in-memory report, as new or
+// unchanged against base, fills cur.Resolved with the base findings that
+// are gone, and computes cur.Summary again.
+func ApplyBaseline(cur, base *Report) error {
+	b, err := NewBaseline(base)
+	if err != nil {
+		return err
+	}
+	if err := cur.EachTenant(func(t *Tenant) error { b.Mark(t); return nil }); err != nil {
+		return err
+	}
+	cur.Resolved = b.Resolved()
+	t := NewTally(cur.Controls)
+	t.AgainstBaseline()
+	if err := cur.EachTenant(func(tn *Tenant) error { t.Add(tn); return nil }); err != nil {
+		return err
+	}
+	cur.Summary = t.Summary(len(cur.Resolved), cur.UnusedWaivers)
+	return nil
 }
 
 // NewFailures counts the unwaived failing findings that are new since the
 // baseline, or reopened (waived then, not now), whose control severity is
-// at least minSeverity.
+// at least minSeverity. It reads the summary.
 func (r *Report) NewFailures(minSeverity string) int {
-	return r.countFailures(minSeverity, func(f Finding) bool { return f.Drift == DriftNew || f.Reopened })
+	if r.Summary.Drift == nil {
+		return 0
+	}
+	return countAtLeast(r.Summary.Drift.NewFindings, minSeverity)
 }

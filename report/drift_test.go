@@ -19,7 +19,9 @@ func TestApplyBaseline(t *testing.T) {
 	base.Tenants[2].Controls[0].Status = StatusFail
 	base.Tenants[2].Controls[0].Findings = []Finding{{Message: "old", Resource: Resource{Kind: "x", ID: "y"}}}
 
-	ApplyBaseline(cur, base)
+	if err := ApplyBaseline(cur, base); err != nil {
+		t.Fatal(err)
+	}
 	drift := map[string]string{}
 	for _, c := range cur.Tenants[1].Controls {
 		for _, f := range c.Findings {
@@ -35,7 +37,7 @@ func TestApplyBaseline(t *testing.T) {
 	if len(cur.Resolved) != 1 || cur.Resolved[0].Resource.ID != "bob@fabrikam.com" || cur.Resolved[0].ControlID != "O365G-004" || cur.Resolved[0].TenantID != cur.Tenants[1].TenantID {
 		t.Errorf("resolved = %+v", cur.Resolved)
 	}
-	if d := cur.Summary.Drift; d == nil || *d != (DriftSummary{New: 1, Unchanged: 2, Resolved: 1}) {
+	if d := cur.Summary.Drift; d == nil || d.New != 1 || d.Unchanged != 2 || d.Resolved != 1 || d.NewFindings[SeverityHigh] != 1 {
 		t.Errorf("drift summary %+v", cur.Summary.Drift)
 	}
 	if got := cur.NewFailures("high"); got != 1 {

@@ -47,7 +47,10 @@ func (HTML) Write(w io.Writer, r *Report) error {
 		*Report
 		Tenants []htmlTenant
 	}{Report: r}
-	for i, t := range r.Tenants {
+	i := -1
+	err := r.EachTenant(func(tp *Tenant) error {
+		t := *tp
+		i++
 		ht := htmlTenant{
 			Name: TenantName(t), Anchor: fmt.Sprintf("tenant-%d", i+1), Snapshot: t.Snapshot, TenantID: t.TenantID,
 			Status: t.Status, Ready: t.Readiness.Ready, Blocking: t.Readiness.Blocking,
@@ -72,6 +75,10 @@ func (HTML) Write(w io.Writer, r *Report) error {
 			ht.Controls = append(ht.Controls, hc)
 		}
 		view.Tenants = append(view.Tenants, ht)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("write html report: %w", err)
 	}
 	if err := htmlTemplate.Execute(w, view); err != nil {
 		return fmt.Errorf("write html report: %w", err)

@@ -58,7 +58,8 @@ type junitMessage struct {
 func (JUnit) Write(w io.Writer, r *Report) error {
 	controls := r.ControlsByID()
 	doc := junitSuites{Name: "tenantscan"}
-	for _, t := range r.Tenants {
+	err := r.EachTenant(func(tp *Tenant) error {
+		t := *tp
 		name := TenantName(t)
 		s := junitSuite{Name: name, Properties: []junitProperty{
 			{Name: "snapshot", Value: t.Snapshot},
@@ -108,6 +109,10 @@ func (JUnit) Write(w io.Writer, r *Report) error {
 		doc.Errors += s.Errors
 		doc.Skipped += s.Skipped
 		doc.Suites = append(doc.Suites, s)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("write junit report: %w", err)
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return fmt.Errorf("write junit report: %w", err)
@@ -117,7 +122,7 @@ func (JUnit) Write(w io.Writer, r *Report) error {
 	if err := enc.Encode(doc); err != nil {
 		return fmt.Errorf("write junit report: %w", err)
 	}
-	_, err := io.WriteString(w, "\n")
+	_, err = io.WriteString(w, "\n")
 	return err
 }
 

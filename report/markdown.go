@@ -23,12 +23,18 @@ func (Markdown) Write(w io.Writer, r *Report) error {
 		s.Findings[SeverityCritical], s.Findings[SeverityHigh], s.Findings[SeverityMedium], s.Findings[SeverityLow])
 	b.WriteString("| Tenant | Status | Readiness | Critical | High | Medium | Low | Snapshot |\n")
 	b.WriteString("|---|---|---|---:|---:|---:|---:|---|\n")
-	for _, t := range r.Tenants {
+	err := r.EachTenant(func(tp *Tenant) error {
+		t := *tp
 		sev := SeverityCounts(t, controls)
 		fmt.Fprintf(&b, "| %s | %s | %s | %d | %d | %d | %d | %s |\n", mdText(TenantName(t)), t.Status, readinessText(t),
 			sev[SeverityCritical], sev[SeverityHigh], sev[SeverityMedium], sev[SeverityLow], mdCode(t.Snapshot))
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("write markdown report: %w", err)
 	}
-	for _, t := range r.Tenants {
+	err = r.EachTenant(func(tp *Tenant) error {
+		t := *tp
 		fmt.Fprintf(&b, "\n## %s — %s, %s\n\n", mdText(TenantName(t)), strings.ToUpper(t.Status), readinessText(t))
 		if t.TenantID != "" {
 			fmt.Fprintf(&b, "Tenant %s, snapshot %s.\n\n", mdCode(t.TenantID), mdCode(t.Snapshot))
@@ -75,6 +81,10 @@ func (Markdown) Write(w io.Writer, r *Report) error {
 				b.WriteString("\n**Remediation:** " + mdText(ctl.Remediation) + "\n")
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("write markdown report: %w", err)
 	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("write markdown report: %w", err)

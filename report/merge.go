@@ -8,55 +8,100 @@ import (
 // Summarize computes a report's summary from its tenants: tenants by
 // status, unwaived failing findings by severity, waivers (when the report
 // has waiver data) and drift (when its findings carry drift marks).
-func Summarize(r *Report) Summary {
-	sev := make(map[string]string, len(r.Controls))
-	for _, c := range r.Controls {
-		sev[c.ID] = c.Severity
+func Summarize(r *Report) (Summary, error) {
+	t := NewTally(r.Controls)
+	if err := r.EachTenant(func(tn *Tenant) error { t.Add(tn); return nil }); err != nil {
+		return Summary{}, err
 	}
-	s := Summary{Tenants: len(r.Tenants), Findings: map[string]int{}}
+	return t.Summary(len(r.Resolved), r.UnusedWaivers), nil
+}
+
+// Tally builds a summary one tenant at a time, so a scan can count its
+// tenants as they finish. It is not safe for concurrent use.
+type Tally struct {
+	sev      map[string]string
+	s        Summary
+	ws       WaiverSummary
+	d        DriftSummary
+	drift    bool
+	newFinds map[string]int
+}
+
+// NewTally starts a summary for a catalogue.
+func NewTally(controls []Control) *Tally {
+	t := &Tally{sev: make(map[string]string, len(controls)), s: Summary{Findings: map[string]int{}},
+		newFinds: map[string]int{}}
+	for _, c := range controls {
+		t.sev[c.ID] = c.Severity
+	}
 	for _, level := range Severities {
-		s.Findings[level] = 0
+		t.s.Findings[level] = 0
+		t.newFinds[level] = 0
 	}
-	var ws WaiverSummary
-	var d DriftSummary
-	drift := len(r.Resolved) > 0
-	for _, t := range r.Tenants {
-		switch t.Status {
-		case TenantPass:
-			s.Pass++
-		case TenantFail:
-			s.Fail++
-		default:
-			s.Error++
-		}
-		for _, c := range t.Controls {
-			for _, f := range c.Findings {
-				switch {
-				case f.Waived():
-					ws.Waived++
-				case f.Waiver != nil:
-					ws.Expired++
-				}
-				switch f.Drift {
-				case DriftNew:
-					d.New++
-					drift = true
-				case DriftUnchanged:
-					d.Unchanged++
-					drift = true
-				}
-				if c.Status == StatusFail && !f.Warning && !f.Waived() {
-					s.Findings[sev[c.ID]]++
+	return t
+}
+
+// Add counts one tenant.
+func (t *Tally) Add(tn *Tenant) {
+	t.s.Tenants++
+	switch tn.Status {
+	case TenantPass:
+		t.s.Pass++
+	case TenantFail:
+		t.s.Fail++
+	default:
+		t.s.Error++
+	}
+	for _, c := range tn.Controls {
+		for _, f := range c.Findings {
+			switch {
+			case f.Waived():
+				t.ws.Waived++
+			case f.Waiver != nil:
+				t.ws.Expired++
+			}
+			switch f.Drift {
+			case DriftNew:
+				t.d.New++
+				t.drift = true
+			case DriftUnchanged:
+				t.d.Unchanged++
+				t.drift = true
+			}
+			if c.Status == StatusFail && !f.Warning && !f.Waived() {
+				t.s.Findings[t.sev[c.ID]]++
+				if f.Drift == DriftNew || f.Reopened {
+					t.newFinds[t.sev[c.ID]]++
 				}
 			}
 		}
 	}
-	ws.Unused = len(r.UnusedWaivers)
-	if ws != (WaiverSummary{}) || r.UnusedWaivers != nil {
+}
+
+// AgainstBaseline makes the summary carry drift counts even when there is
+// no finding to mark.
+func (t *Tally) AgainstBaseline() { t.drift = true }
+
+// Summary returns the summary of the tenants added so far, with the
+// number of resolved findings (drift) and the unused waivers.
+func (t *Tally) Summary(resolved int, unusedWaivers []Waiver) Summary {
+	s := t.s
+	s.Findings = make(map[string]int, len(t.s.Findings))
+	for k, v := range t.s.Findings {
+		s.Findings[k] = v
+	}
+	ws := t.ws
+	ws.Unused = len(unusedWaivers)
+	if ws != (WaiverSummary{}) || unusedWaivers != nil {
 		s.Waivers = &ws
 	}
-	if drift {
-		d.Resolved = len(r.Resolved)
+	if t.drift || resolved > 0 {
+		d := t.d
+		d.Resolved = resolved
+		d.NewFindings = make(map[string]int, len(t.newFinds))
+		for k, v := range t.newFinds {
+			d.NewFindings[k] = v
+		}
 		s.Drift = &d
 	}
 	return s
@@ -115,6 +160,7 @@ func Merge(reports ...*Report) (*Report, error) {
 	sort.SliceStable(out.Controls, func(i, j int) bool { return out.Controls[i].ID < out.Controls[j].ID })
 	sort.SliceStable(out.Tenants, func(i, j int) bool { return out.Tenants[i].Snapshot < out.Tenants[j].Snapshot })
 	out.Parameters = append(append([]Parameter(nil), reports[0].Parameters...), Parameter{Name: "merged", Value: fmt.Sprintf("%d reports", len(reports))})
-	out.Summary = Summarize(out)
-	return out, nil
+	var err error
+	out.Summary, err = Summarize(out)
+	return out, err
 }

@@ -41,10 +41,10 @@ type TenantReadiness struct {
 }
 
 // Readiness lists every tenant's verdict with its blocking controls.
-func (r *Report) Readiness() []TenantReadiness {
+func (r *Report) Readiness() ([]TenantReadiness, error) {
 	controls := r.ControlsByID()
-	out := make([]TenantReadiness, 0, len(r.Tenants))
-	for _, t := range r.Tenants {
+	out := make([]TenantReadiness, 0, r.TenantCount())
+	err := r.EachTenant(func(t *Tenant) error {
 		tr := TenantReadiness{Snapshot: t.Snapshot, TenantID: t.TenantID, DisplayName: t.DisplayName,
 			Ready: t.Readiness.Ready, Blocking: []BlockingControl{}}
 		if t.Error != nil {
@@ -60,8 +60,9 @@ func (r *Report) Readiness() []TenantReadiness {
 				Status: res.Status, Findings: len(res.Findings), NextStep: c.Remediation})
 		}
 		out = append(out, tr)
-	}
-	return out
+		return nil
+	})
+	return out, err
 }
 
 // Write implements Writer.
@@ -72,7 +73,11 @@ func (w ReadinessText) Write(out io.Writer, r *Report) error {
 	}
 	p := &tablePrinter{width: width}
 	ready := 0
-	for i, t := range r.Readiness() {
+	verdicts, err := r.Readiness()
+	if err != nil {
+		return fmt.Errorf("write readiness: %w", err)
+	}
+	for i, t := range verdicts {
 		if i > 0 {
 			p.line("")
 		}
@@ -109,7 +114,7 @@ func (w ReadinessText) Write(out io.Writer, r *Report) error {
 		}
 	}
 	p.line("")
-	p.line(fmt.Sprintf("%d of %d tenant(s) ready.", ready, len(r.Tenants)))
+	p.line(fmt.Sprintf("%d of %d tenant(s) ready.", ready, len(verdicts)))
 	if _, err := io.WriteString(out, p.b.String()); err != nil {
 		return fmt.Errorf("write readiness: %w", err)
 	}
@@ -118,10 +123,14 @@ func (w ReadinessText) Write(out io.Writer, r *Report) error {
 
 // Write implements Writer.
 func (ReadinessJSON) Write(out io.Writer, r *Report) error {
+	verdicts, err := r.Readiness()
+	if err != nil {
+		return fmt.Errorf("write readiness: %w", err)
+	}
 	enc := json.NewEncoder(out)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(map[string]any{"schemaVersion": SchemaVersion, "tenants": r.Readiness()}); err != nil {
+	if err := enc.Encode(map[string]any{"schemaVersion": SchemaVersion, "tenants": verdicts}); err != nil {
 		return fmt.Errorf("write readiness: %w", err)
 	}
 	return nil

@@ -62,6 +62,11 @@ type Report struct {
 	// Parameters records how the scan was run (paths, policies, data,
 	// fail-on …), for the auditor reading the report later.
 	Parameters []Parameter `json:"parameters,omitempty"`
+
+	// spool holds the tenants, instead of Tenants, when the scan kept
+	// them on disk (see UseSpool); spooled lists them in order.
+	spool   *Spool
+	spooled []SpoolRef
 }
 
 // Parameter is one setting of the scan, as text.

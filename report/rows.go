@@ -25,25 +25,28 @@ type FindingRow struct {
 	Waiver       string // "reason (owner, expires …)" when waived
 }
 
-// FindingRows lists every finding of the report in report order.
-func FindingRows(r *Report) []FindingRow {
+// EachFindingRow calls fn with every finding of the report, in report
+// order, one tenant in memory at a time; it stops at the first error.
+func EachFindingRow(r *Report, fn func(FindingRow) error) error {
 	controls := r.ControlsByID()
-	var rows []FindingRow
-	for _, t := range r.Tenants {
+	return r.EachTenant(func(t *Tenant) error {
 		for _, c := range t.Controls {
 			ctl := controls[c.ID]
 			for _, f := range c.Findings {
-				rows = append(rows, FindingRow{
-					Tenant: TenantName(t), TenantID: t.TenantID, Snapshot: t.Snapshot,
+				err := fn(FindingRow{
+					Tenant: TenantName(*t), TenantID: t.TenantID, Snapshot: t.Snapshot,
 					ControlID: c.ID, Title: ctl.Title, Severity: ctl.Severity, Status: c.Status,
 					ResourceKind: f.Resource.Kind, ResourceID: f.Resource.ID,
 					Message: f.Message, Evidence: EvidenceText(f.Evidence), Path: f.Path,
 					Drift: f.Drift, Waiver: WaiverText(f.Waiver),
 				})
+				if err != nil {
+					return err
+				}
 			}
 		}
-	}
-	return rows
+		return nil
+	})
 }
 
 // ControlsByID indexes the catalogue.

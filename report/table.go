@@ -38,16 +38,20 @@ func (tb Table) Write(w io.Writer, r *Report) error {
 	for _, c := range r.Controls {
 		controls[c.ID] = c
 	}
-	for i, t := range r.Tenants {
-		if i > 0 {
+	i := 0
+	err := r.EachTenant(func(t *Tenant) error {
+		if i++; i > 1 {
 			p.line("")
 		}
-		p.tenant(t, controls)
+		p.tenant(*t, controls)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("write table report: %w", err)
 	}
 	p.line("")
 	p.summary(r)
-	_, err := io.WriteString(w, p.b.String())
-	if err != nil {
+	if _, err := io.WriteString(w, p.b.String()); err != nil {
 		return fmt.Errorf("write table report: %w", err)
 	}
 	return nil

@@ -33,19 +33,24 @@ func (JSON) Write(w io.Writer, r *Report) error {
 	jw.field("finishedAt", r.FinishedAt, false)
 	jw.field("controls", r.Controls, false)
 	jw.raw(`  "tenants": `)
-	if r.Tenants == nil {
+	if n := r.TenantCount(); n == 0 && r.spool == nil && r.Tenants == nil {
 		jw.raw("null")
-	} else if len(r.Tenants) == 0 {
+	} else if n == 0 {
 		jw.raw("[]")
 	} else {
 		jw.raw("[\n")
-		for i, t := range r.Tenants {
+		i := 0
+		err := r.eachTenantJSON(func(data []byte) error {
 			jw.raw("    ")
-			jw.value(t, "    ")
-			if i < len(r.Tenants)-1 {
+			jw.indented(data, "    ")
+			if i++; i < n {
 				jw.raw(",")
 			}
 			jw.raw("\n")
+			return jw.err
+		})
+		if jw.err == nil {
+			jw.err = err
 		}
 		jw.raw("  ]")
 	}
@@ -94,6 +99,30 @@ func (j *jsonStream) value(v any, prefix string) {
 	if j.err = enc.Encode(v); j.err == nil {
 		_, j.err = j.w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 	}
+}
+
+// indented writes compact JSON indented as if nested at prefix, exactly as
+// value would have encoded it.
+func (j *jsonStream) indented(data []byte, prefix string) {
+	if j.err != nil {
+		return
+	}
+	var buf bytes.Buffer
+	if j.err = json.Indent(&buf, bytes.TrimSuffix(data, []byte("\n")), prefix, "  "); j.err == nil {
+		_, j.err = j.w.Write(buf.Bytes())
+	}
+}
+
+// marshalCompact encodes v as the JSON report does (no HTML escaping),
+// ending in a newline.
+func marshalCompact(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // field writes one top-level member.
@@ -177,40 +206,23 @@ func WriteFileWith(path string, write func(io.Writer) error) (err error) {
 }
 
 // Failures counts the unwaived failing findings whose control severity is
-// at least minSeverity (critical, high, medium or low).
+// at least minSeverity (critical, high, medium or low). It reads the
+// summary.
 func (r *Report) Failures(minSeverity string) int {
-	return r.countFailures(minSeverity, func(Finding) bool { return true })
+	return countAtLeast(r.Summary.Findings, minSeverity)
 }
 
-func (r *Report) countFailures(minSeverity string, keep func(Finding) bool) int {
+// countAtLeast sums counts by severity from minSeverity up.
+func countAtLeast(bySeverity map[string]int, minSeverity string) int {
 	min := SeverityRank(minSeverity)
-	sev := make(map[string]int, len(r.Controls))
-	for _, c := range r.Controls {
-		sev[c.ID] = SeverityRank(c.Severity)
-	}
 	n := 0
-	for _, t := range r.Tenants {
-		for _, c := range t.Controls {
-			if c.Status != StatusFail || sev[c.ID] < min {
-				continue
-			}
-			for _, f := range c.Findings {
-				if !f.Warning && !f.Waived() && keep(f) {
-					n++
-				}
-			}
+	for sev, c := range bySeverity {
+		if SeverityRank(sev) >= min {
+			n += c
 		}
 	}
 	return n
 }
 
-// Errors counts the tenants with status error.
-func (r *Report) Errors() int {
-	n := 0
-	for _, t := range r.Tenants {
-		if t.Status == TenantError {
-			n++
-		}
-	}
-	return n
-}
+// Errors counts the tenants with status error. It reads the summary.
+func (r *Report) Errors() int { return r.Summary.Error }

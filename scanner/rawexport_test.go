@@ -67,7 +67,7 @@ func TestExportMatchesSnapshots(t *testing.T) {
 	if !sources[0].Export || sources[1].Export {
 		t.Fatalf("sources %+v", sources)
 	}
-	r := Scan(context.Background(), e, sources, Options{})
+	r := mustScan(t, context.Background(), e, sources, Options{})
 	for _, tn := range r.Tenants {
 		if tn.Status != report.TenantPass {
 			t.Errorf("%s: %s %v", tn.Snapshot, tn.Status, tn.Error)
@@ -183,7 +183,7 @@ func TestImportShapesAndFailures(t *testing.T) {
 			t.Parallel()
 			dir := copyTree(t, "../fixtures/export-contoso")
 			tc.edit(dir)
-			r := Scan(context.Background(), e, Discover([]string{dir}), Options{})
+			r := mustScan(t, context.Background(), e, Discover([]string{dir}), Options{})
 			tn := r.Tenants[0]
 			if tc.wantErr != "" {
 				if tn.Status != report.TenantError || tn.Error == nil || !strings.Contains(*tn.Error, tc.wantErr) {

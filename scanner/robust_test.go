@@ -64,7 +64,7 @@ func TestHostileSnapshots(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := newTestEngine(t, EngineOptions{})
-	rep := Scan(context.Background(), e, sources, Options{})
+	rep := mustScan(t, context.Background(), e, sources, Options{})
 	for i, tc := range tests {
 		tn := rep.Tenants[i]
 		if tc.wantErr == "" {
@@ -82,7 +82,7 @@ func TestHostileSnapshots(t *testing.T) {
 	}
 	lim := DefaultLimits()
 	lim.MaxBytes = 10_000
-	last := Scan(context.Background(), e, []Source{{Name: huge}}, Options{Limits: lim}).Tenants[0]
+	last := mustScan(t, context.Background(), e, []Source{{Name: huge}}, Options{Limits: lim}).Tenants[0]
 	if last.Error == nil || !strings.Contains(*last.Error, "over the limit of 10000 bytes") {
 		t.Errorf("huge file: %v", deref(last.Error))
 	}

@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -46,7 +48,20 @@ type Options struct {
 	// Progress, when set, is called once per snapshot done (from the
 	// workers, so it must be safe for concurrent use).
 	Progress func(report.Tenant)
+	// Baseline, when set, marks every finding as new or unchanged as its
+	// tenant finishes, and the report lists the resolved findings.
+	Baseline *report.Baseline
+	// MemoryTenants is the most tenants a report keeps in memory: a scan
+	// of more sources spools every finished tenant to a temporary file in
+	// SpoolDir ("" means the system's, $TMPDIR on Unix), so memory stays
+	// flat however many tenants there are. 0 means DefaultMemoryTenants; a
+	// negative value never spools.
+	MemoryTenants int
+	SpoolDir      string
 }
+
+// DefaultMemoryTenants is the default of Options.MemoryTenants.
+const DefaultMemoryTenants = 100
 
 // Shard selects one part of the inputs.
 type Shard struct{ Index, Count int }
@@ -69,8 +84,10 @@ func (s Shard) Owns(tenantID, snapshot string) bool {
 // Scan loads every source and evaluates it with the engine, from a pool of
 // workers. A snapshot that cannot be loaded or evaluated becomes a tenant
 // with status error; the others are scanned all the same. Tenants come in
-// the order of the sources.
-func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) *report.Report {
+// the order of the sources. The summary is counted as tenants finish; a
+// large scan keeps the tenants on disk (see Options.MemoryTenants), so
+// the caller must Close the report. The error is for the spool only.
+func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) (*report.Report, error) {
 	now := opts.Now
 	if now == nil {
 		now = time.Now
@@ -94,45 +111,101 @@ func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) *
 		today = rep.StartedAt
 	}
 	waivers := newWaiverSet(opts.Waivers, today)
+	memoryTenants := opts.MemoryTenants
+	if memoryTenants == 0 {
+		memoryTenants = DefaultMemoryTenants
+	}
+	var spool *report.Spool
+	if memoryTenants > 0 && len(sources) > memoryTenants {
+		var err error
+		if spool, err = report.NewSpool(opts.SpoolDir); err != nil {
+			return nil, err
+		}
+	}
+
 	// conc v0.3's result pool returns results in completion order, so each
 	// task writes its own slot instead: the report follows the sources.
-	rep.Tenants = make([]report.Tenant, len(sources))
-	used := make([][]int, len(sources))
+	type slot struct {
+		kept   bool
+		tenant *report.Tenant  // in memory, or
+		ref    report.SpoolRef // spooled
+		used   []int           // waivers that matched
+	}
+	slots := make([]slot, len(sources))
+	tally := report.NewTally(rep.Controls)
+	if opts.Baseline != nil {
+		tally.AgainstBaseline()
+	}
+	var mu sync.Mutex // guards tally and spoolErr
+	var spoolErr error
 	p := pool.New().WithMaxGoroutines(workers)
 	for i, src := range sources {
 		p.Go(func() {
-			rep.Tenants[i], used[i] = scanOne(ctx, engine, src, opts, waivers)
+			t, used := scanOne(ctx, engine, src, opts, waivers)
 			if opts.Progress != nil {
-				opts.Progress(rep.Tenants[i])
+				opts.Progress(t)
 			}
+			if !opts.Shard.Owns(t.TenantID, t.Snapshot) {
+				return
+			}
+			if opts.Baseline != nil {
+				opts.Baseline.Mark(&t)
+			}
+			s := slot{kept: true, used: used}
+			if spool != nil {
+				ref, err := spool.Put(&t)
+				if err != nil {
+					mu.Lock()
+					spoolErr = cmp.Or(spoolErr, err)
+					mu.Unlock()
+					return
+				}
+				s.ref = ref
+			} else {
+				s.tenant = &t
+			}
+			mu.Lock()
+			tally.Add(&t)
+			mu.Unlock()
+			slots[i] = s
 		})
 	}
 	p.Wait()
-	if opts.Shard.Count > 1 {
-		kept := rep.Tenants[:0]
-		var keptUsed [][]int
-		for i, t := range rep.Tenants {
-			if opts.Shard.Owns(t.TenantID, t.Snapshot) {
-				kept = append(kept, t)
-				keptUsed = append(keptUsed, used[i])
-			}
-		}
-		rep.Tenants, used = kept, keptUsed
+	if spoolErr != nil {
+		spool.Close()
+		return nil, spoolErr
 	}
+
 	matched := map[int]bool{}
-	for _, u := range used {
-		for _, i := range u {
+	var refs []report.SpoolRef
+	rep.Tenants = []report.Tenant{}
+	for _, s := range slots {
+		if !s.kept {
+			continue
+		}
+		for _, i := range s.used {
 			matched[i] = true
 		}
+		if s.tenant != nil {
+			rep.Tenants = append(rep.Tenants, *s.tenant)
+		} else {
+			refs = append(refs, s.ref)
+		}
+	}
+	if spool != nil {
+		rep.UseSpool(spool, refs)
 	}
 	for i, w := range opts.Waivers {
 		if !matched[i] {
 			rep.UnusedWaivers = append(rep.UnusedWaivers, w)
 		}
 	}
+	if opts.Baseline != nil {
+		rep.Resolved = opts.Baseline.Resolved()
+	}
 	rep.FinishedAt = now().UTC()
-	rep.Summary = report.Summarize(rep)
-	return rep
+	rep.Summary = tally.Summary(len(rep.Resolved), rep.UnusedWaivers)
+	return rep, nil
 }
 
 // scanOne loads and evaluates one snapshot and applies the waivers,

@@ -21,7 +21,7 @@ func scanFixtures(t testing.TB, parallel int) *report.Report {
 	t.Helper()
 	e := newTestEngine(t, EngineOptions{})
 	sources := Discover([]string{"../fixtures"})
-	return Scan(context.Background(), e, sources, Options{Parallel: parallel, ToolVersion: "test", Now: fixedNow})
+	return mustScan(t, context.Background(), e, sources, Options{Parallel: parallel, ToolVersion: "test", Now: fixedNow})
 }
 
 // TestScanFixturesGolden scans each bundled fixture and compares its JSON
@@ -33,7 +33,7 @@ func TestScanFixturesGolden(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(src.Name), filepath.Ext(src.Name))
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			rep := Scan(context.Background(), e, []Source{src}, Options{ToolVersion: "test", Now: fixedNow})
+			rep := mustScan(t, context.Background(), e, []Source{src}, Options{ToolVersion: "test", Now: fixedNow})
 			var buf bytes.Buffer
 			if err := (report.JSON{}).Write(&buf, rep); err != nil {
 				t.Fatal(err)
@@ -151,7 +151,7 @@ func TestScanCompilesOnce(t *testing.T) {
 	e := newTestEngine(t, EngineOptions{})
 	sources := Discover([]string{"../fixtures", "../fixtures/contoso-compliant.yaml"})
 	for i := 0; i < 5; i++ {
-		rep := Scan(context.Background(), e, sources, Options{Parallel: 4})
+		rep := mustScan(t, context.Background(), e, sources, Options{Parallel: 4})
 		if len(rep.Tenants) != len(sources) {
 			t.Fatalf("%d tenants for %d sources", len(rep.Tenants), len(sources))
 		}
@@ -166,7 +166,7 @@ func TestScanCancelled(t *testing.T) {
 	e := newTestEngine(t, EngineOptions{})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	rep := Scan(ctx, e, Discover([]string{"../fixtures/contoso-compliant.yaml"}), Options{})
+	rep := mustScan(t, ctx, e, Discover([]string{"../fixtures/contoso-compliant.yaml"}), Options{})
 	if rep.Tenants[0].Status != report.TenantError || !strings.Contains(*rep.Tenants[0].Error, "cancelled") {
 		t.Errorf("cancelled scan: %+v", rep.Tenants[0])
 	}
@@ -178,7 +178,7 @@ func BenchmarkEvaluate(b *testing.B) {
 	src := Discover([]string{"../fixtures/fabrikam-prerequisites.yaml"})
 	b.ResetTimer()
 	for b.Loop() {
-		rep := Scan(context.Background(), e, src, Options{Parallel: 1})
+		rep := mustScan(b, context.Background(), e, src, Options{Parallel: 1})
 		if rep.Tenants[0].Status != report.TenantFail {
 			b.Fatal(rep.Tenants[0].Status)
 		}
@@ -216,4 +216,16 @@ func TestFindingContract(t *testing.T) {
 	if seen < 30 {
 		t.Errorf("only %d findings checked", seen)
 	}
+}
+
+// mustScan scans and fails the test on a spool error; the report is
+// closed when the test ends.
+func mustScan(t testing.TB, ctx context.Context, e *Engine, sources []Source, opts Options) *report.Report {
+	t.Helper()
+	rep, err := Scan(ctx, e, sources, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rep.Close() })
+	return rep
 }

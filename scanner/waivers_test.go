@@ -88,7 +88,7 @@ func scanWithWaivers(t *testing.T, waivers []report.Waiver, day string) *report.
 		t.Fatal(err)
 	}
 	e := newTestEngine(t, EngineOptions{})
-	return Scan(context.Background(), e, Discover([]string{"../fixtures/litware-licensing.yaml", "../fixtures/adatum-permissions.yaml"}),
+	return mustScan(t, context.Background(), e, Discover([]string{"../fixtures/litware-licensing.yaml", "../fixtures/adatum-permissions.yaml"}),
 		Options{Waivers: waivers, Today: today, Now: fixedNow})
 }
 
@@ -165,7 +165,7 @@ func TestWaiversApplyAndExpire(t *testing.T) {
 func TestSnapshotTimeout(t *testing.T) {
 	t.Parallel()
 	e := newTestEngine(t, EngineOptions{})
-	r := Scan(context.Background(), e, Discover([]string{"../fixtures/contoso-compliant.yaml", "../fixtures/northwind-ready.json"}),
+	r := mustScan(t, context.Background(), e, Discover([]string{"../fixtures/contoso-compliant.yaml", "../fixtures/northwind-ready.json"}),
 		Options{SnapshotTimeout: time.Nanosecond})
 	for _, tn := range r.Tenants {
 		if tn.Status != report.TenantError || !strings.Contains(*tn.Error, "per-snapshot deadline of 1ns") {

@@ -86,9 +86,10 @@ func (s *scanFlags) validate() error {
 var errInterrupted = errors.New("interrupted: no report written")
 
 // scan runs the shared part of scan and readiness: policies, waivers,
-// snapshots, evaluation with progress. It returns the report, or an error
+// snapshots, evaluation with progress, drift against baseline (if not
+// nil). It returns the report, which the caller closes, or an error
 // carrying the exit code.
-func (s *scanFlags) scan(ctx context.Context, e *env) (*report.Report, *scanner.Engine, error) {
+func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline) (*report.Report, *scanner.Engine, error) {
 	engine, err := scanner.NewEngine(ctx, scanner.EngineOptions{PolicyDirs: s.policyDirs, DataFiles: s.dataFiles})
 	if err != nil {
 		return nil, nil, &exitCodeError{code: exitError, err: err}
@@ -122,7 +123,7 @@ func (s *scanFlags) scan(ctx context.Context, e *env) (*report.Report, *scanner.
 	}
 	e.log.Info("scan started", "snapshots", len(sources), "controls", len(engine.Controls()), "parallel", s.parallel, "waivers", len(waivers))
 	progress := e.progress(len(sources))
-	rep := scanner.Scan(scanCtx, engine, sources, scanner.Options{
+	rep, err := scanner.Scan(scanCtx, engine, sources, scanner.Options{
 		Parallel:        s.parallel,
 		Limits:          lim,
 		Stdin:           e.stdin,
@@ -131,6 +132,7 @@ func (s *scanFlags) scan(ctx context.Context, e *env) (*report.Report, *scanner.
 		Today:           today,
 		SnapshotTimeout: s.snapshotTimeout,
 		Shard:           s.shardSpec,
+		Baseline:        baseline,
 		Progress: func(t report.Tenant) {
 			progress()
 			if t.Status == report.TenantError {
@@ -141,7 +143,11 @@ func (s *scanFlags) scan(ctx context.Context, e *env) (*report.Report, *scanner.
 		},
 	})
 	e.finishProgress()
+	if err != nil {
+		return nil, nil, &exitCodeError{code: exitError, err: err}
+	}
 	if ctx.Err() != nil {
+		rep.Close()
 		return nil, nil, &exitCodeError{code: exitError, err: errInterrupted}
 	}
 	if errors.Is(scanCtx.Err(), context.DeadlineExceeded) {

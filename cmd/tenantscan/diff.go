@@ -33,7 +33,9 @@ kind and resource id. Exit code 0 either way (2 when a report cannot be read).`,
 			if err != nil {
 				return err
 			}
-			report.ApplyBaseline(cur, old)
+			if err := report.ApplyBaseline(cur, old); err != nil {
+				return &exitCodeError{code: exitError, err: err}
+			}
 			var w report.Writer = report.DriftText{}
 			if format == "json" {
 				w = report.DriftJSON{}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,8 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
+	"github.com/tenantscan/tenantscan/report"
 )
 
 // readMetrics parses a metrics file as Prometheus text.
@@ -324,5 +327,64 @@ func TestJSONLogs(t *testing.T) {
 	}
 	if r := runCLI(t, "", "scan", "--log-level", "loud", fixtures); r.code != 2 {
 		t.Errorf("bad log level: exit %d", r.code)
+	}
+}
+
+// TestLargeScanSpools runs the CLI over more snapshots than a report keeps
+// in memory (scanner.DefaultMemoryTenants), so tenants go through the
+// spool file: the report lists every tenant in path order, drift against
+// a baseline and the exit code still work, and the spool is removed.
+func TestLargeScanSpools(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	dir := filepath.Join(tmp, "snapshots")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"contoso-compliant.yaml", "fabrikam-prerequisites.yaml", "northwind-ready.json"}
+	const copies = 40 // 120 snapshots
+	for i := range copies {
+		for _, name := range names {
+			data, err := os.ReadFile(filepath.Join(fixtures, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%03d-%s", i, name)), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	first := filepath.Join(tmp, "first.json")
+	if res := runCLI(t, "", "scan", "-q", "--output", "json="+first, dir); res.code != 1 {
+		t.Fatalf("first run: exit %d, want 1; %s", res.code, res.stderr)
+	}
+	f, err := os.Open(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := report.Read(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Tenants) != copies*len(names) || r.Summary.Tenants != len(r.Tenants) || r.Summary.Fail != copies {
+		t.Fatalf("first run: %d tenants, summary %+v", len(r.Tenants), r.Summary)
+	}
+	for i, tn := range r.Tenants {
+		if want := fmt.Sprintf("%03d-", i/len(names)); !strings.Contains(tn.Snapshot, want) {
+			t.Fatalf("tenant %d is %s: not in path order", i, tn.Snapshot)
+		}
+	}
+	// Against itself as the baseline nothing is new: exit 0.
+	second := filepath.Join(tmp, "second.json")
+	if res := runCLI(t, "", "scan", "-q", "--baseline", first, "--output", "json="+second, dir); res.code != 0 {
+		t.Fatalf("second run: exit %d, want 0; %s", res.code, res.stderr)
+	}
+	if r := readJobReport(t, second); r.Summary.Drift == nil || r.Summary.Drift.New != 0 || r.Summary.Drift.Unchanged == 0 {
+		t.Errorf("second run drift %+v", r.Summary.Drift)
+	}
+	left, err := filepath.Glob(filepath.Join(tmp, "tenantscan-spool-*"))
+	if err != nil || len(left) != 0 {
+		t.Errorf("spool files left behind: %v %v", left, err)
 	}
 }

@@ -44,7 +44,8 @@ func writeMetrics(path string, r *report.Report) error {
 	reg.MustRegister(failures, controlStatus, ready, tenantError, snapshots, snapshotErrors, duration, finished, success)
 
 	controls := r.ControlsByID()
-	for _, t := range r.Tenants {
+	err := r.EachTenant(func(tp *report.Tenant) error {
+		t := *tp
 		name := report.TenantName(t)
 		errVal, readyVal := 0.0, 0.0
 		if t.Status == report.TenantError {
@@ -67,8 +68,12 @@ func writeMetrics(path string, r *report.Report) error {
 			}
 			failures.WithLabelValues(t.TenantID, name, c.ID, controls[c.ID].Severity).Set(float64(n))
 		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("metrics: %w", err)
 	}
-	snapshots.Set(float64(len(r.Tenants)))
+	snapshots.Set(float64(r.TenantCount()))
 	snapshotErrors.Set(float64(r.Errors()))
 	duration.Set(r.FinishedAt.Sub(r.StartedAt).Seconds())
 	finished.Set(float64(r.FinishedAt.Unix()))

@@ -41,10 +41,11 @@ policy could not be evaluated, or bad usage.`,
 			return p.validate()
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			rep, _, err := p.scan(cmd.Context(), e)
+			rep, _, err := p.scan(cmd.Context(), e, nil)
 			if err != nil {
 				return err
 			}
+			defer rep.Close()
 			var w report.Writer = report.ReadinessText{}
 			if p.format == "json" {
 				w = report.ReadinessJSON{}
@@ -57,14 +58,18 @@ policy could not be evaluated, or bad usage.`,
 				return &exitCodeError{code: exitError, err: err}
 			}
 			notReady := 0
-			for _, t := range rep.Tenants {
+			err = rep.EachTenant(func(t *report.Tenant) error {
 				if !t.Readiness.Ready {
 					notReady++
 				}
+				return nil
+			})
+			if err != nil {
+				return &exitCodeError{code: exitError, err: err}
 			}
 			switch {
 			case rep.Errors() > 0:
-				return &exitCodeError{code: exitError, err: fmt.Errorf("%d of %d snapshot(s) could not be evaluated", rep.Errors(), len(rep.Tenants))}
+				return &exitCodeError{code: exitError, err: fmt.Errorf("%d of %d snapshot(s) could not be evaluated", rep.Errors(), rep.TenantCount())}
 			case notReady > 0:
 				return &exitCodeError{code: exitFindings}
 			}

@@ -151,25 +151,28 @@ func (p *outputFlags) validate() error {
 }
 
 func runScan(cmd *cobra.Command, e *env, p scanParams) error {
-	var base *report.Report
+	var base *report.Baseline
 	if p.baseline != "" {
 		f, err := os.Open(p.baseline)
 		if err != nil {
 			return usageError("baseline: %w", err)
 		}
-		base, err = report.Read(f)
+		old, err := report.Read(f)
 		f.Close()
 		if err != nil {
 			return usageError("baseline %s: %w", p.baseline, err)
 		}
+		if base, err = report.NewBaseline(old); err != nil {
+			return usageError("baseline %s: %w", p.baseline, err)
+		}
 	}
-	rep, _, err := p.scan(cmd.Context(), e)
+	rep, _, err := p.scan(cmd.Context(), e, base)
 	if err != nil {
 		return err
 	}
+	defer rep.Close()
 	rep.Parameters = append(p.parameters(), report.Parameter{Name: "fail-on", Value: p.failOn})
 	if base != nil {
-		report.ApplyBaseline(rep, base)
 		rep.Parameters = append(rep.Parameters, report.Parameter{Name: "baseline", Value: p.baseline})
 	}
 
@@ -223,7 +226,7 @@ func (p *outputFlags) exitCode(rep *report.Report, againstBaseline bool) error {
 	}
 	switch {
 	case rep.Errors() > 0:
-		return &exitCodeError{code: exitError, err: fmt.Errorf("%d of %d snapshot(s) could not be evaluated", rep.Errors(), len(rep.Tenants))}
+		return &exitCodeError{code: exitError, err: fmt.Errorf("%d of %d snapshot(s) could not be evaluated", rep.Errors(), rep.TenantCount())}
 	case failures > 0:
 		return &exitCodeError{code: exitFindings}
 	}

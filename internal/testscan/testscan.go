@@ -36,7 +36,10 @@ func Scan(t testing.TB, paths ...string) *report.Report {
 	}
 	sources := scanner.Discover(abs)
 	now := func() time.Time { return time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC) }
-	rep := scanner.Scan(context.Background(), engine, sources, scanner.Options{ToolVersion: "test", Now: now})
+	rep, err := scanner.Scan(context.Background(), engine, sources, scanner.Options{ToolVersion: "test", Now: now, MemoryTenants: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i := range rep.Tenants {
 		if rel, err := filepath.Rel(root, rep.Tenants[i].Snapshot); err == nil {
 			rep.Tenants[i].Snapshot = filepath.ToSlash(rel)

@@ -76,7 +76,8 @@ func (Writer) Write(w io.Writer, r *report.Report) error {
 	}
 	controls := r.ControlsByID()
 	invocation := sarif.NewInvocation().WithExecutionSuccessful(r.Errors() == 0)
-	for _, t := range r.Tenants {
+	err := r.EachTenant(func(tp *report.Tenant) error {
+		t := *tp
 		if t.Error != nil {
 			invocation.AddToolExecutionNotification(sarif.NewNotification().
 				WithLevel("error").
@@ -116,6 +117,10 @@ func (Writer) Write(w io.Writer, r *report.Report) error {
 				}
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("write sarif report: %w", err)
 	}
 	run.AddInvocation(invocation)
 	doc := sarif.NewReport().AddRun(run)

@@ -20,7 +20,8 @@ func writeSummary(f *excelize.File, st styles, r *report.Report) error {
 	if err != nil {
 		return err
 	}
-	for _, t := range r.Tenants {
+	err = r.EachTenant(func(tp *report.Tenant) error {
+		t := *tp
 		sev := report.SeverityCounts(t, controls)
 		cnt := report.StatusCounts(t)
 		readiness := "not ready"
@@ -31,7 +32,7 @@ func writeSummary(f *excelize.File, st styles, r *report.Report) error {
 		if t.Error != nil {
 			errMsg = *t.Error
 		}
-		err := s.add(
+		return s.add(
 			s.text(report.TenantName(t)), s.text(t.TenantID), s.text(t.Snapshot), s.text(t.Status), s.text(readiness),
 			s.long(strings.Join(t.Readiness.Blocking, ", ")),
 			s.number(sev[report.SeverityCritical]), s.number(sev[report.SeverityHigh]), s.number(sev[report.SeverityMedium]), s.number(sev[report.SeverityLow]),
@@ -39,9 +40,9 @@ func writeSummary(f *excelize.File, st styles, r *report.Report) error {
 			s.number(cnt[report.StatusSkip]), s.number(cnt[report.StatusWaived]), s.number(cnt[report.StatusError]),
 			excelize.Cell{StyleID: st.date, Value: r.FinishedAt.UTC()}, s.text(r.Tool.Version), s.long(firstLine(errMsg)),
 		)
-		if err != nil {
-			return err
-		}
+	})
+	if err != nil {
+		return err
 	}
 	tenantRows := s.row - 1
 
@@ -133,13 +134,13 @@ func writeFindings(f *excelize.File, st styles, r *report.Report) error {
 	if err != nil {
 		return err
 	}
-	for _, row := range report.FindingRows(r) {
-		err := s.add(s.text(row.Tenant), s.text(row.ControlID), s.long(row.Title), s.text(row.Severity), s.text(row.Status),
+	err = report.EachFindingRow(r, func(row report.FindingRow) error {
+		return s.add(s.text(row.Tenant), s.text(row.ControlID), s.long(row.Title), s.text(row.Severity), s.text(row.Status),
 			s.text(row.ResourceKind), s.text(row.ResourceID), s.long(row.Message), s.long(row.Evidence),
 			s.text(row.Snapshot), s.text(row.Path), s.text(row.Drift), s.long(row.Waiver))
-		if err != nil {
-			return err
-		}
+	})
+	if err != nil {
+		return err
 	}
 	// Findings resolved since the baseline close the list, marked so.
 	controls := r.ControlsByID()
@@ -166,7 +167,7 @@ func writeControls(f *excelize.File, st styles, r *report.Report) error {
 	}
 	counts := map[string]map[string]int{}
 	findings := map[string]int{}
-	for _, t := range r.Tenants {
+	err = r.EachTenant(func(t *report.Tenant) error {
 		for _, c := range t.Controls {
 			if counts[c.ID] == nil {
 				counts[c.ID] = map[string]int{}
@@ -174,6 +175,10 @@ func writeControls(f *excelize.File, st styles, r *report.Report) error {
 			counts[c.ID][c.Status]++
 			findings[c.ID] += len(c.Findings)
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	for _, c := range r.Controls {
 		n := counts[c.ID]
@@ -197,7 +202,8 @@ func writeActionPlan(f *excelize.File, st styles, r *report.Report) error {
 		return err
 	}
 	controls := r.ControlsByID()
-	for _, t := range r.Tenants {
+	err = r.EachTenant(func(tp *report.Tenant) error {
+		t := *tp
 		for _, c := range t.Controls {
 			if c.Status != report.StatusFail {
 				continue
@@ -214,6 +220,10 @@ func writeActionPlan(f *excelize.File, st styles, r *report.Report) error {
 				return err
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	return s.finish(map[int]map[string]string{4: severityColours})
 }
@@ -232,14 +242,15 @@ func writeErrors(f *excelize.File, st styles, r *report.Report) error {
 		}
 	}
 
-	for _, t := range r.Tenants {
+	err = r.EachTenant(func(tp *report.Tenant) error {
+		t := *tp
 		if t.Error != nil && t.Unevaluated() {
 			for _, line := range strings.Split(*t.Error, "\n") {
 				if err := s.add(s.text(report.TenantName(t)), s.text(t.Snapshot), s.text("(snapshot)"), s.long(line)); err != nil {
 					return err
 				}
 			}
-			continue
+			return nil
 		}
 		for _, c := range t.Controls {
 			if c.Status != report.StatusError || c.Reason == nil {
@@ -249,6 +260,10 @@ func writeErrors(f *excelize.File, st styles, r *report.Report) error {
 				return err
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	return s.finish(nil)
 }

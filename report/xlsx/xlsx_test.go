@@ -37,11 +37,18 @@ func TestWorkbookStructure(t *testing.T) {
 	if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(Sheets, ",") {
 		t.Fatalf("sheets %v, want %v", got, Sheets)
 	}
+	if got := f.GetActiveSheetIndex(); got != 0 {
+		t.Errorf("the workbook opens on sheet %d, want the summary", got)
+	}
 	rows, err := f.GetRows(SheetFindings)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := len(report.FindingRows(r)) + 1; len(rows) != want {
+	findings := 0
+	if err := report.EachFindingRow(r, func(report.FindingRow) error { findings++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if want := findings + 1; len(rows) != want {
 		t.Errorf("Findings has %d rows, want %d (header + one per finding)", len(rows), want)
 	}
 	if rows[0][0] != "Tenant" || rows[0][7] != "Message" || rows[0][8] != "Evidence" {

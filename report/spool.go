@@ -1,0 +1,101 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+)
+
+// Spool keeps finished tenants in a temporary file, so that a scan of
+// thousands of tenants holds in memory only the tenants being evaluated,
+// never all of their results. Each tenant is stored as one line of JSON,
+// in the encoding of the JSON report; Get reads it back.
+type Spool struct {
+	mu   sync.Mutex
+	f    *os.File
+	end  int64
+	name string
+}
+
+// SpoolRef locates one tenant in a spool.
+type SpoolRef struct{ off, n int64 }
+
+// NewSpool creates a spool file in dir ("" means the system's temporary
+// folder). Close removes it.
+func NewSpool(dir string) (*Spool, error) {
+	f, err := os.CreateTemp(dir, "tenantscan-spool-*.jsonl")
+	if err != nil {
+		return nil, fmt.Errorf("create spool: %w", err)
+	}
+	return &Spool{f: f, name: f.Name()}, nil
+}
+
+// Put appends a tenant and returns where it is. It is safe for concurrent
+// use; the encoding happens outside the lock.
+func (s *Spool) Put(t *Tenant) (SpoolRef, error) {
+	data, err := marshalCompact(t)
+	if err != nil {
+		return SpoolRef{}, fmt.Errorf("spool tenant %s: %w", t.Snapshot, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.f == nil {
+		return SpoolRef{}, fmt.Errorf("spool tenant %s: spool closed", t.Snapshot)
+	}
+	if _, err := s.f.Write(data); err != nil {
+		return SpoolRef{}, fmt.Errorf("spool tenant %s: %w", t.Snapshot, err)
+	}
+	ref := SpoolRef{off: s.end, n: int64(len(data))}
+	s.end += ref.n
+	return ref, nil
+}
+
+// raw returns the JSON of a spooled tenant (ending in a newline).
+func (s *Spool) raw(ref SpoolRef, buf []byte) ([]byte, error) {
+	if int64(cap(buf)) < ref.n {
+		buf = make([]byte, ref.n)
+	}
+	buf = buf[:ref.n]
+	if _, err := s.f.ReadAt(buf, ref.off); err != nil && err != io.EOF {
+		return nil, fmt.Errorf("read spool %s: %w", s.name, err)
+	}
+	return buf, nil
+}
+
+// Get reads a spooled tenant back. Numbers in evidence come back as
+// json.Number, as the engine produced them.
+func (s *Spool) Get(ref SpoolRef) (Tenant, error) {
+	data, err := s.raw(ref, nil)
+	if err != nil {
+		return Tenant{}, err
+	}
+	return decodeTenant(data)
+}
+
+func decodeTenant(data []byte) (Tenant, error) {
+	var t Tenant
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&t); err != nil {
+		return Tenant{}, fmt.Errorf("read spooled tenant: %w", err)
+	}
+	return t, nil
+}
+
+// Close closes and removes the spool file.
+func (s *Spool) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.f == nil {
+		return nil
+	}
+	err := s.f.Close()
+	s.f = nil
+	if rmErr := os.Remove(s.name); err == nil {
+		err = rmErr
+	}
+	return err
+}

@@ -1,0 +1,81 @@
+package report
+
+// UseSpool makes the report read its tenants, in the order of refs, from
+// a spool instead of Tenants. The report owns the spool from then on:
+// Close removes it.
+func (r *Report) UseSpool(s *Spool, refs []SpoolRef) {
+	r.Tenants, r.spool, r.spooled = nil, s, refs
+}
+
+// TenantCount is the number of tenants in the report.
+func (r *Report) TenantCount() int {
+	if r.spool != nil {
+		return len(r.spooled)
+	}
+	return len(r.Tenants)
+}
+
+// EachTenant calls fn with every tenant in order, stopping at the first
+// error. A spooled report reads one tenant at a time, so writers that
+// iterate with EachTenant never hold every tenant in memory. fn must not
+// keep t after it returns.
+func (r *Report) EachTenant(fn func(t *Tenant) error) error {
+	if r.spool == nil {
+		for i := range r.Tenants {
+			if err := fn(&r.Tenants[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var buf []byte
+	for _, ref := range r.spooled {
+		data, err := r.spool.raw(ref, buf)
+		if err != nil {
+			return err
+		}
+		buf = data
+		t, err := decodeTenant(data)
+		if err != nil {
+			return err
+		}
+		if err := fn(&t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eachTenantJSON calls fn with the compact JSON of every tenant, straight
+// from the spool when there is one.
+func (r *Report) eachTenantJSON(fn func(data []byte) error) error {
+	if r.spool == nil {
+		return r.EachTenant(func(t *Tenant) error {
+			data, err := marshalCompact(t)
+			if err != nil {
+				return err
+			}
+			return fn(data)
+		})
+	}
+	var buf []byte
+	for _, ref := range r.spooled {
+		data, err := r.spool.raw(ref, buf)
+		if err != nil {
+			return err
+		}
+		buf = data
+		if err := fn(data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Close releases the report's spool, if it has one.
+func (r *Report) Close() error {
+	if r.spool == nil {
+		return nil
+	}
+	return r.spool.Close()
+}

@@ -1,0 +1,129 @@
+package scanner
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/report/sarif"
+	"github.com/tenantscan/tenantscan/report/xlsx"
+)
+
+// TestSpooledReportMatchesInMemory scans the fixtures twice, once keeping
+// the tenants in memory and once spooling every tenant to disk, with
+// waivers and a baseline, and checks that every writer renders the two
+// reports byte for byte the same.
+func TestSpooledReportMatchesInMemory(t *testing.T) {
+	t.Parallel()
+	e := newTestEngine(t, EngineOptions{})
+	sources := Discover([]string{"../fixtures"})
+	waivers := []report.Waiver{{Control: "O365G-004", Tenant: "*", Resource: "*", Reason: "r", Owner: "o", Expires: "2027-01-01"},
+		{Control: "O365G-001", Tenant: "nobody", Resource: "*", Reason: "unused", Owner: "o", Expires: "2027-01-01"}}
+	base := mustScan(t, context.Background(), e, Discover([]string{"../fixtures/litware-licensing.yaml", "../fixtures/relecloud-connectors.yaml"}),
+		Options{Now: fixedNow})
+	// A finding only the baseline has, so that something is resolved.
+	base.Tenants[0].Controls[0].Status = report.StatusFail
+	base.Tenants[0].Controls[0].Findings = append(base.Tenants[0].Controls[0].Findings,
+		report.Finding{Message: "gone", Resource: report.Resource{Kind: "user", ID: "gone@example.com"}})
+
+	scan := func(memoryTenants int) *report.Report {
+		baseline, err := report.NewBaseline(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		spoolDir := t.TempDir()
+		rep := mustScan(t, context.Background(), e, sources, Options{ToolVersion: "test", Now: fixedNow,
+			Waivers: waivers, Baseline: baseline, MemoryTenants: memoryTenants, SpoolDir: spoolDir})
+		t.Cleanup(func() {
+			rep.Close()
+			if left, _ := os.ReadDir(spoolDir); len(left) != 0 {
+				t.Errorf("spool left behind: %v", left)
+			}
+		})
+		return rep
+	}
+	inMemory, spooled := scan(-1), scan(1)
+	if len(inMemory.Tenants) != len(sources) || len(spooled.Tenants) != 0 || spooled.TenantCount() != len(sources) {
+		t.Fatalf("in memory %d tenants, spooled %d in memory and %d in all; want %d, 0, %d",
+			len(inMemory.Tenants), len(spooled.Tenants), spooled.TenantCount(), len(sources), len(sources))
+	}
+	if len(inMemory.Resolved) == 0 || inMemory.Summary.Drift == nil || inMemory.Summary.Waivers == nil {
+		t.Fatalf("the test needs resolved findings, drift and waivers: %+v", inMemory.Summary)
+	}
+	writers := map[string]report.Writer{
+		"json": report.JSON{}, "csv": report.CSV{}, "table": report.Table{}, "markdown": report.Markdown{},
+		"html": report.HTML{}, "junit": report.JUnit{}, "readiness": report.ReadinessText{},
+		"readiness-json": report.ReadinessJSON{}, "sarif": sarif.Writer{}, "xlsx": xlsx.Writer{},
+	}
+	for name, w := range writers {
+		want, err := report.Render(w, inMemory)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := report.Render(w, spooled)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "xlsx" { // the zip container is not byte-stable: compare cells
+			got, want = workbookCells(t, got), workbookCells(t, want)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: the spooled report renders differently (%d bytes, in memory %d)", name, len(got), len(want))
+			t.Logf("spooled:\n%.2000s", got)
+		}
+	}
+	if inMemory.Failures("low") != spooled.Failures("low") || inMemory.NewFailures("low") != spooled.NewFailures("low") ||
+		inMemory.Errors() != spooled.Errors() {
+		t.Error("failure counts differ")
+	}
+}
+
+// TestSpoolErrors: a spool that cannot be created fails the scan with a
+// clear error, and a closed spool refuses tenants.
+func TestSpoolErrors(t *testing.T) {
+	t.Parallel()
+	e := newTestEngine(t, EngineOptions{})
+	missing := filepath.Join(t.TempDir(), "no-such-dir")
+	_, err := Scan(context.Background(), e, Discover([]string{"../fixtures"}), Options{MemoryTenants: 1, SpoolDir: missing})
+	if err == nil || !bytes.Contains([]byte(err.Error()), []byte("create spool")) {
+		t.Errorf("scan with a missing spool folder: %v", err)
+	}
+	s, err := report.NewSpool(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Put(&report.Tenant{Snapshot: "x.yaml"}); err == nil {
+		t.Error("a closed spool took a tenant")
+	}
+}
+
+// workbookCells lists every cell of every sheet as text.
+func workbookCells(t *testing.T, data []byte) []byte {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out bytes.Buffer
+	for _, sheet := range f.GetSheetList() {
+		rows, err := f.GetRows(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&out, "# %s\n", sheet)
+		for _, row := range rows {
+			fmt.Fprintf(&out, "%q\n", row)
+		}
+	}
+	return out.Bytes()
+}
