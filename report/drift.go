@@ -1,9 +1,13 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -67,24 +71,96 @@ type Baseline struct {
 
 type baseFinding struct {
 	tenantID, controlID string
-	finding             Finding
+	finding             []byte // compact JSON: a third of the memory of the Go value
 	waived              bool
 	seq                 int // order in the baseline
 }
 
+func newBaseline() *Baseline {
+	return &Baseline{findings: map[string]baseFinding{}, now: map[string]bool{}, evaluatedNow: map[string]bool{}}
+}
+
 // NewBaseline indexes the findings of a baseline report.
 func NewBaseline(base *Report) (*Baseline, error) {
-	b := &Baseline{findings: map[string]baseFinding{}, now: map[string]bool{}, evaluatedNow: map[string]bool{}}
-	err := base.EachTenant(func(t *Tenant) error {
-		for _, c := range t.Controls {
-			for _, f := range c.Findings {
-				b.findings[Fingerprint(t.TenantID, c.ID, f.Resource)] = baseFinding{
-					tenantID: t.TenantID, controlID: c.ID, finding: f, waived: f.Waived(), seq: len(b.findings)}
+	b := newBaseline()
+	return b, base.EachTenant(b.add)
+}
+
+// ReadBaseline reads a JSON report (see Read) as a baseline, one tenant at
+// a time, so that a large baseline never sits whole in memory.
+func ReadBaseline(r io.Reader) (*Baseline, error) {
+	b := newBaseline()
+	dec := json.NewDecoder(bufio.NewReader(r))
+	dec.UseNumber()
+	fail := func(err error) (*Baseline, error) {
+		return nil, fmt.Errorf("read report: at byte %d: %w", dec.InputOffset(), err)
+	}
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return fail(cmp.Or(err, errors.New("not a JSON object")))
+	}
+	version := 0
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return fail(err)
+		}
+		switch key {
+		case "schemaVersion":
+			if err := dec.Decode(&version); err != nil {
+				return fail(err)
+			}
+			if version != SchemaVersion {
+				return nil, fmt.Errorf("read report: schemaVersion %d, want %d", version, SchemaVersion)
+			}
+		case "tenants":
+			tok, err := dec.Token()
+			if err != nil {
+				return fail(err)
+			}
+			if tok == nil { // null
+				continue
+			}
+			if tok != json.Delim('[') {
+				return fail(errors.New("tenants is not an array"))
+			}
+			for dec.More() {
+				var t Tenant
+				if err := dec.Decode(&t); err != nil {
+					return fail(err)
+				}
+				if err := b.add(&t); err != nil {
+					return fail(err)
+				}
+			}
+			if _, err := dec.Token(); err != nil {
+				return fail(err)
+			}
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return fail(err)
 			}
 		}
-		return nil
-	})
-	return b, err
+	}
+	if version != SchemaVersion {
+		return nil, fmt.Errorf("read report: schemaVersion %d, want %d", version, SchemaVersion)
+	}
+	return b, nil
+}
+
+// add indexes the findings of one baseline tenant.
+func (b *Baseline) add(t *Tenant) error {
+	for _, c := range t.Controls {
+		for _, f := range c.Findings {
+			raw, err := marshalCompact(f)
+			if err != nil {
+				return err
+			}
+			b.findings[Fingerprint(t.TenantID, c.ID, f.Resource)] = baseFinding{
+				tenantID: t.TenantID, controlID: c.ID, finding: raw, waived: f.Waived(), seq: len(b.findings)}
+		}
+	}
+	return nil
 }
 
 // Mark marks every finding of a tenant as new or unchanged, and reopened
@@ -123,7 +199,7 @@ func (b *Baseline) Mark(t *Tenant) {
 // have, in the baseline's order of tenants and controls. A finding counts
 // as resolved only when its tenant and control were evaluated in both
 // runs: a tenant in error now has resolved nothing.
-func (b *Baseline) Resolved() []Finding {
+func (b *Baseline) Resolved() ([]Finding, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	var gone []baseFinding
@@ -135,11 +211,16 @@ func (b *Baseline) Resolved() []Finding {
 	sort.Slice(gone, func(i, j int) bool { return gone[i].seq < gone[j].seq })
 	out := make([]Finding, 0, len(gone))
 	for _, bf := range gone {
-		f := bf.finding
+		var f Finding
+		dec := json.NewDecoder(bytes.NewReader(bf.finding))
+		dec.UseNumber()
+		if err := dec.Decode(&f); err != nil {
+			return nil, fmt.Errorf("baseline finding %s: %w", bf.finding, err)
+		}
 		f.ControlID, f.TenantID, f.Drift, f.Reopened, f.Waiver = bf.controlID, bf.tenantID, "", false, nil
 		out = append(out, f)
 	}
-	return out
+	return out, nil
 }
 
 // ApplyBaseline marks every finding of cur, an in-memory report, as new or
@@ -153,7 +234,9 @@ func ApplyBaseline(cur, base *Report) error {
 	if err := cur.EachTenant(func(t *Tenant) error { b.Mark(t); return nil }); err != nil {
 		return err
 	}
-	cur.Resolved = b.Resolved()
+	if cur.Resolved, err = b.Resolved(); err != nil {
+		return err
+	}
 	t := NewTally(cur.Controls)
 	t.AgainstBaseline()
 	if err := cur.EachTenant(func(tn *Tenant) error { t.Add(tn); return nil }); err != nil {

@@ -124,3 +124,63 @@ func TestJSONStreamsLikeEncoder(t *testing.T) {
 		}
 	}
 }
+
+// TestReadBaseline reads a baseline from its JSON one tenant at a time and
+// marks drift exactly as a baseline built from the report in memory.
+func TestReadBaseline(t *testing.T) {
+	t.Parallel()
+	base := sample()
+	base.Tenants[1].Controls[1].Findings[0].Evidence = map[string]any{"licences": []any{"E1"}, "count": json.Number("12345678901234567890")}
+	data, err := Render(JSON{}, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	streamed, err := ReadBaseline(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inMemory, err := NewBaseline(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mark := func(b *Baseline) []byte {
+		cur := sample()
+		cur.Tenants[1].Controls[1].Findings = cur.Tenants[1].Controls[1].Findings[1:] // bob's finding resolved
+		for i := range cur.Tenants {
+			b.Mark(&cur.Tenants[i])
+		}
+		var err error
+		if cur.Resolved, err = b.Resolved(); err != nil {
+			t.Fatal(err)
+		}
+		out, err := Render(JSON{}, cur)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	got, want := mark(streamed), mark(inMemory)
+	if !bytes.Equal(got, want) {
+		t.Errorf("streamed baseline marks differently:\n%s\nwant\n%s", got, want)
+	}
+	if !bytes.Contains(got, []byte(`"count": 12345678901234567890`)) {
+		t.Errorf("the resolved finding lost its evidence or its number:\n%s", got)
+	}
+
+	bad := []struct{ name, in, want string }{
+		{"not JSON", "nope", "at byte"},
+		{"array", "[]", "not a JSON object"},
+		{"future version", `{"schemaVersion": 2, "tenants": []}`, "schemaVersion 2"},
+		{"no version", `{"tenants": []}`, "schemaVersion 0"},
+		{"tenants not an array", `{"schemaVersion": 1, "tenants": {}}`, "tenants is not an array"},
+		{"truncated", string(data[:len(data)/2]), "at byte"},
+	}
+	for _, tc := range bad {
+		if _, err := ReadBaseline(strings.NewReader(tc.in)); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
+		}
+	}
+	if b, err := ReadBaseline(strings.NewReader(`{"schemaVersion": 1, "tenants": null}`)); err != nil || len(b.findings) != 0 {
+		t.Errorf("tenants null: %v", err)
+	}
+}

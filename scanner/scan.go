@@ -86,7 +86,8 @@ func (s Shard) Owns(tenantID, snapshot string) bool {
 // with status error; the others are scanned all the same. Tenants come in
 // the order of the sources. The summary is counted as tenants finish; a
 // large scan keeps the tenants on disk (see Options.MemoryTenants), so
-// the caller must Close the report. The error is for the spool only.
+// the caller must Close the report. An error (the spool, the baseline)
+// means no report.
 func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) (*report.Report, error) {
 	now := opts.Now
 	if now == nil {
@@ -201,7 +202,12 @@ func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) (
 		}
 	}
 	if opts.Baseline != nil {
-		rep.Resolved = opts.Baseline.Resolved()
+		resolved, err := opts.Baseline.Resolved()
+		if err != nil {
+			rep.Close()
+			return nil, err
+		}
+		rep.Resolved = resolved
 	}
 	rep.FinishedAt = now().UTC()
 	rep.Summary = tally.Summary(len(rep.Resolved), rep.UnusedWaivers)

@@ -157,12 +157,9 @@ func runScan(cmd *cobra.Command, e *env, p scanParams) error {
 		if err != nil {
 			return usageError("baseline: %w", err)
 		}
-		old, err := report.Read(f)
+		base, err = report.ReadBaseline(f)
 		f.Close()
 		if err != nil {
-			return usageError("baseline %s: %w", p.baseline, err)
-		}
-		if base, err = report.NewBaseline(old); err != nil {
 			return usageError("baseline %s: %w", p.baseline, err)
 		}
 	}
