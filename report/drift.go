@@ -25,8 +25,13 @@ const (
 // id and the resource kind and id, hashed (SHA-256, first 16 bytes, hex).
 // Messages and evidence may change between runs; the fingerprint does not.
 func Fingerprint(tenantID, controlID string, r Resource) string {
+	sum := fingerprint(tenantID, controlID, r)
+	return hex.EncodeToString(sum[:])
+}
+
+func fingerprint(tenantID, controlID string, r Resource) [16]byte {
 	sum := sha256.Sum256([]byte(strings.Join([]string{tenantID, controlID, r.Kind, r.ID}, "\x00")))
-	return hex.EncodeToString(sum[:16])
+	return [16]byte(sum[:16])
 }
 
 // DriftSummary counts findings by drift.
@@ -60,35 +65,55 @@ func evaluated(status string) bool {
 
 // Baseline is the previous run a scan is compared with: the fingerprints
 // of its findings and which of them were waived. Mark tenants as they
-// finish, then ask for the Resolved findings.
+// finish, then ask for the Resolved findings. It holds about 100 bytes per
+// baseline finding; the findings themselves are read again only for the
+// resolved list.
 type Baseline struct {
-	findings map[string]baseFinding // by fingerprint
+	findings map[[16]byte]*baseFinding // by fingerprint
+	// tenant reads baseline tenant i again.
+	tenant func(i int) (Tenant, error)
 
-	mu           sync.Mutex
-	now          map[string]bool // fingerprints seen in this run
+	mu           sync.Mutex      // guards baseFinding.seen and evaluatedNow
 	evaluatedNow map[string]bool // tenant id + control id evaluated in this run
 }
 
 type baseFinding struct {
 	tenantID, controlID string
-	finding             []byte // compact JSON: a third of the memory of the Go value
+	tenant, control, at int // where it is in the baseline
 	waived              bool
-	seq                 int // order in the baseline
+	seen                bool // the run has it too
 }
 
 func newBaseline() *Baseline {
-	return &Baseline{findings: map[string]baseFinding{}, now: map[string]bool{}, evaluatedNow: map[string]bool{}}
+	return &Baseline{findings: map[[16]byte]*baseFinding{}, evaluatedNow: map[string]bool{}}
 }
 
-// NewBaseline indexes the findings of a baseline report.
+// NewBaseline indexes the findings of a baseline report, which must stay
+// open until Resolved is called.
 func NewBaseline(base *Report) (*Baseline, error) {
 	b := newBaseline()
-	return b, base.EachTenant(b.add)
+	n := 0
+	err := base.EachTenant(func(t *Tenant) error { b.add(n, t); n++; return nil })
+	b.tenant = func(i int) (Tenant, error) {
+		if base.spool == nil {
+			return base.Tenants[i], nil
+		}
+		return base.spool.Get(base.spooled[i])
+	}
+	return b, err
+}
+
+// BaselineFile is what ReadBaseline reads: a file, or a bytes.Reader.
+type BaselineFile interface {
+	io.Reader
+	io.ReaderAt
 }
 
 // ReadBaseline reads a JSON report (see Read) as a baseline, one tenant at
-// a time, so that a large baseline never sits whole in memory.
-func ReadBaseline(r io.Reader) (*Baseline, error) {
+// a time, so that a large baseline never sits whole in memory. It keeps
+// where each tenant is, to read the resolved findings again: r must stay
+// open until Resolved is called.
+func ReadBaseline(r BaselineFile) (*Baseline, error) {
 	b := newBaseline()
 	dec := json.NewDecoder(bufio.NewReader(r))
 	dec.UseNumber()
@@ -98,6 +123,7 @@ func ReadBaseline(r io.Reader) (*Baseline, error) {
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return fail(cmp.Or(err, errors.New("not a JSON object")))
 	}
+	var spans [][2]int64 // of each tenant, with the separator before it
 	version := 0
 	for dec.More() {
 		key, err := dec.Token()
@@ -124,13 +150,13 @@ func ReadBaseline(r io.Reader) (*Baseline, error) {
 				return fail(errors.New("tenants is not an array"))
 			}
 			for dec.More() {
+				start := dec.InputOffset()
 				var t Tenant
 				if err := dec.Decode(&t); err != nil {
 					return fail(err)
 				}
-				if err := b.add(&t); err != nil {
-					return fail(err)
-				}
+				b.add(len(spans), &t)
+				spans = append(spans, [2]int64{start, dec.InputOffset()})
 			}
 			if _, err := dec.Token(); err != nil {
 				return fail(err)
@@ -145,29 +171,32 @@ func ReadBaseline(r io.Reader) (*Baseline, error) {
 	if version != SchemaVersion {
 		return nil, fmt.Errorf("read report: schemaVersion %d, want %d", version, SchemaVersion)
 	}
+	b.tenant = func(i int) (Tenant, error) {
+		data := make([]byte, spans[i][1]-spans[i][0])
+		if _, err := r.ReadAt(data, spans[i][0]); err != nil && err != io.EOF {
+			return Tenant{}, fmt.Errorf("read baseline again: %w", err)
+		}
+		return decodeTenant(bytes.TrimLeft(data, ", \t\r\n"))
+	}
 	return b, nil
 }
 
-// add indexes the findings of one baseline tenant.
-func (b *Baseline) add(t *Tenant) error {
-	for _, c := range t.Controls {
-		for _, f := range c.Findings {
-			raw, err := marshalCompact(f)
-			if err != nil {
-				return err
-			}
-			b.findings[Fingerprint(t.TenantID, c.ID, f.Resource)] = baseFinding{
-				tenantID: t.TenantID, controlID: c.ID, finding: raw, waived: f.Waived(), seq: len(b.findings)}
+// add indexes the findings of baseline tenant i.
+func (b *Baseline) add(i int, t *Tenant) {
+	for ci, c := range t.Controls {
+		for fi, f := range c.Findings {
+			b.findings[fingerprint(t.TenantID, c.ID, f.Resource)] = &baseFinding{
+				tenantID: t.TenantID, controlID: c.ID, tenant: i, control: ci, at: fi, waived: f.Waived()}
 		}
 	}
-	return nil
 }
 
 // Mark marks every finding of a tenant as new or unchanged, and reopened
 // when it was waived in the baseline and is not now. It is safe for
 // concurrent use.
 func (b *Baseline) Mark(t *Tenant) {
-	var fps, evaluatedNow []string
+	var seen []*baseFinding
+	var evaluatedNow []string
 	for ci := range t.Controls {
 		c := &t.Controls[ci]
 		if evaluated(c.Status) {
@@ -175,11 +204,10 @@ func (b *Baseline) Mark(t *Tenant) {
 		}
 		for fi := range c.Findings {
 			f := &c.Findings[fi]
-			fp := Fingerprint(t.TenantID, c.ID, f.Resource)
-			fps = append(fps, fp)
-			if old, ok := b.findings[fp]; ok {
+			if old, ok := b.findings[fingerprint(t.TenantID, c.ID, f.Resource)]; ok {
 				f.Drift = DriftUnchanged
 				f.Reopened = old.waived && !f.Waived()
+				seen = append(seen, old)
 			} else {
 				f.Drift = DriftNew
 			}
@@ -187,8 +215,8 @@ func (b *Baseline) Mark(t *Tenant) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	for _, fp := range fps {
-		b.now[fp] = true
+	for _, bf := range seen {
+		bf.seen = true
 	}
 	for _, k := range evaluatedNow {
 		b.evaluatedNow[k] = true
@@ -196,27 +224,37 @@ func (b *Baseline) Mark(t *Tenant) {
 }
 
 // Resolved lists the baseline findings that the marked tenants no longer
-// have, in the baseline's order of tenants and controls. A finding counts
-// as resolved only when its tenant and control were evaluated in both
-// runs: a tenant in error now has resolved nothing.
+// have, in the baseline's order. A finding counts as resolved only when
+// its tenant and control were evaluated in both runs: a tenant in error
+// now has resolved nothing.
 func (b *Baseline) Resolved() ([]Finding, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	var gone []baseFinding
-	for fp, bf := range b.findings {
-		if !b.now[fp] && b.evaluatedNow[bf.tenantID+"\x00"+bf.controlID] {
+	var gone []*baseFinding
+	for _, bf := range b.findings {
+		if !bf.seen && b.evaluatedNow[bf.tenantID+"\x00"+bf.controlID] {
 			gone = append(gone, bf)
 		}
 	}
-	sort.Slice(gone, func(i, j int) bool { return gone[i].seq < gone[j].seq })
+	sort.Slice(gone, func(i, j int) bool {
+		a, c := gone[i], gone[j]
+		return a.tenant < c.tenant || a.tenant == c.tenant && (a.control < c.control || a.control == c.control && a.at < c.at)
+	})
 	out := make([]Finding, 0, len(gone))
+	var t Tenant
+	loaded := -1
 	for _, bf := range gone {
-		var f Finding
-		dec := json.NewDecoder(bytes.NewReader(bf.finding))
-		dec.UseNumber()
-		if err := dec.Decode(&f); err != nil {
-			return nil, fmt.Errorf("baseline finding %s: %w", bf.finding, err)
+		if bf.tenant != loaded {
+			var err error
+			if t, err = b.tenant(bf.tenant); err != nil {
+				return nil, err
+			}
+			loaded = bf.tenant
 		}
+		if bf.control >= len(t.Controls) || bf.at >= len(t.Controls[bf.control].Findings) {
+			return nil, fmt.Errorf("baseline changed while the scan ran")
+		}
+		f := t.Controls[bf.control].Findings[bf.at]
 		f.ControlID, f.TenantID, f.Drift, f.Reopened, f.Waiver = bf.controlID, bf.tenantID, "", false, nil
 		out = append(out, f)
 	}

@@ -157,8 +157,8 @@ func runScan(cmd *cobra.Command, e *env, p scanParams) error {
 		if err != nil {
 			return usageError("baseline: %w", err)
 		}
+		defer f.Close() // the resolved findings are read again after the scan
 		base, err = report.ReadBaseline(f)
-		f.Close()
 		if err != nil {
 			return usageError("baseline %s: %w", p.baseline, err)
 		}
