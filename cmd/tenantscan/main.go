@@ -48,7 +48,16 @@ func usageError(format string, args ...any) error {
 	return &exitCodeError{code: exitError, err: fmt.Errorf(format, args...)}
 }
 
+// defaultGCPercent is the garbage collector's target unless GOGC is set: a
+// scan allocates many short-lived values per snapshot, and collecting half
+// as often makes it about 25% faster for 1.4x the peak memory
+// (docs/performance.md).
+const defaultGCPercent = 200
+
 func main() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(defaultGCPercent)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()

@@ -107,15 +107,11 @@ _join(upn, entries) := {
 	"entries": entries,
 } if {
 	tenant := users_by_upn[upn]
-}
-
-_join(upn, entries) := {
+} else := {
 	"upn": upn,
 	"found": false,
 	"user": {"userPrincipalName": upn, "licenses": [], "disabledPlans": []},
 	"entries": entries,
-} if {
-	not users_by_upn[upn]
 }
 
 # The snapshot path of a joined user: the tenant user, else the first
@@ -238,10 +234,14 @@ warning_skus := {s.skuPartNumber | some s in input.subscriptions; s.capabilitySt
 # once per snapshot.
 warning_sku_notes := {sprintf("subscription %s is in Warning (grace period); its licences still count", [sku]) |
 	some sku in warning_skus
-	sku in _held_skus
+	_held(sku)
 }
 
-_held_skus := {sku | some u in input.users; some sku in object.get(u, "licenses", [])}
+# True when some user holds a licence of sku (stops at the first one).
+_held(sku) if {
+	some u in input.users
+	sku in object.get(u, "licenses", [])
+}
 
 # Notes for the Warning subscriptions a user relies on (none, quickly,
 # when no subscription is in Warning).
