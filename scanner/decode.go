@@ -312,28 +312,45 @@ func lineColumn(data []byte, offset int64) (int, int) {
 }
 
 // tooDeep reports the pointer of the first value nested deeper than max.
+// The path is kept as tokens and joined only when something is too deep:
+// the common case allocates nothing.
 func tooDeep(v any, ptr string, depth, max int) (string, bool) {
+	var path []string
+	if !deeper(v, depth, max, &path) {
+		return "", false
+	}
+	for i := len(path) - 1; i >= 0; i-- {
+		ptr = pointerJoin(ptr, path[i])
+	}
+	return ptr, true
+}
+
+// deeper reports whether v nests deeper than max; path gets the tokens to
+// the offending value, innermost first.
+func deeper(v any, depth, max int, path *[]string) bool {
 	switch x := v.(type) {
 	case map[string]any:
 		if depth >= max {
-			return ptr, true
+			return true
 		}
 		for k, e := range x {
-			if p, deep := tooDeep(e, pointerJoin(ptr, k), depth+1, max); deep {
-				return p, true
+			if deeper(e, depth+1, max, path) {
+				*path = append(*path, k)
+				return true
 			}
 		}
 	case []any:
 		if depth >= max {
-			return ptr, true
+			return true
 		}
 		for i, e := range x {
-			if p, deep := tooDeep(e, pointerJoin(ptr, strconv.Itoa(i)), depth+1, max); deep {
-				return p, true
+			if deeper(e, depth+1, max, path) {
+				*path = append(*path, strconv.Itoa(i))
+				return true
 			}
 		}
 	}
-	return "", false
+	return false
 }
 
 // locate finds the line and column of the value at a JSON pointer in a YAML
