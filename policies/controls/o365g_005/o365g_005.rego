@@ -29,7 +29,7 @@ error contains msg if {
 }
 
 # Enabled users who use PSTN calling or conferencing, by index.
-_pstn_users contains i if {
+_pstn_users := {i |
 	some i, u in input.users
 	not u.accountEnabled == false
 	_uses_pstn(u)

@@ -56,6 +56,12 @@ _depth := {i: depths |
 # The roles granting ISV Extensions at the required depth, by instance.
 _granting := {i: {r | some r, d in depths; d == data.tenantscan.isvExtensions.depth} | some i, depths in _depth}
 
+# True when one of the entry's roles grants ISV Extensions at the depth.
+_granted(e) if {
+	some r in e.roles
+	_granting[e.instanceIndex][r]
+}
+
 _first(depths) := d if {
 	some d in depths
 	d == data.tenantscan.isvExtensions.depth
@@ -65,7 +71,7 @@ _first(depths) := d if {
 
 deny contains finding if {
 	some e in snapshot.scoped_dynamics_entries
-	not _granted(e.roles, _granting[e.instanceIndex])
+	not _granted(e)
 	depths := _depth[e.instanceIndex]
 	finding := {
 		"msg": _message(e),
@@ -78,11 +84,6 @@ deny contains finding if {
 			"requiredDepth": data.tenantscan.isvExtensions.depth,
 		},
 	}
-}
-
-_granted(roles, granting) if {
-	some r in roles
-	r in granting
 }
 
 _message(e) := sprintf("%s has no security role in instance %s", [e.upn, e.instance]) if {

@@ -78,7 +78,7 @@ dynamics_users := {upn: entries |
 
 # Enabled Dynamics users whose tenant account is not disabled, one entry per
 # instance they appear in.
-scoped_dynamics_entries contains e if {
+scoped_dynamics_entries := {e |
 	some e in _dynamics_entries
 	not users_by_upn[e.upn].user.accountEnabled == false
 }
@@ -186,7 +186,7 @@ licence_usable(sku) if subscription_usable(sku)
 licence_usable(sku) if not subscriptions_by_sku[sku]
 
 # Licences held by some user with no subscription in the snapshot.
-unlisted_licences contains sku if {
+unlisted_licences := {sku |
 	some u in input.users
 	some sku in object.get(u, "licenses", [])
 	not subscriptions_by_sku[sku]
