@@ -69,23 +69,29 @@ func evaluated(status string) bool {
 // baseline finding; the findings themselves are read again only for the
 // resolved list.
 type Baseline struct {
-	findings map[[16]byte]*baseFinding // by fingerprint
+	findings   map[[16]byte]baseFinding // by fingerprint; read-only once built
+	seen       []bool                   // by baseFinding.seq: the run has it too
+	tenantIDs  []string                 // by baseline tenant
+	controlIDs []string                 // interned; baseFinding.controlID indexes it
+	controlIdx map[string]int32
 	// tenant reads baseline tenant i again.
 	tenant func(i int) (Tenant, error)
 
-	mu           sync.Mutex      // guards baseFinding.seen and evaluatedNow
+	mu           sync.Mutex      // guards seen and evaluatedNow
 	evaluatedNow map[string]bool // tenant id + control id evaluated in this run
 }
 
+// baseFinding is 24 bytes: a 2,000-tenant baseline of 100,000 findings
+// takes a few megabytes.
 type baseFinding struct {
-	tenantID, controlID string
-	tenant, control, at int // where it is in the baseline
+	tenant, control, at int32 // where it is in the baseline
+	controlID           int32 // in Baseline.controlIDs
+	seq                 int32 // in Baseline.seen
 	waived              bool
-	seen                bool // the run has it too
 }
 
 func newBaseline() *Baseline {
-	return &Baseline{findings: map[[16]byte]*baseFinding{}, evaluatedNow: map[string]bool{}}
+	return &Baseline{findings: map[[16]byte]baseFinding{}, controlIdx: map[string]int32{}, evaluatedNow: map[string]bool{}}
 }
 
 // NewBaseline indexes the findings of a baseline report, which must stay
@@ -183,10 +189,23 @@ func ReadBaseline(r BaselineFile) (*Baseline, error) {
 
 // add indexes the findings of baseline tenant i.
 func (b *Baseline) add(i int, t *Tenant) {
+	b.tenantIDs = append(b.tenantIDs, t.TenantID)
 	for ci, c := range t.Controls {
+		id, ok := b.controlIdx[c.ID]
+		if !ok {
+			id = int32(len(b.controlIDs))
+			b.controlIdx[c.ID] = id
+			b.controlIDs = append(b.controlIDs, c.ID)
+		}
 		for fi, f := range c.Findings {
-			b.findings[fingerprint(t.TenantID, c.ID, f.Resource)] = &baseFinding{
-				tenantID: t.TenantID, controlID: c.ID, tenant: i, control: ci, at: fi, waived: f.Waived()}
+			fp := fingerprint(t.TenantID, c.ID, f.Resource)
+			seq := int32(len(b.seen))
+			if old, dup := b.findings[fp]; dup {
+				seq = old.seq // the same resource twice: the last one stands
+			} else {
+				b.seen = append(b.seen, false)
+			}
+			b.findings[fp] = baseFinding{tenant: int32(i), control: int32(ci), at: int32(fi), controlID: id, seq: seq, waived: f.Waived()}
 		}
 	}
 }
@@ -195,7 +214,7 @@ func (b *Baseline) add(i int, t *Tenant) {
 // when it was waived in the baseline and is not now. It is safe for
 // concurrent use.
 func (b *Baseline) Mark(t *Tenant) {
-	var seen []*baseFinding
+	var seen []int32
 	var evaluatedNow []string
 	for ci := range t.Controls {
 		c := &t.Controls[ci]
@@ -207,7 +226,7 @@ func (b *Baseline) Mark(t *Tenant) {
 			if old, ok := b.findings[fingerprint(t.TenantID, c.ID, f.Resource)]; ok {
 				f.Drift = DriftUnchanged
 				f.Reopened = old.waived && !f.Waived()
-				seen = append(seen, old)
+				seen = append(seen, old.seq)
 			} else {
 				f.Drift = DriftNew
 			}
@@ -215,8 +234,8 @@ func (b *Baseline) Mark(t *Tenant) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	for _, bf := range seen {
-		bf.seen = true
+	for _, i := range seen {
+		b.seen[i] = true
 	}
 	for _, k := range evaluatedNow {
 		b.evaluatedNow[k] = true
@@ -230,9 +249,9 @@ func (b *Baseline) Mark(t *Tenant) {
 func (b *Baseline) Resolved() ([]Finding, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	var gone []*baseFinding
+	var gone []baseFinding
 	for _, bf := range b.findings {
-		if !bf.seen && b.evaluatedNow[bf.tenantID+"\x00"+bf.controlID] {
+		if !b.seen[bf.seq] && b.evaluatedNow[b.tenantIDs[bf.tenant]+"\x00"+b.controlIDs[bf.controlID]] {
 			gone = append(gone, bf)
 		}
 	}
@@ -242,20 +261,20 @@ func (b *Baseline) Resolved() ([]Finding, error) {
 	})
 	out := make([]Finding, 0, len(gone))
 	var t Tenant
-	loaded := -1
+	loaded := int32(-1)
 	for _, bf := range gone {
 		if bf.tenant != loaded {
 			var err error
-			if t, err = b.tenant(bf.tenant); err != nil {
+			if t, err = b.tenant(int(bf.tenant)); err != nil {
 				return nil, err
 			}
 			loaded = bf.tenant
 		}
-		if bf.control >= len(t.Controls) || bf.at >= len(t.Controls[bf.control].Findings) {
+		if int(bf.control) >= len(t.Controls) || int(bf.at) >= len(t.Controls[bf.control].Findings) {
 			return nil, fmt.Errorf("baseline changed while the scan ran")
 		}
 		f := t.Controls[bf.control].Findings[bf.at]
-		f.ControlID, f.TenantID, f.Drift, f.Reopened, f.Waiver = bf.controlID, bf.tenantID, "", false, nil
+		f.ControlID, f.TenantID, f.Drift, f.Reopened, f.Waiver = b.controlIDs[bf.controlID], b.tenantIDs[bf.tenant], "", false, nil
 		out = append(out, f)
 	}
 	return out, nil

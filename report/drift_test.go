@@ -3,7 +3,9 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -182,5 +184,49 @@ func TestReadBaseline(t *testing.T) {
 	}
 	if b, err := ReadBaseline(strings.NewReader(`{"schemaVersion": 1, "tenants": null}`)); err != nil || len(b.findings) != 0 {
 		t.Errorf("tenants null: %v", err)
+	}
+}
+
+// TestBaselineMarkConcurrent marks tenants from many goroutines at once, as
+// the scanner's workers do (run with -race), and checks every mark.
+func TestBaselineMarkConcurrent(t *testing.T) {
+	t.Parallel()
+	base := &Report{SchemaVersion: SchemaVersion}
+	for i := range 64 {
+		tn := Tenant{TenantID: fmt.Sprintf("t%d", i), Controls: []ControlResult{{ID: "O365G-004", Status: StatusFail}}}
+		for j := range 20 {
+			tn.Controls[0].Findings = append(tn.Controls[0].Findings, Finding{Resource: Resource{Kind: "user", ID: fmt.Sprintf("u%d", j)}})
+		}
+		base.Tenants = append(base.Tenants, tn)
+	}
+	b, err := NewBaseline(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur := sample()
+	cur.Tenants = nil
+	for _, tn := range base.Tenants {
+		tn.Controls = []ControlResult{{ID: "O365G-004", Status: StatusFail, Findings: append([]Finding(nil), tn.Controls[0].Findings[1:]...)}}
+		tn.Controls[0].Findings = append(tn.Controls[0].Findings, Finding{Resource: Resource{Kind: "user", ID: "new"}})
+		cur.Tenants = append(cur.Tenants, tn)
+	}
+	var wg sync.WaitGroup
+	for i := range cur.Tenants {
+		wg.Go(func() { b.Mark(&cur.Tenants[i]) })
+	}
+	wg.Wait()
+	resolved, err := b.Resolved()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resolved) != 64 {
+		t.Errorf("%d resolved, want 64 (u0 of every tenant)", len(resolved))
+	}
+	for _, tn := range cur.Tenants {
+		for _, f := range tn.Controls[0].Findings {
+			if want := map[bool]string{true: DriftNew, false: DriftUnchanged}[f.Resource.ID == "new"]; f.Drift != want {
+				t.Fatalf("%s %s: drift %q, want %q", tn.TenantID, f.Resource.ID, f.Drift, want)
+			}
+		}
 	}
 }

@@ -68,11 +68,11 @@ func syntheticTenant(n int) map[string]any {
 }
 
 // BenchmarkEvaluateUsers evaluates the whole catalogue on tenants of 1k,
-// 10k and 50k users; ns/op divided by the size should stay about flat
+// 10k, 50k and 100k users; ns/op divided by the size should stay about flat
 // (linear time) because every join is indexed.
 func BenchmarkEvaluateUsers(b *testing.B) {
 	e := newTestEngine(b, EngineOptions{})
-	for _, n := range []int{1_000, 10_000, 50_000} {
+	for _, n := range []int{1_000, 10_000, 50_000, 100_000} {
 		input := ast.MustInterfaceToValue(syntheticTenant(n))
 		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
 			for b.Loop() {
