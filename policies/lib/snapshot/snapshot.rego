@@ -33,10 +33,14 @@ no_instance_in_scope := "no Dynamics 365 instance uses Office 365 Groups (usesGr
 	count(in_scope_instances) == 0
 }
 
-# Tenant users by lower-case userPrincipalName. Lookups are by key, so this
+# Tenant user indexes by lower-case userPrincipalName. Lookups are by key, so this
 # is a complete object built once, not a partial rule: looking a key up in a
 # partial object rule would evaluate its body again, a scan per lookup.
-users_by_upn := {lower(u.userPrincipalName): {"index": i, "user": u} | some i, u in input.users}
+users_by_upn := {lower(u.userPrincipalName): i | some i, u in input.users}
+
+# True when the tenant user of a lower-case UPN has accountEnabled false
+# (a helper, so that "not" covers the lookup too).
+account_disabled(upn) if input.users[users_by_upn[upn]].accountEnabled == false
 
 # Subscriptions by skuPartNumber.
 subscriptions_by_sku := {s.skuPartNumber: s | some s in input.subscriptions}
@@ -80,7 +84,7 @@ dynamics_users := {upn: entries |
 # instance they appear in.
 scoped_dynamics_entries := {e |
 	some e in _dynamics_entries
-	not users_by_upn[e.upn].user.accountEnabled == false
+	not account_disabled(e.upn)
 }
 
 # In-scope instances that did not export their system users.
@@ -96,17 +100,18 @@ _has_users(inst) if is_array(inst.users)
 # found among the tenant's users is evaluated with no licence and no mailbox.
 scoped_users := {upn: _join(upn, entries) |
 	some upn, entries in dynamics_users
-	not users_by_upn[upn].user.accountEnabled == false
+	not account_disabled(upn)
 }
 
 _join(upn, entries) := {
-	"upn": tenant.user.userPrincipalName,
+	"upn": user.userPrincipalName,
 	"found": true,
-	"user": tenant.user,
-	"index": tenant.index,
+	"user": user,
+	"index": i,
 	"entries": entries,
 } if {
-	tenant := users_by_upn[upn]
+	i := users_by_upn[upn]
+	user := input.users[i]
 } else := {
 	"upn": upn,
 	"found": false,
