@@ -24,9 +24,12 @@ test: ## go vet, gofmt check, go test -race and the Rego unit tests
 verify: ## run the Rego unit tests only
 	$(GO) run ./cmd/tenantscan verify -v
 
+BENCH_CORPUS ?= $(or $(TMPDIR),/tmp)/tenantscan-bench-corpus
+
 .PHONY: bench
-bench: ## run the Go benchmarks
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+bench: ## run the Go benchmarks, on a generated corpus of 20 tenants x 2,000 users too
+	$(GO) run ./fixtures/gen -tenants 20 -users 2000 -out $(BENCH_CORPUS)
+	TENANTSCAN_BENCH_CORPUS=$(BENCH_CORPUS) $(GO) test -run '^$$' -bench . -benchmem ./...
 
 .PHONY: bench-peers
 bench-peers: ## tenantscan vs decode-only, conftest and opa eval on a generated corpus (docs/performance.md)

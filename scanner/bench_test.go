@@ -3,6 +3,7 @@ package scanner
 import (
 	"context"
 	"fmt"
+	"os"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -112,4 +113,36 @@ func TestSyntheticTenantVerdicts(t *testing.T) {
 			t.Errorf("%s = %s, want %s", r.ID, got, w)
 		}
 	}
+}
+
+// BenchmarkScanCorpus scans the corpus in $TENANTSCAN_BENCH_CORPUS (made by
+// `make bench` with fixtures/gen) on all cores, as `tenantscan scan` does,
+// and reports snapshots/s and MB/s. Without the variable it is skipped.
+func BenchmarkScanCorpus(b *testing.B) {
+	dir := os.Getenv("TENANTSCAN_BENCH_CORPUS")
+	if dir == "" {
+		b.Skip("set TENANTSCAN_BENCH_CORPUS to a folder made by go run ./fixtures/gen (make bench does)")
+	}
+	sources := Discover([]string{dir})
+	var size int64
+	for _, s := range sources {
+		if fi, err := os.Stat(s.Name); err == nil {
+			size += fi.Size()
+		}
+	}
+	if len(sources) == 0 {
+		b.Fatalf("no snapshots in %s", dir)
+	}
+	e := newTestEngine(b, EngineOptions{})
+	b.ResetTimer()
+	for b.Loop() {
+		rep := mustScan(b, context.Background(), e, sources, Options{SpoolDir: b.TempDir()})
+		if rep.Summary.Error > 0 {
+			b.Fatalf("%d snapshots in error", rep.Summary.Error)
+		}
+		rep.Close()
+	}
+	per := b.Elapsed().Seconds() / float64(b.N)
+	b.ReportMetric(float64(len(sources))/per, "snapshots/s")
+	b.ReportMetric(float64(size)/1e6/per, "MB/s")
 }
