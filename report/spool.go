@@ -28,7 +28,7 @@ type SpoolRef struct{ off, n int64 }
 func NewSpool(dir string) (*Spool, error) {
 	f, err := os.CreateTemp(dir, "tenantscan-spool-*.jsonl")
 	if err != nil {
-		return nil, fmt.Errorf("create spool: %w", err)
+		return nil, fmt.Errorf("create spool for finished tenants (TMPDIR must be writable): %w", err)
 	}
 	return &Spool{f: f, name: f.Name()}, nil
 }
