@@ -14,23 +14,28 @@ import (
 // never all of their results. Each tenant is stored as one line of JSON,
 // in the encoding of the JSON report; Get reads it back.
 type Spool struct {
-	mu   sync.Mutex
-	f    *os.File
-	end  int64
-	name string
+	mu      sync.Mutex
+	f       *os.File
+	end     int64
+	name    string
+	removed bool // unlinked at once: nothing is left even if the process is killed
 }
 
 // SpoolRef locates one tenant in a spool.
 type SpoolRef struct{ off, n int64 }
 
 // NewSpool creates a spool file in dir ("" means the system's temporary
-// folder). Close removes it.
+// folder). Where the system allows it (Unix), the file is unlinked at once
+// and lives only as long as the open descriptor, so a killed run leaves
+// nothing behind; elsewhere Close removes it.
 func NewSpool(dir string) (*Spool, error) {
 	f, err := os.CreateTemp(dir, "tenantscan-spool-*.jsonl")
 	if err != nil {
 		return nil, fmt.Errorf("create spool for finished tenants (TMPDIR must be writable): %w", err)
 	}
-	return &Spool{f: f, name: f.Name()}, nil
+	s := &Spool{f: f, name: f.Name()}
+	s.removed = os.Remove(s.name) == nil
+	return s, nil
 }
 
 // Put appends a tenant and returns where it is. It is safe for concurrent
@@ -94,8 +99,10 @@ func (s *Spool) Close() error {
 	}
 	err := s.f.Close()
 	s.f = nil
-	if rmErr := os.Remove(s.name); err == nil {
-		err = rmErr
+	if !s.removed {
+		if rmErr := os.Remove(s.name); err == nil {
+			err = rmErr
+		}
 	}
 	return err
 }
