@@ -82,10 +82,10 @@ dynamics_users := {upn: entries |
 
 # Enabled Dynamics users whose tenant account is not disabled, one entry per
 # instance they appear in.
-scoped_dynamics_entries := {e |
+scoped_dynamics_entries := [e |
 	some e in _dynamics_entries
 	not account_disabled(e.upn)
-}
+]
 
 # In-scope instances that did not export their system users.
 instances_lacking_users contains input.dynamics[i].name if {
