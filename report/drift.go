@@ -1,13 +1,10 @@
 package report
 
 import (
-	"bufio"
 	"bytes"
-	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -121,61 +118,14 @@ type BaselineFile interface {
 // open until Resolved is called.
 func ReadBaseline(r BaselineFile) (*Baseline, error) {
 	b := newBaseline()
-	dec := json.NewDecoder(bufio.NewReader(r))
-	dec.UseNumber()
-	fail := func(err error) (*Baseline, error) {
-		return nil, fmt.Errorf("read report: at byte %d: %w", dec.InputOffset(), err)
-	}
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return fail(cmp.Or(err, errors.New("not a JSON object")))
-	}
 	var spans [][2]int64 // of each tenant, with the separator before it
-	version := 0
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return fail(err)
-		}
-		switch key {
-		case "schemaVersion":
-			if err := dec.Decode(&version); err != nil {
-				return fail(err)
-			}
-			if version != SchemaVersion {
-				return nil, fmt.Errorf("read report: schemaVersion %d, want %d", version, SchemaVersion)
-			}
-		case "tenants":
-			tok, err := dec.Token()
-			if err != nil {
-				return fail(err)
-			}
-			if tok == nil { // null
-				continue
-			}
-			if tok != json.Delim('[') {
-				return fail(errors.New("tenants is not an array"))
-			}
-			for dec.More() {
-				start := dec.InputOffset()
-				var t Tenant
-				if err := dec.Decode(&t); err != nil {
-					return fail(err)
-				}
-				b.add(len(spans), &t)
-				spans = append(spans, [2]int64{start, dec.InputOffset()})
-			}
-			if _, err := dec.Token(); err != nil {
-				return fail(err)
-			}
-		default:
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return fail(err)
-			}
-		}
-	}
-	if version != SchemaVersion {
-		return nil, fmt.Errorf("read report: schemaVersion %d, want %d", version, SchemaVersion)
+	_, err := ReadStream(r, func(t *Tenant, start, end int64) error {
+		b.add(len(spans), t)
+		spans = append(spans, [2]int64{start, end})
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	b.tenant = func(i int) (Tenant, error) {
 		data := make([]byte, spans[i][1]-spans[i][0])

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"os"
 	"sort"
 )
 
@@ -115,6 +116,76 @@ func Merge(reports ...*Report) (*Report, error) {
 	if len(reports) == 0 {
 		return nil, fmt.Errorf("merge: no reports")
 	}
+	out := mergeHeads(reports)
+	for _, r := range reports {
+		if err := r.EachTenant(func(t *Tenant) error { out.Tenants = append(out.Tenants, *t); return nil }); err != nil {
+			return nil, err
+		}
+	}
+	sort.SliceStable(out.Tenants, func(i, j int) bool { return out.Tenants[i].Snapshot < out.Tenants[j].Snapshot })
+	return out, summarizeMerged(out, reports)
+}
+
+// MergeFiles merges the JSON reports of shards as Merge does, reading each
+// one tenant at a time (ReadStream) into a spool in spoolDir, so that
+// merging thousands of tenants keeps none of them in memory. The caller
+// closes the report.
+func MergeFiles(paths []string, spoolDir string) (*Report, error) {
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("merge: no reports")
+	}
+	spool, err := NewSpool(spoolDir)
+	if err != nil {
+		return nil, err
+	}
+	type entry struct {
+		snapshot string
+		ref      SpoolRef
+	}
+	var entries []entry
+	heads := make([]*Report, 0, len(paths))
+	for _, path := range paths {
+		head, err := readShard(path, func(t *Tenant) error {
+			ref, err := spool.Put(t)
+			entries = append(entries, entry{t.Snapshot, ref})
+			return err
+		})
+		if err != nil {
+			spool.Close()
+			return nil, err
+		}
+		heads = append(heads, head)
+	}
+	out := mergeHeads(heads)
+	sort.SliceStable(entries, func(i, j int) bool { return entries[i].snapshot < entries[j].snapshot })
+	refs := make([]SpoolRef, len(entries))
+	for i, e := range entries {
+		refs[i] = e.ref
+	}
+	out.UseSpool(spool, refs)
+	if err := summarizeMerged(out, heads); err != nil {
+		out.Close()
+		return nil, err
+	}
+	return out, nil
+}
+
+func readShard(path string, fn func(*Tenant) error) (*Report, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	head, err := ReadStream(f, func(t *Tenant, _, _ int64) error { return fn(t) })
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return head, nil
+}
+
+// mergeHeads merges everything of the shard reports but their tenants and
+// summary.
+func mergeHeads(reports []*Report) *Report {
 	out := &Report{SchemaVersion: SchemaVersion, Tool: reports[0].Tool, Resolved: []Finding{},
 		StartedAt: reports[0].StartedAt, FinishedAt: reports[0].FinishedAt}
 	seen := map[string]bool{}
@@ -127,7 +198,6 @@ func Merge(reports ...*Report) (*Report, error) {
 				out.Controls = append(out.Controls, c)
 			}
 		}
-		out.Tenants = append(out.Tenants, r.Tenants...)
 		out.Resolved = append(out.Resolved, r.Resolved...)
 		if r.StartedAt.Before(out.StartedAt) {
 			out.StartedAt = r.StartedAt
@@ -158,9 +228,22 @@ func Merge(reports ...*Report) (*Report, error) {
 		out.UnusedWaivers = []Waiver{}
 	}
 	sort.SliceStable(out.Controls, func(i, j int) bool { return out.Controls[i].ID < out.Controls[j].ID })
-	sort.SliceStable(out.Tenants, func(i, j int) bool { return out.Tenants[i].Snapshot < out.Tenants[j].Snapshot })
 	out.Parameters = append(append([]Parameter(nil), reports[0].Parameters...), Parameter{Name: "merged", Value: fmt.Sprintf("%d reports", len(reports))})
-	var err error
-	out.Summary, err = Summarize(out)
-	return out, err
+	return out
+}
+
+// summarizeMerged counts the merged tenants; the summary has drift when a
+// shard was compared with a baseline.
+func summarizeMerged(out *Report, shards []*Report) error {
+	t := NewTally(out.Controls)
+	for _, r := range shards {
+		if r.Summary.Drift != nil {
+			t.AgainstBaseline()
+		}
+	}
+	if err := out.EachTenant(func(tn *Tenant) error { t.Add(tn); return nil }); err != nil {
+		return err
+	}
+	out.Summary = t.Summary(len(out.Resolved), out.UnusedWaivers)
+	return nil
 }

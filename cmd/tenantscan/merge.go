@@ -18,26 +18,15 @@ counts as unused only when no shard used it. Exit codes as for scan.`,
 		Args:    cobra.MinimumNArgs(1),
 		PreRunE: func(*cobra.Command, []string) error { return p.validate() },
 		RunE: func(_ *cobra.Command, args []string) error {
-			reports := make([]*report.Report, 0, len(args))
-			against := false
-			for _, path := range args {
-				r, err := readReport(path)
-				if err != nil {
-					return err
-				}
-				if r.Summary.Drift != nil {
-					against = true
-				}
-				reports = append(reports, r)
-			}
-			merged, err := report.Merge(reports...)
+			merged, err := report.MergeFiles(args, "")
 			if err != nil {
 				return usageError("%w", err)
 			}
+			defer merged.Close()
 			if err := p.write(e, merged); err != nil {
 				return err
 			}
-			return p.exitCode(merged, against)
+			return p.exitCode(merged, merged.Summary.Drift != nil)
 		},
 	}
 	p.register(cmd.Flags())

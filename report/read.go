@@ -1,0 +1,89 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// ReadStream decodes a JSON report written by JSON.Write one tenant at a
+// time: fn gets each tenant and the byte span it takes in r (the separator
+// before it included). The report returned has every member but the
+// tenants, so a large report never sits whole in memory.
+func ReadStream(r io.Reader, fn func(t *Tenant, start, end int64) error) (*Report, error) {
+	dec := json.NewDecoder(bufio.NewReader(r))
+	dec.UseNumber()
+	fail := func(err error) (*Report, error) {
+		return nil, fmt.Errorf("read report: at byte %d: %w", dec.InputOffset(), err)
+	}
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return fail(cmp.Or(err, errors.New("not a JSON object")))
+	}
+	rest := map[string]json.RawMessage{}
+	version := 0
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return fail(err)
+		}
+		name, _ := key.(string)
+		switch name {
+		case "schemaVersion":
+			if err := dec.Decode(&version); err != nil {
+				return fail(err)
+			}
+			if version != SchemaVersion {
+				return nil, fmt.Errorf("read report: schemaVersion %d, want %d", version, SchemaVersion)
+			}
+		case "tenants":
+			tok, err := dec.Token()
+			if err != nil {
+				return fail(err)
+			}
+			if tok == nil { // null
+				continue
+			}
+			if tok != json.Delim('[') {
+				return fail(errors.New("tenants is not an array"))
+			}
+			for dec.More() {
+				start := dec.InputOffset()
+				var t Tenant
+				if err := dec.Decode(&t); err != nil {
+					return fail(err)
+				}
+				if err := fn(&t, start, dec.InputOffset()); err != nil {
+					return nil, err
+				}
+			}
+			if _, err := dec.Token(); err != nil {
+				return fail(err)
+			}
+		default:
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return fail(err)
+			}
+			rest[name] = raw
+		}
+	}
+	if version != SchemaVersion {
+		return nil, fmt.Errorf("read report: schemaVersion %d, want %d", version, SchemaVersion)
+	}
+	head, err := json.Marshal(rest)
+	if err != nil {
+		return nil, fmt.Errorf("read report: %w", err)
+	}
+	var rep Report
+	dec = json.NewDecoder(bytes.NewReader(head))
+	dec.UseNumber()
+	if err := dec.Decode(&rep); err != nil {
+		return nil, fmt.Errorf("read report: %w", err)
+	}
+	rep.SchemaVersion = version
+	return &rep, nil
+}
