@@ -176,6 +176,7 @@ func TestReadBaseline(t *testing.T) {
 		{"no version", `{"tenants": []}`, "schemaVersion 0"},
 		{"tenants not an array", `{"schemaVersion": 1, "tenants": {}}`, "tenants is not an array"},
 		{"truncated", string(data[:len(data)/2]), "at byte"},
+		{"tenants twice", `{"schemaVersion": 1, "tenants": [], "Tenants": []}`, "appears twice"},
 	}
 	for _, tc := range bad {
 		if _, err := ReadBaseline(strings.NewReader(tc.in)); err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // ReadStream decodes a JSON report written by JSON.Write one tenant at a
@@ -25,21 +26,28 @@ func ReadStream(r io.Reader, fn func(t *Tenant, start, end int64) error) (*Repor
 	}
 	rest := map[string]json.RawMessage{}
 	version := 0
+	sawTenants := false
 	for dec.More() {
 		key, err := dec.Token()
 		if err != nil {
 			return fail(err)
 		}
 		name, _ := key.(string)
-		switch name {
-		case "schemaVersion":
+		// encoding/json matches member names case-insensitively; so does
+		// this, so that ReadStream and Read agree on every report.
+		switch {
+		case strings.EqualFold(name, "schemaVersion"):
 			if err := dec.Decode(&version); err != nil {
 				return fail(err)
 			}
 			if version != SchemaVersion {
 				return nil, fmt.Errorf("read report: schemaVersion %d, want %d", version, SchemaVersion)
 			}
-		case "tenants":
+		case strings.EqualFold(name, "tenants"):
+			if sawTenants {
+				return fail(errors.New("the tenants member appears twice"))
+			}
+			sawTenants = true
 			tok, err := dec.Token()
 			if err != nil {
 				return fail(err)
