@@ -1,7 +1,6 @@
 package scanner
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -112,33 +110,10 @@ func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) (
 		today = rep.StartedAt
 	}
 	waivers := newWaiverSet(opts.Waivers, today)
-	memoryTenants := opts.MemoryTenants
-	if memoryTenants == 0 {
-		memoryTenants = DefaultMemoryTenants
+	results, err := newCollector(len(sources), rep.Controls, opts)
+	if err != nil {
+		return nil, err
 	}
-	var spool *report.Spool
-	if memoryTenants > 0 && len(sources) > memoryTenants {
-		var err error
-		if spool, err = report.NewSpool(opts.SpoolDir); err != nil {
-			return nil, err
-		}
-	}
-
-	// conc v0.3's result pool returns results in completion order, so each
-	// task writes its own slot instead: the report follows the sources.
-	type slot struct {
-		kept   bool
-		tenant *report.Tenant  // in memory, or
-		ref    report.SpoolRef // spooled
-		used   []int           // waivers that matched
-	}
-	slots := make([]slot, len(sources))
-	tally := report.NewTally(rep.Controls)
-	if opts.Baseline != nil {
-		tally.AgainstBaseline()
-	}
-	var mu sync.Mutex // guards tally and spoolErr
-	var spoolErr error
 	p := pool.New().WithMaxGoroutines(workers)
 	for i, src := range sources {
 		p.Go(func() {
@@ -152,49 +127,13 @@ func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) (
 			if opts.Baseline != nil {
 				opts.Baseline.Mark(&t)
 			}
-			s := slot{kept: true, used: used}
-			if spool != nil {
-				ref, err := spool.Put(&t)
-				if err != nil {
-					mu.Lock()
-					spoolErr = cmp.Or(spoolErr, err)
-					mu.Unlock()
-					return
-				}
-				s.ref = ref
-			} else {
-				s.tenant = &t
-			}
-			mu.Lock()
-			tally.Add(&t)
-			mu.Unlock()
-			slots[i] = s
+			results.add(i, &t, used)
 		})
 	}
 	p.Wait()
-	if spoolErr != nil {
-		spool.Close()
-		return nil, spoolErr
-	}
-
-	matched := map[int]bool{}
-	var refs []report.SpoolRef
-	rep.Tenants = []report.Tenant{}
-	for _, s := range slots {
-		if !s.kept {
-			continue
-		}
-		for _, i := range s.used {
-			matched[i] = true
-		}
-		if s.tenant != nil {
-			rep.Tenants = append(rep.Tenants, *s.tenant)
-		} else {
-			refs = append(refs, s.ref)
-		}
-	}
-	if spool != nil {
-		rep.UseSpool(spool, refs)
+	matched, err := results.fill(rep)
+	if err != nil {
+		return nil, err
 	}
 	for i, w := range opts.Waivers {
 		if !matched[i] {
@@ -210,7 +149,7 @@ func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) (
 		rep.Resolved = resolved
 	}
 	rep.FinishedAt = now().UTC()
-	rep.Summary = tally.Summary(len(rep.Resolved), rep.UnusedWaivers)
+	rep.Summary = results.tally.Summary(len(rep.Resolved), rep.UnusedWaivers)
 	return rep, nil
 }
 
