@@ -72,14 +72,6 @@ _dynamics_entries := [e |
 # The snapshot path of a Dynamics user entry (computed for findings only).
 entry_path(e) := sprintf("/dynamics/%d/users/%d", [e.instanceIndex, e.userIndex])
 
-# The entries grouped by lower-case UPN (a comprehension OPA indexes, so the
-# grouping is linear in the number of entries).
-dynamics_users := {upn: entries |
-	some e in _dynamics_entries
-	upn := e.upn
-	entries := [x | some x in _dynamics_entries; x.upn == upn]
-}
-
 # Enabled Dynamics users whose tenant account is not disabled, one entry per
 # instance they appear in.
 scoped_dynamics_entries := [e |
@@ -99,8 +91,9 @@ _has_users(inst) if is_array(inst.users)
 # Dynamics user whose tenant account is disabled is out of scope; one not
 # found among the tenant's users is evaluated with no licence and no mailbox.
 scoped_users := {upn: _join(upn, entries) |
-	some upn, entries in dynamics_users
-	not account_disabled(upn)
+	some e in scoped_dynamics_entries
+	upn := e.upn
+	entries := [x | some x in scoped_dynamics_entries; x.upn == upn] # indexed by OPA: linear
 }
 
 _join(upn, entries) := {
