@@ -20,8 +20,10 @@ import (
 
 // Options configures a scan.
 type Options struct {
-	// Parallel is the number of snapshots evaluated at once; 0 means the
-	// number of CPUs.
+	// Parallel is the number of snapshots evaluated at once; 0 means
+	// GOMAXPROCS, which since Go 1.25 follows a container's CPU limit (a
+	// pod limited to 2 CPUs on a 64-core node runs 2 workers, not 64, each
+	// holding a snapshot in memory).
 	Parallel int
 	// Limits bound what one snapshot may hold; the zero value means
 	// DefaultLimits.
@@ -96,7 +98,7 @@ func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) (
 	}
 	workers := opts.Parallel
 	if workers <= 0 {
-		workers = runtime.NumCPU()
+		workers = runtime.GOMAXPROCS(0)
 	}
 	rep := &report.Report{
 		SchemaVersion: report.SchemaVersion,

@@ -44,7 +44,7 @@ func (s *scanFlags) register(f *pflag.FlagSet) {
 	f.StringArrayVar(&s.dataFiles, "data", nil, "policy data file (YAML/JSON) merged over the built-in data (repeatable)")
 	f.StringVar(&s.waiversFile, "waivers", "", "waiver file (YAML): control, tenant, resource pattern, reason, owner, expires")
 	f.StringVar(&s.asOf, "as-of", "", "judge waiver expiry as of this date, YYYY-MM-DD (default: today, UTC)")
-	f.IntVar(&s.parallel, "parallel", runtime.NumCPU(), "snapshots evaluated at once")
+	f.IntVar(&s.parallel, "parallel", runtime.GOMAXPROCS(0), "snapshots evaluated at once: one per CPU the process may use, container CPU limits included")
 	f.Int64Var(&s.maxFileSize, "max-file-size", lim.MaxBytes, "largest snapshot file accepted, in bytes")
 	f.IntVar(&s.maxDepth, "max-depth", lim.MaxDepth, "deepest nesting accepted in a snapshot")
 	f.DurationVar(&s.timeout, "timeout", 0, "deadline for the whole scan, e.g. 30m; snapshots not done by then are errors (0: none)")

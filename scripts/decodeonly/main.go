@@ -17,7 +17,7 @@ func main() {
 	files, _ := filepath.Glob(filepath.Join(os.Args[1], "*.json"))
 	var next, bytes atomic.Int64
 	var wg sync.WaitGroup
-	for w := 0; w < runtime.NumCPU(); w++ {
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
