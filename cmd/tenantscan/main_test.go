@@ -11,6 +11,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -317,5 +319,16 @@ func TestREADMESample(t *testing.T) {
 	last := strings.Split(strings.TrimSpace(out), "\n")
 	if summary := strings.Join(last[len(last)-2:], "\n"); !strings.Contains(text, summary) {
 		t.Errorf("the README's summary lines are not what scan prints:\n%s", summary)
+	}
+}
+
+// TestParallelDefaultFollowsGOMAXPROCS: the default number of workers is
+// GOMAXPROCS (which follows a container's CPU limit), not the host's CPUs.
+func TestParallelDefaultFollowsGOMAXPROCS(t *testing.T) {
+	prev := runtime.GOMAXPROCS(3)
+	defer runtime.GOMAXPROCS(prev)
+	r := runCLI(t, "", "scan", "--help")
+	if r.code != 0 || !regexp.MustCompile(`--parallel int .*\(default 3\)`).MatchString(r.stdout) {
+		t.Errorf("exit %d; --parallel default is not GOMAXPROCS (3):\n%s", r.code, r.stdout)
 	}
 }
