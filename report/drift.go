@@ -244,13 +244,8 @@ func ApplyBaseline(cur, base *Report) error {
 	if cur.Resolved, err = b.Resolved(); err != nil {
 		return err
 	}
-	t := NewTally(cur.Controls)
-	t.AgainstBaseline()
-	if err := cur.EachTenant(func(tn *Tenant) error { t.Add(tn); return nil }); err != nil {
-		return err
-	}
-	cur.Summary = t.Summary(len(cur.Resolved), cur.UnusedWaivers)
-	return nil
+	cur.Summary, err = summarize(cur, true)
+	return err
 }
 
 // NewFailures counts the unwaived failing findings that are new since the

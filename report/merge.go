@@ -3,14 +3,22 @@ package report
 import (
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 )
 
 // Summarize computes a report's summary from its tenants: tenants by
 // status, unwaived failing findings by severity, waivers (when the report
 // has waiver data) and drift (when its findings carry drift marks).
-func Summarize(r *Report) (Summary, error) {
+func Summarize(r *Report) (Summary, error) { return summarize(r, false) }
+
+// summarize counts the report's tenants; againstBaseline makes the
+// summary carry drift counts even with no finding to mark.
+func summarize(r *Report, againstBaseline bool) (Summary, error) {
 	t := NewTally(r.Controls)
+	if againstBaseline {
+		t.AgainstBaseline()
+	}
 	if err := r.EachTenant(func(tn *Tenant) error { t.Add(tn); return nil }); err != nil {
 		return Summary{}, err
 	}
@@ -235,15 +243,8 @@ func mergeHeads(reports []*Report) *Report {
 // summarizeMerged counts the merged tenants; the summary has drift when a
 // shard was compared with a baseline.
 func summarizeMerged(out *Report, shards []*Report) error {
-	t := NewTally(out.Controls)
-	for _, r := range shards {
-		if r.Summary.Drift != nil {
-			t.AgainstBaseline()
-		}
-	}
-	if err := out.EachTenant(func(tn *Tenant) error { t.Add(tn); return nil }); err != nil {
-		return err
-	}
-	out.Summary = t.Summary(len(out.Resolved), out.UnusedWaivers)
-	return nil
+	against := slices.ContainsFunc(shards, func(r *Report) bool { return r.Summary.Drift != nil })
+	var err error
+	out.Summary, err = summarize(out, against)
+	return err
 }

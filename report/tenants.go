@@ -28,22 +28,13 @@ func (r *Report) EachTenant(fn func(t *Tenant) error) error {
 		}
 		return nil
 	}
-	var buf []byte
-	for _, ref := range r.spooled {
-		data, err := r.spool.raw(ref, buf)
-		if err != nil {
-			return err
-		}
-		buf = data
+	return r.eachSpooled(func(data []byte) error {
 		t, err := decodeTenant(data)
 		if err != nil {
 			return err
 		}
-		if err := fn(&t); err != nil {
-			return err
-		}
-	}
-	return nil
+		return fn(&t)
+	})
 }
 
 // eachTenantJSON calls fn with the compact JSON of every tenant, straight
@@ -58,6 +49,12 @@ func (r *Report) eachTenantJSON(fn func(data []byte) error) error {
 			return fn(data)
 		})
 	}
+	return r.eachSpooled(fn)
+}
+
+// eachSpooled calls fn with the JSON of every spooled tenant, in order,
+// reusing one buffer: fn must not keep data.
+func (r *Report) eachSpooled(fn func(data []byte) error) error {
 	var buf []byte
 	for _, ref := range r.spooled {
 		data, err := r.spool.raw(ref, buf)

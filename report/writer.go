@@ -92,12 +92,9 @@ func (j *jsonStream) value(v any, prefix string) {
 	if j.err != nil {
 		return
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent(prefix, "  ")
-	enc.SetEscapeHTML(false)
-	if j.err = enc.Encode(v); j.err == nil {
-		_, j.err = j.w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	var data []byte
+	if data, j.err = marshalCompact(v); j.err == nil {
+		j.indented(data, prefix)
 	}
 }
 
