@@ -2,9 +2,11 @@ package scanner
 
 import (
 	"encoding/json"
+	"maps"
 	"math/bits"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -37,11 +39,7 @@ func (im *importer) dynamics(doc map[string]any, extra *extraFile) error {
 	if len(names) == 0 {
 		return nil // not exported
 	}
-	sorted := make([]string, 0, len(names))
-	for n := range names {
-		sorted = append(sorted, n)
-	}
-	sort.Strings(sorted)
+	sorted := slices.Sorted(maps.Keys(names))
 	instances := make([]any, 0, len(sorted))
 	for _, name := range sorted {
 		inst, err := im.instance(filepath.Join(root, name), name, extra.Instances[name])

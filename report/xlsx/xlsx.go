@@ -7,6 +7,8 @@ package xlsx
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -230,12 +232,8 @@ var (
 func colourColumn(f *excelize.File, sheet string, col, lastRow int, colours map[string]string) error {
 	first, _ := excelize.CoordinatesToCellName(col, 2)
 	last, _ := excelize.CoordinatesToCellName(col, lastRow)
-	values := make([]string, 0, len(colours))
-	for v := range colours {
-		values = append(values, v)
-	}
 	// Stable order keeps the workbook reproducible.
-	sortStrings(values)
+	values := slices.Sorted(maps.Keys(colours))
 	var opts []excelize.ConditionalFormatOptions
 	for _, v := range values {
 		font := &excelize.Font{Color: "000000"}
@@ -254,14 +252,6 @@ func colourColumn(f *excelize.File, sheet string, col, lastRow int, colours map[
 		})
 	}
 	return f.SetConditionalFormat(sheet, first+":"+last, opts)
-}
-
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }
 
 // clean drops characters XML 1.0 cannot hold, so that a hostile name cannot
