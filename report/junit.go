@@ -93,6 +93,9 @@ func (JUnit) Write(w io.Writer, r *Report) error {
 				if t.Error != nil && reason == "the snapshot could not be evaluated" {
 					msg = *t.Error
 				}
+				if len(c.Findings) > 0 {
+					msg += "\nEstablished findings:\n" + findingsText(c.Findings)
+				}
 				tc.Error = &junitMessage{Message: reason, Type: "error", Text: msg}
 				s.Errors++
 			case StatusSkip:

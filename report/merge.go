@@ -77,7 +77,7 @@ func (t *Tally) Add(tn *Tenant) {
 				t.d.Unchanged++
 				t.drift = true
 			}
-			if c.Status == StatusFail && !f.Warning && !f.Waived() {
+			if c.CountsFindings() && !f.Warning && !f.Waived() {
 				t.s.Findings[t.sev[c.ID]]++
 				if f.Drift == DriftNew || f.Reopened {
 					t.newFinds[t.sev[c.ID]]++

@@ -184,6 +184,14 @@ type WaiverSummary struct {
 	Unused  int `json:"unused"`
 }
 
+// CountsFindings reports whether the control's findings are failures: when
+// it fails, and when it is in error, since a control in error still lists
+// what it established for the resources whose data was complete (its
+// status stays error, and it blocks readiness).
+func (c ControlResult) CountsFindings() bool {
+	return c.Status == StatusFail || c.Status == StatusError
+}
+
 // Waived reports whether a live waiver covers the finding.
 func (f Finding) Waived() bool { return f.Waiver != nil && !f.Waiver.Expired }
 

@@ -133,7 +133,7 @@ func StatusCounts(t Tenant) map[string]int {
 func SeverityCounts(t Tenant, controls map[string]Control) map[string]int {
 	m := map[string]int{}
 	for _, c := range t.Controls {
-		if c.Status != StatusFail {
+		if !c.CountsFindings() {
 			continue
 		}
 		for _, f := range c.Findings {

@@ -57,7 +57,7 @@ func syntheticTenant(n int) map[string]any {
 		"dynamics": []any{map[string]any{
 			"name": "sales", "deployment": "online", "version": "9.2", "usesGroups": true,
 			"solutions":      []any{map[string]any{"uniqueName": "Office365Groups"}},
-			"sharePoint":     map[string]any{"serverBasedIntegration": true, "deploymentType": "online"},
+			"sharePoint":     map[string]any{"serverBasedIntegration": true, "deploymentType": "online", "oneNoteIntegration": false},
 			"exchange":       map[string]any{"serverSideSync": true},
 			"customizations": map[string]any{"unpublished": false},
 			"groupEntities":  []any{map[string]any{"entity": "opportunity", "autoCreate": false}},

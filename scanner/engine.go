@@ -184,10 +184,11 @@ func controlResult(id string, sets map[string]any) report.ControlResult {
 	res.Findings = append(deny, warn...)
 	switch {
 	case len(errs) > 0:
-		// Findings computed from an incomplete export cannot be trusted.
+		// An error in one resource hides nothing else: the findings the
+		// control established for resources whose data is complete stay
+		// listed, and the status stays error.
 		res.Status = report.StatusError
 		res.Reason = ptr(strings.Join(errs, "; "))
-		res.Findings = []report.Finding{}
 	case len(skips) > 0:
 		res.Status = report.StatusSkip
 		res.Reason = ptr(strings.Join(skips, "; "))

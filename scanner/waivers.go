@@ -181,7 +181,7 @@ func (ws *waiverSet) apply(t *report.Tenant) []int {
 	var used []int
 	for ci := range t.Controls {
 		c := &t.Controls[ci]
-		if c.Status != report.StatusFail && c.Status != report.StatusWarn {
+		if c.Status != report.StatusFail && c.Status != report.StatusWarn && c.Status != report.StatusError {
 			continue
 		}
 		allWaived := len(c.Findings) > 0
@@ -206,7 +206,7 @@ func (ws *waiverSet) apply(t *report.Tenant) []int {
 				allWaived = false
 			}
 		}
-		if allWaived {
+		if allWaived && c.Status != report.StatusError {
 			c.Status = report.StatusWaived
 			reason := "every finding is waived"
 			c.Reason = &reason

@@ -59,7 +59,7 @@ func writeMetrics(path string, r *report.Report) error {
 		for _, c := range t.Controls {
 			controlStatus.WithLabelValues(t.TenantID, name, c.ID, c.Status).Set(1)
 			n := 0
-			if c.Status == report.StatusFail {
+			if c.CountsFindings() {
 				for _, f := range c.Findings {
 					if !f.Warning && !f.Waived() {
 						n++

@@ -85,7 +85,7 @@ func (Writer) Write(w io.Writer, r *report.Report) error {
 				WithLocations([]*sarif.Location{physical(t.Snapshot)}))
 		}
 		for _, c := range t.Controls {
-			if c.Status != report.StatusFail && c.Status != report.StatusWarn && c.Status != report.StatusWaived {
+			if c.Status != report.StatusFail && c.Status != report.StatusWarn && c.Status != report.StatusWaived && c.Status != report.StatusError {
 				continue
 			}
 			ctl := controls[c.ID]

@@ -205,7 +205,7 @@ func writeActionPlan(f *excelize.File, st styles, r *report.Report) error {
 	err = r.EachTenant(func(tp *report.Tenant) error {
 		t := *tp
 		for _, c := range t.Controls {
-			if c.Status != report.StatusFail {
+			if !c.CountsFindings() || len(c.Findings) == 0 {
 				continue
 			}
 			ctl := controls[c.ID]

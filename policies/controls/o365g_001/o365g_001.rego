@@ -23,7 +23,7 @@ error contains msg if msg := snapshot.missing("dynamics")
 error contains msg if {
 	some i in snapshot.in_scope_instances
 	not input.dynamics[i].deployment
-	msg := sprintf("snapshot lacks the deployment of instance %s (/dynamics/%d/deployment)", [input.dynamics[i].name, i])
+	msg := snapshot.lacks("deployment", sprintf("instance %s", [input.dynamics[i].name]), sprintf("/dynamics/%d/deployment", [i]))
 }
 
 skip contains msg if msg := snapshot.no_instance_in_scope

@@ -42,5 +42,5 @@ test_error_when_dynamics_not_exported if {
 
 test_error_when_deployment_not_exported if {
 	errs := o365g_001.error with input as {"dynamics": [{"name": "x", "usesGroups": true}]}
-	errs == {"snapshot lacks the deployment of instance x (/dynamics/0/deployment)"}
+	errs == {"snapshot lacks deployment of instance x (/dynamics/0/deployment, not exported)"}
 }

@@ -25,7 +25,7 @@ error contains msg if msg := snapshot.missing("dynamics")
 error contains msg if {
 	some i in snapshot.in_scope_instances
 	not input.dynamics[i].version
-	msg := sprintf("snapshot lacks the version of instance %s (/dynamics/%d/version)", [input.dynamics[i].name, i])
+	msg := snapshot.lacks("version", sprintf("instance %s", [input.dynamics[i].name]), sprintf("/dynamics/%d/version", [i]))
 }
 
 skip contains msg if msg := snapshot.no_instance_in_scope

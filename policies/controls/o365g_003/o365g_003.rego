@@ -22,6 +22,21 @@ import data.lib.snapshot
 
 error contains msg if msg := snapshot.missing("subscriptions")
 
+error contains msg if some msg in snapshot.subscription_errors
+
+error contains msg if some msg in snapshot.plan_errors
+
+error contains msg if some msg in snapshot.licence_errors
+
+# True when every subscription's state and plans are known, so that "none
+# qualifies" is established rather than guessed.
+_complete if {
+	every s in input.subscriptions {
+		snapshot.present(s, "capabilityStatus")
+		snapshot.plans_known(s.skuPartNumber)
+	}
+}
+
 _services := array.concat(data.tenantscan.servicePlans.exchangeOnline, data.tenantscan.servicePlans.sharePointOnline)
 
 # Usable subscriptions that include Exchange Online or SharePoint Online.
@@ -40,6 +55,7 @@ notes contains sprintf("subscription %s counts although it is in Warning (grace 
 deny contains finding if {
 	snapshot.exported("subscriptions")
 	count(_qualifying) == 0
+	_complete
 	finding := {
 		"msg": "no enabled subscription includes Exchange Online or SharePoint Online",
 		"resource": {"kind": "tenant", "id": input.tenant.id},

@@ -51,7 +51,14 @@ test_error_when_subscriptions_not_exported if {
 test_plans_from_data_when_not_exported if {
 	inp := object.union(testinput.base, {"subscriptions": [{"skuPartNumber": "ENTERPRISEPACK", "capabilityStatus": "Enabled"}]})
 	count(o365g_003.deny) == 0 with input as inp
-	unknown := object.union(testinput.base, {"subscriptions": [{"skuPartNumber": "CONTOSO_SKU", "capabilityStatus": "Enabled"}]})
-	some f in o365g_003.deny with input as unknown
-	f.evidence.subscriptions == ["CONTOSO_SKU (Enabled): "]
+
+	# An unknown SKU without exported plans cannot be judged: error, no fail.
+	unknown := object.union(testinput.base, {"users": [], "subscriptions": [{"skuPartNumber": "CONTOSO_SKU", "capabilityStatus": "Enabled"}]})
+	count(o365g_003.deny) == 0 with input as unknown
+	o365g_003.error == {"snapshot lacks servicePlans of subscription CONTOSO_SKU (/subscriptions/0/servicePlans, not exported); the policy data does not know the plans of SKU CONTOSO_SKU either"} with input as unknown
+
+	# With its plans exported, it is judged.
+	known := object.union(testinput.base, {"users": [], "subscriptions": [{"skuPartNumber": "CONTOSO_SKU", "capabilityStatus": "Enabled", "servicePlans": ["MCOSTANDARD"]}]})
+	some f in o365g_003.deny with input as known
+	f.evidence.subscriptions == ["CONTOSO_SKU (Enabled): MCOSTANDARD"]
 }

@@ -5,8 +5,9 @@
 #   Enterprise E3 or later; other Office 365 plans (E1, Business, F plans)
 #   are not supported. Every enabled Dynamics user of an instance that uses
 #   Groups must hold an E3-or-later SKU (policy data tenantscan.skus) from a
-#   subscription that is Enabled (or in its Warning grace period); a licence
-#   whose subscription the snapshot does not list counts, with a note.
+#   subscription that is Enabled (or in its Warning grace period). A licence
+#   whose subscription the snapshot does not list, or a subscription without
+#   a capabilityStatus, is an inconsistent export: error, never counted.
 # custom:
 #   id: O365G-004
 #   severity: high
@@ -28,9 +29,16 @@ error contains msg if {
 	msg := snapshot.missing(name)
 }
 
+error contains msg if some msg in snapshot.instance_users_errors
+
+error contains msg if some msg in snapshot.subscription_errors
+
+error contains msg if some msg in snapshot.licence_errors
+
 error contains msg if {
-	some name in snapshot.instances_lacking_users
-	msg := sprintf("snapshot lacks the users of instance %s (dynamics[].users not exported)", [name])
+	some u in snapshot.scoped_users
+	u.found
+	msg := snapshot.user_lacks_licenses(u.user, snapshot.user_path(u))
 }
 
 skip contains msg if msg := snapshot.no_instance_in_scope
@@ -41,49 +49,53 @@ notes contains msg if some msg in snapshot.out_of_scope_notes
 
 notes contains msg if some msg in snapshot.warning_sku_notes
 
-notes contains sprintf("licence %s is assigned but no subscription of it is in the snapshot; counted as held", [sku]) if {
-	some sku in snapshot.unlisted_licences
-	data.tenantscan.skus[sku].e3OrLater == true
-}
-
 _qualifying(sku) if {
 	data.tenantscan.skus[sku].e3OrLater == true
-	snapshot.licence_usable(sku)
+	snapshot.subscription_usable(sku)
 }
 
-_has_qualifying(licenses) if {
-	some sku in licenses
+_has_qualifying(skus) if {
+	some sku in skus
 	_qualifying(sku)
+}
+
+# True when some licence's subscription is unlisted or its state not
+# exported: the user's verdict is not established (the control errors).
+_undetermined(skus) if {
+	some sku in skus
+	not snapshot.licence_determined(sku)
 }
 
 # How a licence that does not qualify is shown in the finding.
 _describe(sku) := sprintf("%s (unknown SKU)", [sku]) if {
 	not data.tenantscan.skus[sku]
-} else := sprintf("%s (subscription %s)", [sku, snapshot.subscriptions_by_sku[sku].capabilityStatus]) if {
+} else := sprintf("%s (subscription %s)", [sku, snapshot.licence_state(sku)]) if {
 	data.tenantscan.skus[sku].e3OrLater == true
 } else := sku
 
-_held(licenses) := "has no licence" if {
-	count(licenses) == 0
-} else := sprintf("has %s", [concat(", ", [_describe(sku) | some sku in licenses])])
+_held(skus) := "has no licence" if {
+	count(skus) == 0
+} else := sprintf("has %s", [concat(", ", [_describe(sku) | some sku in skus])])
 
 deny contains finding if {
 	some u in snapshot.scoped_users
-	licenses := object.get(u.user, "licenses", [])
-	not _has_qualifying(licenses)
+	snapshot.present(u.user, "licenses")
+	skus := snapshot.user_skus(u.user)
+	not _has_qualifying(skus)
+	not _undetermined(skus)
 	finding := {
-		"msg": _message(u, licenses),
+		"msg": _message(u, skus),
 		"resource": {"kind": "user", "id": u.upn},
 		"path": snapshot.user_path(u),
 		"evidence": {
-			"licenses": licenses,
-			"unknownSkus": [sku | some sku in licenses; not data.tenantscan.skus[sku]],
+			"licenses": skus,
+			"unknownSkus": [sku | some sku in skus; not data.tenantscan.skus[sku]],
 			"instances": snapshot.user_instances(u),
 			"foundAmongTenantUsers": u.found,
 		},
 	}
 }
 
-_message(u, licenses) := sprintf("%s has no E3-or-later licence (%s)", [u.upn, _held(licenses)]) if {
+_message(u, skus) := sprintf("%s has no E3-or-later licence (%s)", [u.upn, _held(skus)]) if {
 	u.found
 } else := sprintf("%s is not found among the tenant's users, so holds no E3-or-later licence", [u.upn])

@@ -28,7 +28,19 @@ error contains msg if {
 	msg := snapshot.missing(name)
 }
 
-# Enabled users who use PSTN calling or conferencing, by index.
+error contains msg if some msg in snapshot.subscription_errors
+
+error contains msg if some msg in snapshot.plan_errors
+
+error contains msg if some msg in snapshot.licence_errors
+
+error contains msg if {
+	some i in _pstn_users
+	msg := snapshot.user_lacks_licenses(input.users[i], sprintf("/users/%d", [i]))
+}
+
+# Enabled users who use PSTN calling or conferencing, by index. A user
+# without pstn is not assigned PSTN (the catalogue's "users assigned").
 _pstn_users := {i |
 	some i, u in input.users
 	not u.accountEnabled == false
@@ -50,31 +62,41 @@ notes contains msg if {
 }
 
 _e5_skus(u) := {sku |
-	some sku in object.get(u, "licenses", [])
+	some sku in snapshot.user_skus(u)
 	data.tenantscan.skus[sku].e5 == true
-	snapshot.licence_usable(sku)
+	snapshot.subscription_usable(sku)
 }
 
-# What the user lacks for the PSTN services they use.
+# True when a licence of the user is not established (subscription unlisted
+# or its state not exported): no E5 verdict without it.
+_e5_undetermined(u) if {
+	some sku in snapshot.user_skus(u)
+	not snapshot.licence_determined(sku)
+}
+
+# What the user lacks for the PSTN services they use; a plan whose state is
+# unknown is not said to be lacking (the control errors instead).
 _lack_list(u) := array.concat(array.concat(_no_e5(u), _no_calling(u)), _no_conferencing(u))
 
 _no_e5(u) := ["an E5 licence"] if {
 	count(_e5_skus(u)) == 0
+	not _e5_undetermined(u)
 } else := []
 
 _no_calling(u) := ["the Phone System plan (MCOEV) for PSTN calling"] if {
 	u.pstn.calling == true
-	count(snapshot.user_plans_of(u, data.tenantscan.servicePlans.pstnCalling)) == 0
+	snapshot.plan_state(u, data.tenantscan.servicePlans.pstnCalling) == "off"
 } else := []
 
 _no_conferencing(u) := ["the Audio Conferencing plan (MCOMEETADV) for PSTN conferencing"] if {
 	u.pstn.conferencing == true
-	count(snapshot.user_plans_of(u, data.tenantscan.servicePlans.pstnConferencing)) == 0
+	snapshot.plan_state(u, data.tenantscan.servicePlans.pstnConferencing) == "off"
 } else := []
 
 deny contains finding if {
 	some i in _pstn_users
 	u := input.users[i]
+	snapshot.present(u, "licenses")
 	lacks := _lack_list(u)
 	count(lacks) > 0
 	finding := {
@@ -83,7 +105,7 @@ deny contains finding if {
 		"path": sprintf("/users/%d", [i]),
 		"evidence": {
 			"pstn": u.pstn,
-			"licenses": object.get(u, "licenses", []),
+			"licenses": snapshot.user_skus(u),
 			"e5Licenses": sort(_e5_skus(u)),
 			"disabledPlans": object.get(u, "disabledPlans", []),
 			"enabledPstnPlans": sort(snapshot.user_plans_of(u, array.concat(data.tenantscan.servicePlans.pstnCalling, data.tenantscan.servicePlans.pstnConferencing))),

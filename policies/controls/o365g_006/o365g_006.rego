@@ -28,9 +28,18 @@ error contains msg if {
 
 error contains "snapshot lacks mailboxes (Exchange Online not exported)" if "mailboxes" in object.get(input, "notExported", [])
 
+error contains msg if some msg in snapshot.instance_users_errors
+
+error contains msg if some msg in snapshot.subscription_errors
+
+error contains msg if some msg in snapshot.plan_errors
+
+error contains msg if some msg in snapshot.licence_errors
+
 error contains msg if {
-	some name in snapshot.instances_lacking_users
-	msg := sprintf("snapshot lacks the users of instance %s (dynamics[].users not exported)", [name])
+	some u in snapshot.scoped_users
+	u.found
+	msg := snapshot.user_lacks_licenses(u.user, snapshot.user_path(u))
 }
 
 skip contains msg if msg := snapshot.no_instance_in_scope
@@ -41,28 +50,49 @@ notes contains msg if some msg in snapshot.out_of_scope_notes
 
 notes contains msg if some msg in snapshot.warning_sku_notes
 
+_exo := data.tenantscan.servicePlans.exchangeOnline
+
+_mailboxes_exported if not "mailboxes" in object.get(input, "notExported", [])
+
+# Problems established for a user. A mailbox is null or absent when the
+# user has none (Exchange returns no mailbox for them); a plan whose state
+# is unknown (an unlisted subscription, a status or plans not exported) is
+# no problem here: the control errors for it instead.
 _problems(u) := [p |
 	some p in array.concat(_mailbox_problem(u), _plan_problem(u))
 ]
 
 _mailbox_problem(u) := ["is not found among the tenant's users"] if {
 	not u.found
+} else := [] if {
+	not _mailboxes_exported
 } else := ["has no mailbox"] if {
 	not _has_mailbox(u.user)
 } else := [sprintf("has a %s, not a UserMailbox", [u.user.mailbox])] if {
 	u.user.mailbox != "UserMailbox"
 } else := []
 
-_plan_problem(u) := ["has no enabled Exchange Online plan"] if {
+_plan_problem(u) := [_no_plan_message(u.user)] if {
 	u.found
-	not snapshot.user_has_plan_in(u.user, data.tenantscan.servicePlans.exchangeOnline)
+	snapshot.present(u.user, "licenses")
+	snapshot.plan_state(u.user, _exo) == "off"
 } else := []
+
+# Why no Exchange Online plan is enabled, with where one would have come
+# from: a subscription that is not usable, or a licence that switches it off.
+_no_plan_message(user) := sprintf("has no enabled Exchange Online plan (its Exchange plan comes only from %s)", [concat(", ", unusable)]) if {
+	unusable := snapshot.plans_from_unusable(user, _exo)
+	count(unusable) > 0
+} else := sprintf("has no enabled Exchange Online plan (switched off on %s)", [concat(", ", off)]) if {
+	off := snapshot.plans_switched_off(user, _exo)
+	count(off) > 0
+} else := "has no enabled Exchange Online plan"
 
 # The common case, checked first: found, a user mailbox, an Exchange plan.
 _ok(u) if {
 	u.found
 	u.user.mailbox == "UserMailbox"
-	snapshot.user_has_plan_in(u.user, data.tenantscan.servicePlans.exchangeOnline)
+	snapshot.plan_state(u.user, _exo) == "enabled"
 }
 
 deny contains finding if {
@@ -76,8 +106,9 @@ deny contains finding if {
 		"path": snapshot.user_path(u),
 		"evidence": {
 			"mailbox": object.get(u.user, "mailbox", null),
-			"exchangePlans": sort(snapshot.user_plans_of(u.user, data.tenantscan.servicePlans.exchangeOnline)),
-			"licenses": object.get(u.user, "licenses", []),
+			"exchangePlans": sort(snapshot.user_plans_of(u.user, _exo)),
+			"exchangePlanFromUnusableSubscription": snapshot.plans_from_unusable(u.user, _exo),
+			"licenses": snapshot.user_skus(u.user),
 			"disabledPlans": object.get(u.user, "disabledPlans", []),
 			"instances": snapshot.user_instances(u),
 			"foundAmongTenantUsers": u.found,

@@ -24,6 +24,8 @@ error contains msg if msg := snapshot.missing("dynamics")
 
 error contains msg if some msg in snapshot.lacking_messages("sharePoint")
 
+error contains msg if some msg in snapshot.instance_lacks(["sharePoint", "serverBasedIntegration"])
+
 # Integration on, but nothing says where it points: not exported.
 error contains msg if {
 	some i in snapshot.in_scope_instances
@@ -48,7 +50,7 @@ _online(sp) if {
 }
 
 _problem(sp) := "server-based SharePoint integration is off" if {
-	not sp.serverBasedIntegration == true
+	sp.serverBasedIntegration == false
 } else := sprintf("server-based SharePoint integration points to SharePoint %s, not SharePoint Online", [sp.deploymentType]) if {
 	is_string(sp.deploymentType)
 	not _online(sp)

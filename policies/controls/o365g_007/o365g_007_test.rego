@@ -39,6 +39,6 @@ test_skip_when_out_of_scope if {
 }
 
 test_error_when_sharepoint_not_exported if {
-	o365g_007.error == {"snapshot lacks sharePoint of instance sales (not exported)"} with input as object.union(testinput.base, {"dynamics": [object.remove(testinput.base.dynamics[0], ["sharePoint"])]})
+	o365g_007.error == {"snapshot lacks sharePoint of instance sales (/dynamics/0/sharePoint, not exported)"} with input as object.union(testinput.base, {"dynamics": [object.remove(testinput.base.dynamics[0], ["sharePoint"])]})
 	count(o365g_007.error) == 1 with input as testinput.without("dynamics")
 }

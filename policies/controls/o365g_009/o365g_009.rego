@@ -24,11 +24,22 @@ error contains msg if msg := snapshot.missing("dynamics")
 
 error contains msg if some msg in snapshot.lacking_messages("sharePoint")
 
+error contains msg if some msg in snapshot.instance_lacks(["sharePoint", "oneNoteIntegration"])
+
+# Integration matters only where OneNote integration is on.
+error contains msg if {
+	some i in _onenote
+	not snapshot.present(input.dynamics[i].sharePoint, "serverBasedIntegration")
+	msg := snapshot.lacks("sharePoint.serverBasedIntegration", sprintf("instance %s", [input.dynamics[i].name]), sprintf("/dynamics/%d/sharePoint/serverBasedIntegration", [i]))
+}
+
 skip contains msg if msg := snapshot.no_instance_in_scope
 
 skip contains "no instance that uses Groups has OneNote integration on" if {
 	count(snapshot.in_scope_instances) > 0
 	count(_onenote) == 0
+	count(snapshot.instances_lacking("sharePoint")) == 0
+	count(snapshot.instance_lacks(["sharePoint", "oneNoteIntegration"])) == 0
 }
 
 notes contains msg if some msg in snapshot.out_of_scope_notes
@@ -41,7 +52,7 @@ _onenote contains i if {
 deny contains finding if {
 	some i in _onenote
 	inst := input.dynamics[i]
-	not inst.sharePoint.serverBasedIntegration == true
+	inst.sharePoint.serverBasedIntegration == false
 	finding := {
 		"msg": sprintf("instance %s has OneNote integration on but server-based SharePoint integration off", [inst.name]),
 		"resource": {"kind": "dynamicsInstance", "id": inst.name},

@@ -32,6 +32,6 @@ test_skip_when_out_of_scope if {
 
 test_error_when_solutions_not_exported if {
 	inp := object.union(testinput.base, {"dynamics": [object.remove(testinput.base.dynamics[0], ["solutions"])]})
-	o365g_010.error == {"snapshot lacks solutions of instance sales (not exported)"} with input as inp
+	o365g_010.error == {"snapshot lacks solutions of instance sales (/dynamics/0/solutions, not exported)"} with input as inp
 	count(o365g_010.deny) == 0 with input as inp
 }

@@ -4,7 +4,10 @@
 #   Users without the ISV Extensions privilege do not see the Office 365
 #   Groups item on a record's navigation menu. Every enabled Dynamics user of
 #   an instance that uses Groups must have at least one security role of that
-#   instance holding prvISVExtensions at organization (Global) depth.
+#   instance holding prvISVExtensions at organization (Global) depth. A user
+#   names a role by its id or its name (the loader rejects a name that is
+#   ambiguous); a user, role or privilege whose roles, privileges or depth
+#   were not exported makes the control error, never pass.
 # custom:
 #   id: O365G-011
 #   severity: high
@@ -22,12 +25,25 @@ import data.lib.snapshot
 
 error contains msg if msg := snapshot.missing("dynamics")
 
-error contains msg if {
-	some name in snapshot.instances_lacking_users
-	msg := sprintf("snapshot lacks the users of instance %s (dynamics[].users not exported)", [name])
-}
+error contains msg if some msg in snapshot.instance_users_errors
 
 error contains msg if some msg in snapshot.lacking_messages("securityRoles")
+
+error contains msg if {
+	some e in snapshot.scoped_dynamics_entries
+	e.roles == null
+	msg := snapshot.lacks("roles", sprintf("Dynamics user %s of instance %s", [e.userPrincipalName, e.instance]), sprintf("%s/roles", [snapshot.entry_path(e)]))
+}
+
+# A role a user holds whose privileges, or whose ISV Extensions depth, were
+# not exported.
+error contains msg if {
+	some i in snapshot.in_scope_instances
+	some k in _incomplete[i]
+	role := input.dynamics[i].securityRoles[k]
+	_held_by_someone(i, role)
+	msg := _incomplete_message(i, k, role)
+}
 
 skip contains msg if msg := snapshot.no_instance_in_scope
 
@@ -41,38 +57,95 @@ notes contains msg if some msg in snapshot.out_of_scope_notes
 
 _privilege := lower(data.tenantscan.isvExtensions.privilege)
 
-# The ISV Extensions depth of each role, by instance index and role name
-# ("none" when the role lacks the privilege): one object, built once.
-_depth := {i: depths |
+_required := data.tenantscan.isvExtensions.depth
+
+# The references (id and name) by which a role can be named.
+_refs(role) := {r | some r in [object.get(role, "id", null), role.name]; is_string(r)}
+
+# The ISV Extensions privileges of a role.
+_isv(role) := [p | some p in object.get(role, "privileges", []); lower(p.name) == _privilege]
+
+# Roles, by index, that grant ISV Extensions at the required depth, and the
+# references that name them; sets, so that two roles with one name never
+# conflict.
+_granting_refs := {i: refs |
 	some i in snapshot.in_scope_instances
-	is_array(input.dynamics[i].securityRoles)
-	depths := {role.name: depth |
-		some role in input.dynamics[i].securityRoles
-		found := [p.depth | some p in object.get(role, "privileges", []); lower(p.name) == _privilege]
-		depth := _first(found)
+	refs := {r |
+		some role in object.get(input.dynamics[i], "securityRoles", [])
+		some p in _isv(role)
+		p.depth == _required
+		some r in _refs(role)
 	}
 }
 
-# The roles granting ISV Extensions at the required depth, by instance.
-_granting := {i: {r | some r, d in depths; d == data.tenantscan.isvExtensions.depth} | some i, depths in _depth}
+# Roles, by index, whose grant cannot be established: privileges not
+# exported, or the ISV Extensions privilege without a depth.
+_incomplete := {i: ks |
+	some i in snapshot.in_scope_instances
+	ks := {k |
+		some k, role in object.get(input.dynamics[i], "securityRoles", [])
+		_role_incomplete(role)
+	}
+}
+
+_role_incomplete(role) if not snapshot.present(role, "privileges")
+
+_role_incomplete(role) if {
+	some p in _isv(role)
+	not snapshot.present(p, "depth")
+}
+
+_incomplete_message(i, k, role) := snapshot.lacks("privileges", _role_label(i, role), sprintf("/dynamics/%d/securityRoles/%d/privileges", [i, k])) if {
+	not snapshot.present(role, "privileges")
+} else := snapshot.lacks(sprintf("the depth of privilege %s", [data.tenantscan.isvExtensions.privilege]), _role_label(i, role), sprintf("/dynamics/%d/securityRoles/%d/privileges", [i, k]))
+
+_role_label(i, role) := sprintf("role %s (id %s) of instance %s", [role.name, role.id, input.dynamics[i].name]) if {
+	is_string(role.id)
+} else := sprintf("role %s of instance %s", [role.name, input.dynamics[i].name])
+
+# True when some scoped Dynamics user of instance i names the role.
+_held_by_someone(i, role) if {
+	refs := _refs(role)
+	some e in snapshot.scoped_dynamics_entries
+	e.instanceIndex == i
+	is_array(e.roles)
+	some r in e.roles
+	r in refs
+}
 
 # True when one of the entry's roles grants ISV Extensions at the depth.
 _granted(e) if {
 	some r in e.roles
-	_granting[e.instanceIndex][r]
+	r in _granting_refs[e.instanceIndex]
 }
 
-_first(depths) := d if {
-	some d in depths
-	d == data.tenantscan.isvExtensions.depth
+# True when one of the entry's roles cannot be judged.
+_undetermined(e) if {
+	some k in _incomplete[e.instanceIndex]
+	role := input.dynamics[e.instanceIndex].securityRoles[k]
+	some r in e.roles
+	r in _refs(role)
+}
+
+# The ISV Extensions depth of the role a reference names, for evidence.
+_depth_of(i, r) := d if {
+	some role in input.dynamics[i].securityRoles
+	r in _refs(role)
+	d := _best([p.depth | some p in _isv(role)])
+} else := "role not found"
+
+_best(depths) := _required if {
+	_required in depths
 } else := depths[0] if {
 	count(depths) > 0
 } else := "none"
 
 deny contains finding if {
 	some e in snapshot.scoped_dynamics_entries
+	is_array(e.roles)
+	is_array(input.dynamics[e.instanceIndex].securityRoles)
 	not _granted(e)
-	depths := _depth[e.instanceIndex]
+	not _undetermined(e)
 	finding := {
 		"msg": _message(e),
 		"resource": {"kind": "dynamicsUser", "id": sprintf("%s/%s", [e.instance, e.upn])},
@@ -80,8 +153,8 @@ deny contains finding if {
 		"evidence": {
 			"instance": e.instance,
 			"roles": e.roles,
-			"isvExtensionsDepth": {r: object.get(depths, r, "role not found") | some r in e.roles},
-			"requiredDepth": data.tenantscan.isvExtensions.depth,
+			"isvExtensionsDepth": {r: _depth_of(e.instanceIndex, r) | some r in e.roles},
+			"requiredDepth": _required,
 		},
 	}
 }
@@ -89,5 +162,5 @@ deny contains finding if {
 _message(e) := sprintf("%s has no security role in instance %s", [e.upn, e.instance]) if {
 	count(e.roles) == 0
 } else := sprintf("%s has no role with ISV Extensions at %s depth in instance %s (roles: %s)", [
-	e.upn, data.tenantscan.isvExtensions.depth, e.instance, concat(", ", e.roles),
+	e.upn, _required, e.instance, concat(", ", e.roles),
 ])

@@ -62,6 +62,6 @@ test_skip_when_out_of_scope if {
 
 test_error_when_roles_not_exported if {
 	inp := object.union(testinput.base, {"dynamics": [object.remove(testinput.base.dynamics[0], ["securityRoles"])]})
-	o365g_011.error == {"snapshot lacks securityRoles of instance sales (not exported)"} with input as inp
+	o365g_011.error == {"snapshot lacks securityRoles of instance sales (/dynamics/0/securityRoles, not exported)"} with input as inp
 	count(o365g_011.deny) == 0 with input as inp
 }

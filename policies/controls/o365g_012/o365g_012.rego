@@ -25,6 +25,8 @@ error contains msg if some msg in snapshot.lacking_messages("groupEntities")
 
 error contains msg if some msg in snapshot.lacking_messages("customizations")
 
+error contains msg if some msg in snapshot.instance_lacks(["customizations", "unpublished"])
+
 skip contains msg if msg := snapshot.no_instance_in_scope
 
 notes contains msg if some msg in snapshot.out_of_scope_notes
@@ -33,7 +35,10 @@ _problems(inst) := [p |
 	some p in array.concat(_no_entity(inst), _unpublished(inst))
 ]
 
+# Each problem only when established: an absent list or setting is an
+# error of its own, and hides neither the other problem nor other instances.
 _no_entity(inst) := ["no entity is enabled for Office 365 Groups"] if {
+	is_array(inst.groupEntities)
 	count(inst.groupEntities) == 0
 } else := []
 
@@ -44,8 +49,6 @@ _unpublished(inst) := ["customizations are saved but not published"] if {
 deny contains finding if {
 	some i in snapshot.in_scope_instances
 	inst := input.dynamics[i]
-	is_array(inst.groupEntities)
-	is_object(inst.customizations)
 	problems := _problems(inst)
 	count(problems) > 0
 	finding := {
@@ -53,8 +56,8 @@ deny contains finding if {
 		"resource": {"kind": "dynamicsInstance", "id": inst.name},
 		"path": sprintf("/dynamics/%d", [i]),
 		"evidence": {
-			"groupEntities": [e.entity | some e in inst.groupEntities],
-			"unpublishedCustomizations": object.get(inst.customizations, "unpublished", null),
+			"groupEntities": [e.entity | some e in object.get(inst, "groupEntities", [])],
+			"unpublishedCustomizations": object.get(inst, ["customizations", "unpublished"], null),
 		},
 	}
 }

@@ -28,7 +28,7 @@ test_skip_when_out_of_scope if {
 test_error_when_not_exported if {
 	inp := object.union(testinput.base, {"dynamics": [object.remove(testinput.base.dynamics[0], ["groupEntities", "customizations"])]})
 	o365g_012.error == {
-		"snapshot lacks groupEntities of instance sales (not exported)",
-		"snapshot lacks customizations of instance sales (not exported)",
+		"snapshot lacks groupEntities of instance sales (/dynamics/0/groupEntities, not exported)",
+		"snapshot lacks customizations of instance sales (/dynamics/0/customizations, not exported)",
 	} with input as inp
 }

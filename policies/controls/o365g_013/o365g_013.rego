@@ -27,20 +27,34 @@ error contains msg if some msg in snapshot.lacking_messages("groupEntities")
 
 skip contains msg if msg := snapshot.no_instance_in_scope
 
+# An entity that does not say whether Auto Create is on, or has it on with
+# no volume figure, cannot be judged: error naming it, never a pass.
+error contains msg if {
+	some i in snapshot.in_scope_instances
+	some j, e in input.dynamics[i].groupEntities
+	not snapshot.present(e, "autoCreate")
+	msg := snapshot.lacks("autoCreate", sprintf("entity %s of instance %s", [e.entity, input.dynamics[i].name]), sprintf("/dynamics/%d/groupEntities/%d/autoCreate", [i, j]))
+}
+
+error contains msg if {
+	some [i, j] in _auto
+	e := input.dynamics[i].groupEntities[j]
+	not _has_volume(e)
+	msg := sprintf("%s; Auto Create is on, and the recommendation needs the entity's volume", [snapshot.lacks("monthlyNewRecords", sprintf("entity %s of instance %s", [e.entity, input.dynamics[i].name]), sprintf("/dynamics/%d/groupEntities/%d/monthlyNewRecords", [i, j]))])
+}
+
 skip contains "no entity has Auto Create on" if {
 	count(snapshot.in_scope_instances) > 0
 	count(snapshot.instances_lacking("groupEntities")) == 0
 	count(_auto) == 0
+	every i in snapshot.in_scope_instances {
+		every e in input.dynamics[i].groupEntities {
+			snapshot.present(e, "autoCreate")
+		}
+	}
 }
 
 notes contains msg if some msg in snapshot.out_of_scope_notes
-
-notes contains msg if {
-	some [i, j] in _auto
-	e := input.dynamics[i].groupEntities[j]
-	not _has_volume(e)
-	msg := sprintf("entity %s of instance %s has Auto Create on and no monthlyNewRecords figure to check", [e.entity, input.dynamics[i].name])
-}
 
 _auto contains [i, j] if {
 	some i in snapshot.in_scope_instances

@@ -32,10 +32,18 @@ test_threshold_comes_from_data if {
 	count(o365g_013.warn) == 1 with input as inp with data.tenantscan.autoCreateMonthlyThreshold as 10
 }
 
-test_no_volume_figure_is_noted if {
-	inp := _entities([{"entity": "lead", "autoCreate": true}])
-	count(o365g_013.warn) == 0 with input as inp
-	o365g_013.notes == {"entity lead of instance sales has Auto Create on and no monthlyNewRecords figure to check"} with input as inp
+test_no_volume_figure_is_an_error if {
+	inp := _entities([{"entity": "lead", "autoCreate": true}, {"entity": "account", "autoCreate": true, "monthlyNewRecords": 900}])
+	o365g_013.error == {"snapshot lacks monthlyNewRecords of entity lead of instance sales (/dynamics/0/groupEntities/0/monthlyNewRecords, not exported); Auto Create is on, and the recommendation needs the entity's volume"} with input as inp
+
+	# The other entity's warning is still listed.
+	{f.resource.id | some f in o365g_013.warn} == {"sales/account"} with input as inp
+}
+
+test_no_auto_create_setting_is_an_error if {
+	inp := _entities([{"entity": "lead"}])
+	o365g_013.error == {"snapshot lacks autoCreate of entity lead of instance sales (/dynamics/0/groupEntities/0/autoCreate, not exported)"} with input as inp
+	count(o365g_013.skip) == 0 with input as inp
 }
 
 test_skip_when_no_auto_create if {

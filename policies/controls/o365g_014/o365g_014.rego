@@ -24,6 +24,8 @@ error contains msg if {
 	msg := snapshot.missing(name)
 }
 
+error contains msg if some msg in snapshot.connector_records_errors
+
 skip contains msg if msg := snapshot.no_connected_group
 
 notes contains msg if some msg in snapshot.connected_out_of_scope_notes
@@ -37,9 +39,9 @@ deny contains finding if {
 	not lower(r.entity) in _allowed
 	name := object.get(r, "name", object.get(r, "id", "(unnamed)"))
 	finding := {
-		"msg": sprintf("group %s is connected to %s record %s; only %s records are supported", [snapshot.group_id(g), r.entity, name, concat(", ", data.tenantscan.connector.entities)]),
-		"resource": {"kind": "connectedRecord", "id": sprintf("%s/%s/%s", [snapshot.group_id(g), r.entity, name])},
+		"msg": sprintf("group %s is connected to %s record %s; only %s records are supported", [snapshot.group_label(g), r.entity, name, concat(", ", data.tenantscan.connector.entities)]),
+		"resource": {"kind": "connectedRecord", "id": snapshot.record_key(g, r)},
 		"path": sprintf("/groups/%d/connector/connectedRecords/%d", [i, k]),
-		"evidence": {"entity": r.entity, "record": name, "group": snapshot.group_id(g), "supported": data.tenantscan.connector.entities},
+		"evidence": {"entity": r.entity, "record": name, "group": snapshot.group_label(g), "groupId": snapshot.group_key(g), "supported": data.tenantscan.connector.entities},
 	}
 }

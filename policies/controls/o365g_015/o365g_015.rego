@@ -22,6 +22,8 @@ error contains msg if {
 	msg := snapshot.missing(name)
 }
 
+error contains msg if some msg in snapshot.connector_records_errors
+
 skip contains msg if msg := snapshot.no_connected_group
 
 notes contains msg if some msg in snapshot.connected_out_of_scope_notes
@@ -29,12 +31,12 @@ notes contains msg if some msg in snapshot.connected_out_of_scope_notes
 deny contains finding if {
 	some i in snapshot.connected_groups
 	g := input.groups[i]
-	records := object.get(g.connector, "connectedRecords", [])
+	records := g.connector.connectedRecords
 	limit := data.tenantscan.connector.maxConnectedRecords
 	count(records) > limit
 	finding := {
-		"msg": sprintf("group %s has %d connected records, more than %d", [snapshot.group_id(g), count(records), limit]),
-		"resource": {"kind": "group", "id": snapshot.group_id(g)},
+		"msg": sprintf("group %s has %d connected records, more than %d", [snapshot.group_label(g), count(records), limit]),
+		"resource": {"kind": "group", "id": snapshot.group_key(g)},
 		"path": sprintf("/groups/%d/connector/connectedRecords", [i]),
 		"evidence": {
 			"connectedRecords": count(records),

@@ -26,7 +26,7 @@ error contains msg if {
 error contains msg if {
 	some i in snapshot.connected_groups
 	not _has_activity_types(input.groups[i].connector)
-	msg := sprintf("snapshot lacks activityTypes of the connector of group %s (not exported)", [snapshot.group_id(input.groups[i])])
+	msg := snapshot.lacks("connector.activityTypes", sprintf("group %s", [snapshot.group_label(input.groups[i])]), sprintf("/groups/%d/connector/activityTypes", [i]))
 }
 
 skip contains msg if msg := snapshot.no_connected_group
@@ -41,8 +41,8 @@ deny contains finding if {
 	others := [t | some t in g.connector.activityTypes; not lower(t) in _allowed]
 	count(others) > 0
 	finding := {
-		"msg": sprintf("group %s's connector sends %s; only %s activities are supported", [snapshot.group_id(g), concat(", ", others), concat(", ", data.tenantscan.connector.activityTypes)]),
-		"resource": {"kind": "group", "id": snapshot.group_id(g)},
+		"msg": sprintf("group %s's connector sends %s; only %s activities are supported", [snapshot.group_label(g), concat(", ", others), concat(", ", data.tenantscan.connector.activityTypes)]),
+		"resource": {"kind": "group", "id": snapshot.group_key(g)},
 		"path": sprintf("/groups/%d/connector/activityTypes", [i]),
 		"evidence": {"activityTypes": g.connector.activityTypes, "unsupported": others, "supported": data.tenantscan.connector.activityTypes},
 	}

@@ -26,5 +26,5 @@ test_error_when_not_exported if {
 	count(o365g_016.error) == 1 with input as testinput.without("groups")
 	c := object.remove(testinput.base.groups[0].connector, ["activityTypes"])
 	inp := object.union(testinput.base, {"groups": [testinput.replace(testinput.base.groups[0], {"connector": c})]})
-	o365g_016.error == {"snapshot lacks activityTypes of the connector of group Fabrikam renewal (not exported)"} with input as inp
+	o365g_016.error == {"snapshot lacks connector.activityTypes of group Fabrikam renewal (/groups/0/connector/activityTypes, not exported)"} with input as inp
 }

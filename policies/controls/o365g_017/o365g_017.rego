@@ -26,11 +26,14 @@ error contains msg if {
 	msg := snapshot.missing(name)
 }
 
+error contains msg if some msg in snapshot.connector_records_errors
+
 skip contains msg if msg := snapshot.no_connected_group
 
 skip contains "no group is connected to a sensitive record" if {
 	count(snapshot.connected_groups) > 0
 	count(snapshot.sensitive_groups) == 0
+	count(snapshot.connector_records_errors) == 0
 }
 
 notes contains msg if some msg in snapshot.connected_out_of_scope_notes
@@ -40,8 +43,8 @@ deny contains finding if {
 	g := input.groups[i]
 	not snapshot.group_private(g)
 	finding := {
-		"msg": sprintf("group %s is %s but connected to sensitive records: %s", [snapshot.group_id(g), snapshot.group_visibility(g), concat(", ", snapshot.sensitive_records(g))]),
-		"resource": {"kind": "group", "id": snapshot.group_id(g)},
+		"msg": sprintf("group %s is %s but connected to sensitive records: %s", [snapshot.group_label(g), snapshot.group_visibility(g), concat(", ", snapshot.sensitive_records(g))]),
+		"resource": {"kind": "group", "id": snapshot.group_key(g)},
 		"path": sprintf("/groups/%d/visibility", [i]),
 		"evidence": {"visibility": snapshot.group_visibility(g), "sensitiveRecords": snapshot.sensitive_records(g)},
 	}

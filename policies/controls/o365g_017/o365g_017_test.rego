@@ -35,7 +35,8 @@ test_sensitive_entities_from_data if {
 	findings := o365g_017.deny with input as testinput.base with data.tenantscan.sensitiveEntities as ["Account"]
 	count(findings) == 1
 	some f in findings
-	f.resource.id == "Partner marketing"
+	f.resource.id == "g2"
+	contains(f.msg, "group Partner marketing is Public")
 }
 
 test_skip_when_nothing_sensitive if {

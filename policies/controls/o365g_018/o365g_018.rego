@@ -29,14 +29,17 @@ error contains msg if {
 error contains msg if {
 	some i in snapshot.sensitive_groups
 	not _has_members(input.groups[i])
-	msg := sprintf("snapshot lacks the members of group %s (not exported)", [snapshot.group_id(input.groups[i])])
+	msg := snapshot.lacks("members", sprintf("group %s", [snapshot.group_label(input.groups[i])]), sprintf("/groups/%d/members", [i]))
 }
+
+error contains msg if some msg in snapshot.connector_records_errors
 
 skip contains msg if msg := snapshot.no_connected_group
 
 skip contains "no group is connected to a sensitive record" if {
 	count(snapshot.connected_groups) > 0
 	count(snapshot.sensitive_groups) == 0
+	count(snapshot.connector_records_errors) == 0
 }
 
 notes contains msg if some msg in snapshot.connected_out_of_scope_notes
@@ -47,8 +50,8 @@ deny contains finding if {
 	guests := [m | some m in g.members; snapshot.is_guest(m)]
 	count(guests) > 0
 	finding := {
-		"msg": sprintf("group %s is connected to sensitive records and has %d guest member(s): %s", [snapshot.group_id(g), count(guests), concat(", ", guests)]),
-		"resource": {"kind": "group", "id": snapshot.group_id(g)},
+		"msg": sprintf("group %s is connected to sensitive records and has %d guest member(s): %s", [snapshot.group_label(g), count(guests), concat(", ", guests)]),
+		"resource": {"kind": "group", "id": snapshot.group_key(g)},
 		"path": sprintf("/groups/%d/members", [i]),
 		"evidence": {"guests": guests, "sensitiveRecords": snapshot.sensitive_records(g), "visibility": snapshot.group_visibility(g)},
 	}

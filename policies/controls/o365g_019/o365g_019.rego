@@ -23,6 +23,8 @@ error contains msg if msg := snapshot.missing("dynamics")
 
 error contains msg if some msg in snapshot.lacking_messages("exchange")
 
+error contains msg if some msg in snapshot.instance_lacks(["exchange", "serverSideSync"])
+
 skip contains msg if msg := snapshot.no_instance_in_scope
 
 notes contains msg if some msg in snapshot.out_of_scope_notes
@@ -30,12 +32,11 @@ notes contains msg if some msg in snapshot.out_of_scope_notes
 deny contains finding if {
 	some i in snapshot.in_scope_instances
 	inst := input.dynamics[i]
-	is_object(inst.exchange)
-	not inst.exchange.serverSideSync == true
+	inst.exchange.serverSideSync == false
 	finding := {
 		"msg": sprintf("instance %s does not use server-side synchronization with Exchange Online", [inst.name]),
 		"resource": {"kind": "dynamicsInstance", "id": inst.name},
 		"path": sprintf("/dynamics/%d/exchange", [i]),
-		"evidence": {"serverSideSync": object.get(inst.exchange, "serverSideSync", null)},
+		"evidence": {"serverSideSync": false},
 	}
 }

@@ -13,7 +13,10 @@ test_fail_without_server_side_sync if {
 	some f in findings
 	f.msg == "instance sales does not use server-side synchronization with Exchange Online"
 	f.evidence == {"serverSideSync": false}
-	count(o365g_019.deny) == 1 with input as testinput.with_instance({"exchange": {}})
+
+	# An exchange object without the setting is not exported, not "off".
+	count(o365g_019.deny) == 0 with input as testinput.with_instance({"exchange": {}})
+	o365g_019.error == {"snapshot lacks exchange.serverSideSync of instance sales (/dynamics/0/exchange/serverSideSync, not exported)"} with input as testinput.with_instance({"exchange": {}})
 }
 
 test_skip_when_out_of_scope if {
@@ -22,6 +25,6 @@ test_skip_when_out_of_scope if {
 
 test_error_when_not_exported if {
 	inp := object.union(testinput.base, {"dynamics": [object.remove(testinput.base.dynamics[0], ["exchange"])]})
-	o365g_019.error == {"snapshot lacks exchange of instance sales (not exported)"} with input as inp
+	o365g_019.error == {"snapshot lacks exchange of instance sales (/dynamics/0/exchange, not exported)"} with input as inp
 	count(o365g_019.error) == 1 with input as testinput.without("dynamics")
 }

@@ -13,6 +13,22 @@ missing(name) := sprintf("snapshot lacks %s (not exported)", [name]) if not expo
 # A list the snapshot holds (possibly empty).
 exported(name) if is_array(input[name])
 
+# True when obj holds key, whatever its value: false and null count as
+# present. Absent is never empty: a control that needs a field an in-scope
+# resource lacks reports error (see lacks), never pass.
+present(obj, key) if {
+	_ = obj[key]
+}
+
+# The error message for a field a resource lacks: what, of which resource,
+# and the JSON pointer where the export should have put it.
+lacks(field, resource, pointer) := sprintf("snapshot lacks %s of %s (%s, not exported)", [field, resource, pointer])
+
+# The first five of a list of names, and how many more, for messages.
+first_names(names) := concat(", ", names) if {
+	count(names) <= 5
+} else := sprintf("%s and %d more", [concat(", ", array.slice(names, 0, 5)), count(names) - 5])
+
 # Dynamics 365 instances that use Office 365 Groups, by index.
 in_scope_instances contains i if {
 	some i, inst in input.dynamics
@@ -27,11 +43,16 @@ out_of_scope_notes contains msg if {
 	msg := sprintf("instance %s is out of scope: usesGroups is not true", [inst.name])
 }
 
-# Reason to skip an instance control: no instance uses Groups.
+# Reason to skip an instance control: no instance uses Groups. A tenant
+# where nothing is in scope is "not applicable", never ready (see assessed).
 no_instance_in_scope := "no Dynamics 365 instance uses Office 365 Groups (usesGroups: true)" if {
 	is_array(input.dynamics)
 	count(in_scope_instances) == 0
 }
+
+# True when the snapshot has an instance in scope: the scanner reads it to
+# tell a tenant that was assessed from one where nothing applies.
+assessed if count(in_scope_instances) > 0
 
 # Tenant user indexes by lower-case userPrincipalName. Lookups are by key, so this
 # is a complete object built once, not a partial rule: looking a key up in a
@@ -42,19 +63,9 @@ users_by_upn := {lower(u.userPrincipalName): i | some i, u in input.users}
 # (a helper, so that "not" covers the lookup too).
 account_disabled(upn) if input.users[users_by_upn[upn]].accountEnabled == false
 
-# Subscriptions by skuPartNumber.
-subscriptions_by_sku := {s.skuPartNumber: s | some s in input.subscriptions}
-
-# A subscription counts when its capabilityStatus is usable (Enabled, or
-# Warning: a grace period) or not exported.
-subscription_usable(sku) if {
-	s := subscriptions_by_sku[sku]
-	object.get(s, "capabilityStatus", "Enabled") in data.tenantscan.usableCapabilityStatuses
-}
-
 # Enabled Dynamics users of in-scope instances, one entry each, with the
 # instance and snapshot path where it appears. Disabled ones (enabled: false)
-# are out of scope.
+# are out of scope. roles is null when the entry lacks it (not exported).
 _dynamics_entries := [e |
 	some i in in_scope_instances
 	some j, u in input.dynamics[i].users
@@ -65,7 +76,7 @@ _dynamics_entries := [e |
 		"instanceIndex": i,
 		"instance": input.dynamics[i].name,
 		"userIndex": j,
-		"roles": object.get(u, "roles", []),
+		"roles": object.get(u, "roles", null),
 	}
 ]
 
@@ -85,12 +96,19 @@ instances_lacking_users contains input.dynamics[i].name if {
 	not _has_users(input.dynamics[i])
 }
 
-_has_users(inst) if is_array(inst.users)
+# Errors for in-scope instances that did not export their system users.
+instance_users_errors contains lacks("users", sprintf("instance %s", [input.dynamics[i].name]), sprintf("/dynamics/%d/users", [i])) if {
+	some i in in_scope_instances
+	not _has_users(input.dynamics[i])
+}
 
 # Enabled Dynamics users joined to the tenant user of the same UPN. A
 # Dynamics user whose tenant account is disabled is out of scope; one not
 # found among the tenant's users is evaluated with no licence and no mailbox.
+# Without the tenant's users (not exported) nobody is joined: the controls
+# that need them report error.
 scoped_users := {upn: _join(upn, entries) |
+	exported("users")
 	some e in scoped_dynamics_entries
 	upn := e.upn
 	entries := [x | some x in scoped_dynamics_entries; x.upn == upn] # indexed by OPA: linear
@@ -108,7 +126,7 @@ _join(upn, entries) := {
 } else := {
 	"upn": upn,
 	"found": false,
-	"user": {"userPrincipalName": upn, "licenses": [], "disabledPlans": []},
+	"user": {"userPrincipalName": upn, "licenses": [], "disabledPlans": [], "mailbox": null},
 	"entries": entries,
 }
 
@@ -137,34 +155,130 @@ in_scope_instance_names := {input.dynamics[i].name | some i in in_scope_instance
 no_dynamics_user := "no enabled Dynamics user in the instances that use Groups" if {
 	count(in_scope_instances) > 0
 	count(instances_lacking_users) == 0
+	exported("users")
 	count(scoped_users) == 0
 }
 
-# In-scope instances that did not export an object or list a control needs.
+# In-scope instances that lack a field (absent: false and null are values).
 instances_lacking(field) := {input.dynamics[i].name |
 	some i in in_scope_instances
-	not input.dynamics[i][field]
+	not present(input.dynamics[i], field)
 }
 
-# Error messages for in-scope instances lacking a field.
-lacking_messages(field) := {sprintf("snapshot lacks %s of instance %s (not exported)", [field, name]) |
-	some name in instances_lacking(field)
+# Error messages for in-scope instances lacking a field, or a field inside
+# an object of the instance: path is the list of keys, such as
+# ["customizations", "unpublished"]. A parent that is absent is reported
+# once, as the parent.
+lacking_messages(field) := instance_lacks([field])
+
+instance_lacks(path) := {lacks(concat(".", path), sprintf("instance %s", [input.dynamics[i].name]), sprintf("/dynamics/%d/%s", [i, concat("/", path)])) |
+	some i in in_scope_instances
+	inst := input.dynamics[i]
+	_parent_present(inst, path)
+	object.get(inst, path, _absent) == _absent
 }
 
-# Service plans -------------------------------------------------------------
+_absent := "tenantscan: absent 6b1f0c2e"
 
-# Plan names match with or without the _GOV suffix of government clouds.
-plan_matches(plan, names) if plan in names
+_parent_present(_, path) if count(path) == 1
 
-plan_matches(plan, names) if {
-	endswith(plan, "_GOV")
-	trim_suffix(plan, "_GOV") in names
+_parent_present(inst, path) if {
+	count(path) > 1
+	is_object(object.get(inst, array.slice(path, 0, count(path) - 1), null))
+}
+
+# Licences and service plans -------------------------------------------------
+#
+# A licence is a SKU a user holds: an entry of users[].licenses, either the
+# skuPartNumber or an object {skuPartNumber, disabledPlans}. The plans
+# switched off on a licence are its own disabledPlans when it is an object,
+# else the user's disabledPlans (absent: none). A licence counts only when
+# a subscription of its SKU is in the snapshot with a usable
+# capabilityStatus. A licence on a SKU that no exported subscription holds,
+# or a subscription without a capabilityStatus, makes the export
+# inconsistent: every control that reads licences or subscriptions reports
+# error (licence_errors, subscription_errors), never "counted as held".
+
+# Subscriptions by skuPartNumber (unique: the loader rejects duplicates).
+subscriptions_by_sku := {s.skuPartNumber: s | some s in input.subscriptions}
+
+# True when the subscription of sku is in a usable state (Enabled, or
+# Warning: a grace period).
+subscription_usable(sku) if subscriptions_by_sku[sku].capabilityStatus in data.tenantscan.usableCapabilityStatuses
+
+# The skuPartNumber of a licence entry.
+licence_sku(l) := l if is_string(l)
+
+licence_sku(l) := l.skuPartNumber if is_object(l)
+
+# The SKUs a user holds, in order (a user without licenses: none).
+user_skus(user) := [licence_sku(l) | some l in object.get(user, "licenses", [])]
+
+# The plans switched off on one licence of a user.
+licence_disabled(user, l) := object.get(l, "disabledPlans", []) if {
+	is_object(l)
+} else := object.get(user, "disabledPlans", [])
+
+# The state of a licence's subscription: usable, unlisted (no subscription of
+# that SKU in the snapshot), "status not exported", or the unusable status
+# itself (Suspended, Deleted, LockedOut).
+licence_state(sku) := "usable" if {
+	subscription_usable(sku)
+} else := "unlisted" if {
+	not subscriptions_by_sku[sku]
+} else := "status not exported" if {
+	not present(subscriptions_by_sku[sku], "capabilityStatus")
+} else := subscriptions_by_sku[sku].capabilityStatus
+
+# True when a licence's state is established: usable or known unusable.
+licence_determined(sku) if subscription_usable(sku)
+
+licence_determined(sku) if {
+	s := subscriptions_by_sku[sku]
+	present(s, "capabilityStatus")
+	not subscription_usable(sku)
+}
+
+# True when the licence's service plans are known: exported with the
+# subscription, or known to the policy data for the SKU.
+plans_known(sku) if is_array(subscriptions_by_sku[sku].servicePlans)
+
+plans_known(sku) if is_array(data.tenantscan.skus[sku].servicePlans)
+
+# Licences held by some user with no subscription in the snapshot.
+unlisted_licences := {sku |
+	some u in input.users
+	some sku in user_skus(u)
+	not subscriptions_by_sku[sku]
+}
+
+# Errors for an export whose licences and subscriptions disagree. Reported by
+# every control that reads licences or subscriptions (003 to 006, 008).
+licence_errors contains msg if {
+	is_array(input.subscriptions)
+	some sku in unlisted_licences
+	holders := [u.userPrincipalName | some u in input.users; sku in user_skus(u)]
+	msg := sprintf("licence %s is assigned to %d user(s) (%s) but no subscription of %s is in the snapshot: the export is inconsistent; export subscribedSkus together with the users", [sku, count(holders), first_names(holders), sku])
+}
+
+# Errors for subscriptions whose state was not exported.
+subscription_errors contains lacks("capabilityStatus", sprintf("subscription %s", [s.skuPartNumber]), sprintf("/subscriptions/%d/capabilityStatus", [i])) if {
+	some i, s in input.subscriptions
+	not present(s, "capabilityStatus")
+}
+
+# Errors for subscriptions whose service plans are neither exported nor
+# known to the policy data (controls that read plans report them).
+plan_errors contains msg if {
+	some i, s in input.subscriptions
+	not plans_known(s.skuPartNumber)
+	msg := sprintf("%s; the policy data does not know the plans of SKU %s either", [lacks("servicePlans", sprintf("subscription %s", [s.skuPartNumber]), sprintf("/subscriptions/%d/servicePlans", [i])), s.skuPartNumber])
 }
 
 # The service plans of a subscription: those exported, with the plans the
 # policy data knows its SKU always has (tenantscan.skus[sku].servicePlans),
 # so that a partial list in a hand-written snapshot does not hide a plan
-# the SKU includes. Per-user disabledPlans still remove them.
+# the SKU includes. Per-licence disabled plans still remove them.
 subscription_plans(s) := array.concat(_exported_plans(s), object.get(data.tenantscan.skus, [s.skuPartNumber, "servicePlans"], []))
 
 _exported_plans(s) := s.servicePlans if {
@@ -176,18 +290,12 @@ plans_shown(s) := s.servicePlans if {
 	is_array(s.servicePlans)
 } else := object.get(data.tenantscan.skus, [s.skuPartNumber, "servicePlans"], [])
 
-# A user's licence counts when its subscription is usable, or when the
-# snapshot lists no subscription of that SKU at all (an incomplete list is
-# no reason to take a licence away; a Suspended one is).
-licence_usable(sku) if subscription_usable(sku)
+# Plan names match with or without the _GOV suffix of government clouds.
+plan_matches(plan, names) if plan in names
 
-licence_usable(sku) if not subscriptions_by_sku[sku]
-
-# Licences held by some user with no subscription in the snapshot.
-unlisted_licences := {sku |
-	some u in input.users
-	some sku in object.get(u, "licenses", [])
-	not subscriptions_by_sku[sku]
+plan_matches(plan, names) if {
+	endswith(plan, "_GOV")
+	trim_suffix(plan, "_GOV") in names
 }
 
 # The service plans of each usable subscription, as sets, built once.
@@ -196,33 +304,57 @@ _usable_plans := {sku: {p | some p in subscription_plans(s)} |
 	subscription_usable(sku)
 }
 
-# The service plans enabled for a user: the plans of the usable
-# subscriptions named in the user's licences, less the user's disabledPlans.
-user_plans(user) := {plan | some sku in object.get(user, "licenses", []); some plan in _licence_plans(sku)} - {p | some p in object.get(user, "disabledPlans", [])}
-
-# The plans a licence brings: its subscription's, or, with no subscription
-# listed, the plans the policy data knows for the SKU.
-_licence_plans(sku) := _usable_plans[sku] if {
-	_usable_plans[sku]
-} else := {p | some p in object.get(data.tenantscan.skus, [sku, "servicePlans"], [])} if {
-	not subscriptions_by_sku[sku]
-} else := set()
-
-# The user's enabled plans that are among names.
-user_plans_of(user, names) := {p | some p in user_plans(user); plan_matches(p, names)}
-
-# True when the user has an enabled plan among names. The common case, no
-# disabled plans, needs no set built per user.
-user_has_plan_in(user, names) if {
-	count(object.get(user, "disabledPlans", [])) == 0
-	some sku in object.get(user, "licenses", [])
-	some p in _licence_plans(sku)
+# The user's enabled plans among names: plans of a usable licence that the
+# licence does not switch off.
+user_plans_of(user, names) := {p |
+	some l in object.get(user, "licenses", [])
+	some p in _usable_plans[licence_sku(l)]
 	plan_matches(p, names)
+	not p in licence_disabled(user, l)
 }
 
-user_has_plan_in(user, names) if {
-	count(object.get(user, "disabledPlans", [])) > 0
-	count(user_plans_of(user, names)) > 0
+# Whether the user has an enabled plan among names: "enabled"; "unknown"
+# when not, and a licence's subscription or plans were not exported (the
+# control reports error for it, never a finding); else "off".
+plan_state(user, names) := "enabled" if {
+	some l in object.get(user, "licenses", [])
+	some p in _usable_plans[licence_sku(l)]
+	plan_matches(p, names)
+	not p in licence_disabled(user, l)
+} else := "unknown" if {
+	some sku in user_skus(user)
+	not _licence_complete(sku)
+} else := "off"
+
+_licence_complete(sku) if {
+	licence_determined(sku)
+	plans_known(sku)
+}
+
+# The licences of a user that would bring a plan among names but whose
+# subscription is not usable, as "SKU (subscription Suspended)": evidence
+# for a plan that is off.
+plans_from_unusable(user, names) := sort({sprintf("%s (subscription %s)", [sku, licence_state(sku)]) |
+	some sku in user_skus(user)
+	licence_determined(sku)
+	not subscription_usable(sku)
+	some p in subscription_plans(subscriptions_by_sku[sku])
+	plan_matches(p, names)
+})
+
+# The licences of a user that would bring a plan among names but switch it
+# off, for evidence.
+plans_switched_off(user, names) := [licence_sku(l) |
+	some l in object.get(user, "licenses", [])
+	some p in _usable_plans[licence_sku(l)]
+	plan_matches(p, names)
+	p in licence_disabled(user, l)
+]
+
+# Errors for users lacking licenses: a user whose licences were not
+# exported holds neither a licence nor a plan that anyone looked at.
+user_lacks_licenses(u, path) := lacks("licenses", sprintf("user %s", [u.userPrincipalName]), sprintf("%s/licenses", [path])) if {
+	not present(u, "licenses")
 }
 
 # SKUs whose subscription is in its Warning grace period.
@@ -238,7 +370,7 @@ warning_sku_notes := {sprintf("subscription %s is in Warning (grace period); its
 # True when some user holds a licence of sku (stops at the first one).
 _held(sku) if {
 	some u in input.users
-	sku in object.get(u, "licenses", [])
+	sku in user_skus(u)
 }
 
 # Notes for the Warning subscriptions a user relies on (none, quickly,
@@ -246,7 +378,7 @@ _held(sku) if {
 warning_notes(user) := set() if {
 	count(warning_skus) == 0
 } else := {sprintf("subscription %s is in Warning (grace period); its licences still count", [sku]) |
-	some sku in object.get(user, "licenses", [])
+	some sku in user_skus(user)
 	sku in warning_skus
 }
 
@@ -265,7 +397,7 @@ connected_out_of_scope_notes contains msg if {
 	some g in input.groups
 	g.connector
 	not g.connector.instance in in_scope_instance_names
-	msg := sprintf("group %s is connected to instance %s, which is out of scope", [group_id(g), g.connector.instance])
+	msg := sprintf("group %s is connected to instance %s, which is out of scope", [group_label(g), g.connector.instance])
 }
 
 # Reason to skip a connector control.
@@ -274,14 +406,36 @@ no_connected_group := "no Office 365 group has a connector to an instance that u
 	count(connected_groups) == 0
 }
 
-# How findings name a group: its display name, else its id or mail.
-group_id(g) := g.displayName if {
-	g.displayName != ""
-} else := g.id if {
-	g.id
+# Errors for connected groups whose connector lacks its connected records:
+# every connector control needs them (which records, how many, which are
+# sensitive).
+connector_records_errors contains lacks("connector.connectedRecords", sprintf("group %s", [group_label(input.groups[i])]), sprintf("/groups/%d/connector/connectedRecords", [i])) if {
+	some i in connected_groups
+	not present(input.groups[i].connector, "connectedRecords")
+}
+
+# How resources identify a group: its id, else its mail, else its display
+# name (the loader rejects two groups with one key). Waivers and drift
+# fingerprints use it, so two groups with one display name stay apart.
+group_key(g) := g.id if {
+	is_string(g.id)
+	g.id != ""
 } else := g.mail if {
-	g.mail
+	is_string(g.mail)
+	g.mail != ""
+} else := g.displayName if {
+	is_string(g.displayName)
+	g.displayName != ""
 } else := "(unnamed group)"
+
+# How messages name a group: its display name, else its key.
+group_label(g) := g.displayName if {
+	is_string(g.displayName)
+	g.displayName != ""
+} else := group_key(g)
+
+# Kept for user controls written against earlier versions: the label.
+group_id(g) := group_label(g)
 
 # A group is private when its visibility is Private or HiddenMembership;
 # absent or null visibility is Public, as Graph creates it.
@@ -313,6 +467,10 @@ sensitive_records(g) := [sprintf("%s %s", [r.entity, object.get(r, "name", objec
 	record_sensitive(r)
 ]
 
+# How a resource id names a connected record: its group's key, entity, and
+# the record's id (else its name).
+record_key(g, r) := sprintf("%s/%s/%s", [group_key(g), r.entity, object.get(r, "id", object.get(r, "name", "(unnamed)"))])
+
 _guest_upns := {lower(u.userPrincipalName) | some u in input.users; u.userType == "Guest"}
 
 # A member is a guest when the matching user has userType Guest, when the
@@ -336,3 +494,6 @@ _tenant_domains := {d |
 	not u.userType == "Guest"
 	d := upn_domain(u.userPrincipalName)
 } | {lower(d) | d := input.tenant.defaultDomain}
+
+# A helper, because `not is_array(x.y)` is undefined, not true, when x.y is.
+_has_users(inst) if is_array(inst.users)
