@@ -365,8 +365,9 @@ func schemaMessage(e *jsonschema.ValidationError, ptr string) string {
 }
 
 // checkReferences checks the references the schema cannot express: a
-// group's connector names a Dynamics instance, and a Dynamics user's roles
-// are security roles of that instance. Each message names both ends.
+// group's connector names a Dynamics instance, a Dynamics user's roles are
+// security roles of that instance, and every key a control looks resources
+// up by is unique (checkIdentity). Each message names both ends.
 func checkReferences(doc map[string]any) []*posError {
 	var out []*posError
 	instances, _ := doc["dynamics"].([]any)
@@ -402,38 +403,7 @@ func checkReferences(doc map[string]any) []*posError {
 				Msg: fmt.Sprintf("connector instance %q names no Dynamics instance (%s)", name, known)})
 		}
 	}
-	for i, raw := range instances {
-		inst, _ := raw.(map[string]any)
-		roles, exported := inst["securityRoles"].([]any)
-		if !exported {
-			continue // not exported: the controls that need roles say so
-		}
-		roleNames := map[string]bool{}
-		var list []string
-		for _, r := range roles {
-			rm, _ := r.(map[string]any)
-			n, _ := rm["name"].(string)
-			if !roleNames[n] {
-				roleNames[n] = true
-				list = append(list, n)
-			}
-		}
-		users, _ := inst["users"].([]any)
-		for j, u := range users {
-			um, _ := u.(map[string]any)
-			ur, _ := um["roles"].([]any)
-			for k, r := range ur {
-				n, _ := r.(string)
-				if roleNames[n] {
-					continue
-				}
-				instName, _ := inst["name"].(string)
-				out = append(out, &posError{Pointer: fmt.Sprintf("/dynamics/%d/users/%d/roles/%d", i, j, k),
-					Msg: fmt.Sprintf("role %q is not a security role of instance %q (/dynamics/%d/securityRoles has: %s)",
-						n, instName, i, strings.Join(list, ", "))})
-			}
-		}
-	}
+	out = append(out, checkIdentity(doc)...)
 	if len(out) > maxProblems {
 		out = out[:maxProblems]
 	}
