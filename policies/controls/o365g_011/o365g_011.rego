@@ -23,7 +23,11 @@ package controls.o365g_011
 
 import data.lib.snapshot
 
-error contains msg if msg := snapshot.missing("dynamics")
+error contains msg if {
+	# users: who is disabled (accountEnabled false) is out of scope.
+	some name in ["dynamics", "users"]
+	msg := snapshot.missing(name)
+}
 
 error contains msg if some msg in snapshot.instance_users_errors
 
@@ -50,6 +54,7 @@ skip contains msg if msg := snapshot.no_instance_in_scope
 skip contains "no enabled Dynamics user in the instances that use Groups" if {
 	count(snapshot.in_scope_instances) > 0
 	count(snapshot.instances_lacking_users) == 0
+	snapshot.exported("users")
 	count(snapshot.scoped_dynamics_entries) == 0
 }
 

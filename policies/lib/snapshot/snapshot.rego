@@ -84,8 +84,10 @@ _dynamics_entries := [e |
 entry_path(e) := sprintf("/dynamics/%d/users/%d", [e.instanceIndex, e.userIndex])
 
 # Enabled Dynamics users whose tenant account is not disabled, one entry per
-# instance they appear in.
+# instance they appear in; none when the tenant's users were not exported
+# (who is disabled is then unknown, and the controls report error).
 scoped_dynamics_entries := [e |
+	exported("users")
 	some e in _dynamics_entries
 	not account_disabled(e.upn)
 ]
