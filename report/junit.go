@@ -66,6 +66,7 @@ func (JUnit) Write(w io.Writer, r *Report) error {
 			{Name: "tenantId", Value: t.TenantID},
 			{Name: "status", Value: t.Status},
 			{Name: "ready", Value: fmt.Sprint(t.Readiness.Ready)},
+			{Name: "readiness", Value: t.Readiness.Verdict()},
 		}}
 		if !r.FinishedAt.IsZero() {
 			s.Timestamp = r.FinishedAt.UTC().Format("2006-01-02T15:04:05")

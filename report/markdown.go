@@ -18,8 +18,12 @@ func (Markdown) Write(w io.Writer, r *Report) error {
 	var b strings.Builder
 	s := r.Summary
 	b.WriteString("# tenantscan report\n\n")
-	fmt.Fprintf(&b, "%d tenant(s): %d pass, %d fail, %d error. Failing findings: %d critical, %d high, %d medium, %d low.\n\n",
-		s.Tenants, s.Pass, s.Fail, s.Error,
+	na := ""
+	if s.NotApplicable > 0 {
+		na = fmt.Sprintf(", %d not applicable", s.NotApplicable)
+	}
+	fmt.Fprintf(&b, "%d tenant(s): %d pass, %d fail, %d error%s. Failing findings: %d critical, %d high, %d medium, %d low.\n\n",
+		s.Tenants, s.Pass, s.Fail, s.Error, na,
 		s.Findings[SeverityCritical], s.Findings[SeverityHigh], s.Findings[SeverityMedium], s.Findings[SeverityLow])
 	b.WriteString("| Tenant | Status | Readiness | Critical | High | Medium | Low | Snapshot |\n")
 	b.WriteString("|---|---|---|---:|---:|---:|---:|---|\n")
@@ -93,10 +97,7 @@ func (Markdown) Write(w io.Writer, r *Report) error {
 }
 
 func readinessText(t Tenant) string {
-	if t.Readiness.Ready {
-		return "ready"
-	}
-	return "not ready"
+	return strings.ToLower(t.Readiness.Label())
 }
 
 var mdEscaper = strings.NewReplacer(

@@ -58,6 +58,8 @@ func (t *Tally) Add(tn *Tenant) {
 		t.s.Pass++
 	case TenantFail:
 		t.s.Fail++
+	case TenantNotApplicable:
+		t.s.NotApplicable++
 	default:
 		t.s.Error++
 	}

@@ -36,6 +36,10 @@ type TenantReadiness struct {
 	TenantID    string            `json:"tenantId"`
 	DisplayName string            `json:"displayName"`
 	Ready       bool              `json:"ready"`
+	// State is ready, notReady, notApplicable or notEvaluated; Reason says
+	// why for the last two.
+	State       string            `json:"state"`
+	Reason      string            `json:"reason,omitempty"`
 	Error       string            `json:"error,omitempty"`
 	Blocking    []BlockingControl `json:"blocking"`
 }
@@ -46,7 +50,7 @@ func (r *Report) Readiness() ([]TenantReadiness, error) {
 	out := make([]TenantReadiness, 0, r.TenantCount())
 	err := r.EachTenant(func(t *Tenant) error {
 		tr := TenantReadiness{Snapshot: t.Snapshot, TenantID: t.TenantID, DisplayName: t.DisplayName,
-			Ready: t.Readiness.Ready, Blocking: []BlockingControl{}}
+			Ready: t.Readiness.Ready, State: t.Readiness.Verdict(), Reason: t.Readiness.Reason, Blocking: []BlockingControl{}}
 		if t.Error != nil {
 			tr.Error = *t.Error
 		}
@@ -56,8 +60,13 @@ func (r *Report) Readiness() ([]TenantReadiness, error) {
 		}
 		for _, id := range t.Readiness.Blocking {
 			c, res := controls[id], results[id]
+			next := c.Remediation
+			if res.Status == StatusError && res.Reason != nil {
+				// What to export comes before what to fix.
+				next = "Export what the snapshot lacks, then scan again: " + *res.Reason
+			}
 			tr.Blocking = append(tr.Blocking, BlockingControl{ID: id, Title: c.Title, Phase: c.Phase, Severity: c.Severity,
-				Status: res.Status, Findings: len(res.Findings), NextStep: c.Remediation})
+				Status: res.Status, Findings: len(res.Findings), NextStep: next})
 		}
 		out = append(out, tr)
 		return nil
@@ -96,12 +105,17 @@ func (w ReadinessText) Write(out io.Writer, r *Report) error {
 			ready++
 			p.line("  READY")
 			continue
-		case t.Error != "" && len(t.Blocking) == 0:
-			p.line("  NOT READY: the snapshot could not be evaluated")
+		case t.State == ReadinessNotEvaluated:
+			p.line("  NOT EVALUATED: the snapshot could not be loaded")
 			for _, line := range strings.Split(t.Error, "\n") {
 				p.wrap("    ", "      ", printable(line))
 			}
 			continue
+		case t.State == ReadinessNotApplicable && len(t.Blocking) == 0:
+			p.wrap("  ", "    ", "NOT APPLICABLE: "+t.Reason)
+			continue
+		case t.State == ReadinessNotApplicable:
+			p.wrap("  ", "    ", "NOT APPLICABLE: "+t.Reason)
 		}
 		p.wrap("  ", "  ", fmt.Sprintf("NOT READY: %d blocking control(s), in the order of the procedure:", len(t.Blocking)))
 		for n, b := range t.Blocking {

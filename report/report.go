@@ -4,7 +4,10 @@
 // about Rego.
 package report
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // SchemaVersion is the version of the JSON report format. It changes only
 // when a field is removed or changes meaning; new fields do not bump it.
@@ -104,25 +107,81 @@ type Tenant struct {
 	Snapshot    string          `json:"snapshot"`
 	TenantID    string          `json:"tenantId"`
 	DisplayName string          `json:"displayName"`
-	Status      string          `json:"status"` // pass | fail | error
+	Status      string          `json:"status"` // pass | fail | error | notApplicable
 	Readiness   Readiness       `json:"readiness"`
 	Error       *string         `json:"error"`
 	Controls    []ControlResult `json:"controls"`
 }
 
-// Tenant statuses.
+// Tenant statuses. A tenant is notApplicable when nothing failed or
+// errored and no Dynamics 365 instance uses Office 365 Groups: nothing was
+// assessed, so it is never pass.
 const (
-	TenantPass  = "pass"
-	TenantFail  = "fail"
-	TenantError = "error"
+	TenantPass          = "pass"
+	TenantFail          = "fail"
+	TenantError         = "error"
+	TenantNotApplicable = "notApplicable"
 )
 
-// Readiness is the pre-rollout verdict of a tenant: ready when no control of
-// severity critical or high fails or errors. Blocking lists those controls in
-// the order of the Microsoft procedure.
+// Readiness states.
+const (
+	// ReadinessReady: no control of severity critical or high fails or
+	// errors, and an instance uses Groups.
+	ReadinessReady = "ready"
+	// ReadinessNotReady: a critical or high control fails or errors.
+	ReadinessNotReady = "notReady"
+	// ReadinessNotApplicable: no Dynamics 365 instance uses Office 365
+	// Groups (usesGroups: true), so nothing was assessed.
+	ReadinessNotApplicable = "notApplicable"
+	// ReadinessNotEvaluated: the snapshot could not be loaded; Reason says
+	// why.
+	ReadinessNotEvaluated = "notEvaluated"
+)
+
+// Readiness is the pre-rollout verdict of a tenant: ready when an instance
+// uses Groups and no control of severity critical or high fails or errors.
+// Blocking lists those controls in the order of the Microsoft procedure.
 type Readiness struct {
-	Ready    bool     `json:"ready"`
+	Ready bool `json:"ready"`
+	// State is one of the Readiness states; Ready is true only for ready.
+	State string `json:"state,omitempty"`
+	// Reason says why a tenant is not applicable or not evaluated.
+	Reason   string   `json:"reason,omitempty"`
 	Blocking []string `json:"blocking"`
+}
+
+// Verdict is the readiness state, also for reports written before states
+// existed (which have only Ready).
+func (r Readiness) Verdict() string {
+	switch {
+	case r.State != "":
+		return r.State
+	case r.Ready:
+		return ReadinessReady
+	}
+	return ReadinessNotReady
+}
+
+// Label is the readiness as reports show it: READY, NOT READY, NOT
+// APPLICABLE or NOT EVALUATED.
+func (r Readiness) Label() string {
+	switch r.Verdict() {
+	case ReadinessReady:
+		return "READY"
+	case ReadinessNotApplicable:
+		return "NOT APPLICABLE"
+	case ReadinessNotEvaluated:
+		return "NOT EVALUATED"
+	}
+	return "NOT READY"
+}
+
+// StatusLabel is a tenant status as reports show it, upper case.
+func StatusLabel(status string) string {
+	if status == TenantNotApplicable {
+		return "N/A"
+	}
+	return strings.ToUpper(status)
 }
 
 // ControlResult is the verdict of one control on one tenant.
@@ -201,6 +260,8 @@ type Summary struct {
 	Pass     int            `json:"pass"`
 	Fail     int            `json:"fail"`
 	Error    int            `json:"error"`
+	// NotApplicable counts tenants where no instance uses Groups.
+	NotApplicable int            `json:"notApplicable"`
 	Findings map[string]int `json:"findings"`
 	// Drift counts findings against the baseline (with --baseline only).
 	Drift *DriftSummary `json:"drift,omitempty"`

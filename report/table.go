@@ -98,15 +98,18 @@ func (p *tablePrinter) tenant(t Tenant, controls map[string]Control) {
 	}
 	p.line(head)
 	p.line("  " + t.Snapshot)
-	verdict := p.paint(statusColor(t.Status), strings.ToUpper(t.Status))
-	if t.Status != TenantError || t.Readiness.Ready || len(t.Readiness.Blocking) > 0 {
-		if t.Readiness.Ready {
-			verdict += " · " + p.paint(ansiGreen, "READY")
-		} else {
-			verdict += " · " + p.paint(ansiRed, "NOT READY")
-			if len(t.Readiness.Blocking) > 0 {
-				verdict += " (blocking: " + strings.Join(t.Readiness.Blocking, ", ") + ")"
-			}
+	verdict := p.paint(statusColor(t.Status), StatusLabel(t.Status))
+	switch t.Readiness.Verdict() {
+	case ReadinessReady:
+		verdict += " · " + p.paint(ansiGreen, "READY")
+	case ReadinessNotApplicable:
+		verdict += " · " + p.paint(ansiDim, "NOT APPLICABLE") + " (" + t.Readiness.Reason + ")"
+	case ReadinessNotEvaluated:
+		verdict += " · " + p.paint(ansiPurple, "NOT EVALUATED")
+	default:
+		verdict += " · " + p.paint(ansiRed, "NOT READY")
+		if len(t.Readiness.Blocking) > 0 {
+			verdict += " (blocking: " + strings.Join(t.Readiness.Blocking, ", ") + ")"
 		}
 	}
 	p.wrap("  ", "  ", verdict)
@@ -172,8 +175,12 @@ func (t Tenant) Unevaluated() bool {
 
 func (p *tablePrinter) summary(r *Report) {
 	s := r.Summary
-	p.wrap("", "  ", fmt.Sprintf("%d tenant(s): %s pass, %s fail, %s error", s.Tenants,
-		p.paint(ansiGreen, fmt.Sprint(s.Pass)), p.paint(ansiRed, fmt.Sprint(s.Fail)), p.paint(ansiPurple, fmt.Sprint(s.Error))))
+	line := fmt.Sprintf("%d tenant(s): %s pass, %s fail, %s error", s.Tenants,
+		p.paint(ansiGreen, fmt.Sprint(s.Pass)), p.paint(ansiRed, fmt.Sprint(s.Fail)), p.paint(ansiPurple, fmt.Sprint(s.Error)))
+	if s.NotApplicable > 0 {
+		line += fmt.Sprintf(", %d not applicable", s.NotApplicable)
+	}
+	p.wrap("", "  ", line)
 	parts := make([]string, 0, len(Severities))
 	for _, level := range Severities {
 		parts = append(parts, fmt.Sprintf("%d %s", s.Findings[level], level))

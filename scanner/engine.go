@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -122,9 +123,13 @@ func (e *Engine) resultQuery() string {
 		}
 		b.WriteString("}")
 	}
+	fmt.Fprintf(&b, ", %q: count(data.lib.snapshot.in_scope_instances)", scopeKey)
 	b.WriteString("}")
 	return b.String()
 }
+
+// scopeKey holds, in the query's result, how many instances use Groups.
+const scopeKey = "tenantscan:inScopeInstances"
 
 // ruleName is the first term of a rule's head: deny for `deny contains …`.
 func ruleName(r *ast.Rule) string {
@@ -155,23 +160,33 @@ func definedRules(c *ast.Compiler, pkg string) map[string]bool {
 // Evaluate runs every control on one snapshot and returns the results in
 // catalogue order.
 func (e *Engine) Evaluate(ctx context.Context, input ast.Value) ([]report.ControlResult, error) {
+	out, _, err := e.EvaluateScope(ctx, input)
+	return out, err
+}
+
+// EvaluateScope is Evaluate, and also reports whether the snapshot has an
+// instance that uses Groups (data.lib.snapshot.in_scope_instances): a
+// tenant without one is not applicable, never ready.
+func (e *Engine) EvaluateScope(ctx context.Context, input ast.Value) ([]report.ControlResult, bool, error) {
 	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input))
 	if err != nil {
-		return nil, fmt.Errorf("evaluate policies: %w", err)
+		return nil, false, fmt.Errorf("evaluate policies: %w", err)
 	}
 	if len(rs) != 1 {
-		return nil, errors.New("evaluate policies: the query returned no result")
+		return nil, false, errors.New("evaluate policies: the query returned no result")
 	}
 	all, ok := rs[0].Bindings["result"].(map[string]any)
 	if !ok {
-		return nil, errors.New("evaluate policies: unexpected result shape")
+		return nil, false, errors.New("evaluate policies: unexpected result shape")
 	}
 	out := make([]report.ControlResult, 0, len(e.controls))
 	for i, c := range e.controls {
 		sets, _ := all[e.packages[i]].(map[string]any)
 		out = append(out, controlResult(c.ID, sets))
 	}
-	return out, nil
+	n, _ := all[scopeKey].(json.Number)
+	inScope, _ := n.Int64()
+	return out, inScope > 0, nil
 }
 
 func controlResult(id string, sets map[string]any) report.ControlResult {

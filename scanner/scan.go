@@ -185,7 +185,7 @@ func scanOne(ctx context.Context, engine *Engine, src Source, opts Options, waiv
 		evalCtx, cancel = context.WithTimeout(ctx, opts.SnapshotTimeout)
 		defer cancel()
 	}
-	results, err := engine.Evaluate(evalCtx, input)
+	results, assessed, err := engine.EvaluateScope(evalCtx, input)
 	if err == nil && evalCtx.Err() != nil {
 		// OPA checks cancellation now and then; a deadline that passed
 		// during a short evaluation still counts.
@@ -199,7 +199,7 @@ func scanOne(ctx context.Context, engine *Engine, src Source, opts Options, waiv
 	}
 	t.Controls = results
 	used = waivers.apply(&t)
-	finishTenant(&t, engine.controls)
+	finishTenant(&t, engine.controls, assessed)
 	return t, used
 }
 
@@ -209,7 +209,7 @@ func scanOne(ctx context.Context, engine *Engine, src Source, opts Options, waiv
 func errorTenant(t report.Tenant, engine *Engine, msg string) report.Tenant {
 	t.Status = report.TenantError
 	t.Error = &msg
-	t.Readiness = report.Readiness{Ready: false, Blocking: []string{}}
+	t.Readiness = report.Readiness{Ready: false, State: report.ReadinessNotEvaluated, Reason: msg, Blocking: []string{}}
 	reason := "the snapshot could not be evaluated"
 	t.Controls = make([]report.ControlResult, 0, len(engine.controls))
 	for _, c := range engine.controls {
@@ -220,8 +220,15 @@ func errorTenant(t report.Tenant, engine *Engine, msg string) report.Tenant {
 	return t
 }
 
-// finishTenant sets the tenant's status and readiness from its controls.
-func finishTenant(t *report.Tenant, controls []report.Control) {
+// notApplicableReason is why a tenant without an instance in scope is not
+// applicable.
+const notApplicableReason = "no Dynamics 365 instance uses Office 365 Groups (usesGroups: true): nothing was assessed"
+
+// finishTenant sets the tenant's status and readiness from its controls. A
+// tenant with no instance in scope (assessed false) is never pass or ready:
+// its status is notApplicable unless a control fails or errors, and its
+// readiness is notApplicable.
+func finishTenant(t *report.Tenant, controls []report.Control, assessed bool) {
 	byID := make(map[string]report.Control, len(controls))
 	for _, c := range controls {
 		byID[c.ID] = c
@@ -260,8 +267,19 @@ func finishTenant(t *report.Tenant, controls []report.Control) {
 		}
 		return blocking[i].ID < blocking[j].ID
 	})
-	t.Readiness = report.Readiness{Ready: len(blocking) == 0, Blocking: []string{}}
+	t.Readiness = report.Readiness{Ready: len(blocking) == 0, State: report.ReadinessReady, Blocking: []string{}}
+	if len(blocking) > 0 {
+		t.Readiness.State = report.ReadinessNotReady
+	}
 	for _, c := range blocking {
 		t.Readiness.Blocking = append(t.Readiness.Blocking, c.ID)
+	}
+	if !assessed && t.Status != report.TenantError {
+		if t.Status == report.TenantPass {
+			t.Status = report.TenantNotApplicable
+		}
+		t.Readiness.Ready = false
+		t.Readiness.State = report.ReadinessNotApplicable
+		t.Readiness.Reason = notApplicableReason
 	}
 }

@@ -36,12 +36,16 @@ func writeMetrics(path string, r *report.Report) error {
 		Name: "tenantscan_tenant_error",
 		Help: "1 when the tenant's snapshot could not be evaluated, else 0.",
 	}, []string{"tenant_id", "tenant", "snapshot"})
+	readiness := prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "tenantscan_tenant_readiness",
+		Help: "1 for the readiness state of each tenant (ready, notReady, notApplicable, notEvaluated).",
+	}, []string{"tenant_id", "tenant", "snapshot", "state"})
 	snapshots := prometheus.NewGauge(prometheus.GaugeOpts{Name: "tenantscan_snapshots", Help: "Snapshots scanned."})
 	snapshotErrors := prometheus.NewGauge(prometheus.GaugeOpts{Name: "tenantscan_snapshots_error", Help: "Snapshots that could not be evaluated."})
 	duration := prometheus.NewGauge(prometheus.GaugeOpts{Name: "tenantscan_scan_duration_seconds", Help: "Duration of the scan."})
 	finished := prometheus.NewGauge(prometheus.GaugeOpts{Name: "tenantscan_last_run_timestamp_seconds", Help: "When the last scan finished (Unix time)."})
 	success := prometheus.NewGauge(prometheus.GaugeOpts{Name: lastSuccessMetric, Help: "When the last scan without errors finished (Unix time)."})
-	reg.MustRegister(failures, controlStatus, ready, tenantError, snapshots, snapshotErrors, duration, finished, success)
+	reg.MustRegister(failures, controlStatus, ready, readiness, tenantError, snapshots, snapshotErrors, duration, finished, success)
 
 	controls := r.ControlsByID()
 	err := r.EachTenant(func(tp *report.Tenant) error {
@@ -56,6 +60,7 @@ func writeMetrics(path string, r *report.Report) error {
 		}
 		tenantError.WithLabelValues(t.TenantID, name, t.Snapshot).Set(errVal)
 		ready.WithLabelValues(t.TenantID, name, t.Snapshot).Set(readyVal)
+		readiness.WithLabelValues(t.TenantID, name, t.Snapshot, t.Readiness.Verdict()).Set(1)
 		for _, c := range t.Controls {
 			controlStatus.WithLabelValues(t.TenantID, name, c.ID, c.Status).Set(1)
 			n := 0

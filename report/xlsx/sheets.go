@@ -24,10 +24,7 @@ func writeSummary(f *excelize.File, st styles, r *report.Report) error {
 		t := *tp
 		sev := report.SeverityCounts(t, controls)
 		cnt := report.StatusCounts(t)
-		readiness := "not ready"
-		if t.Readiness.Ready {
-			readiness = "ready"
-		}
+		readiness := strings.ToLower(t.Readiness.Label())
 		errMsg := ""
 		if t.Error != nil {
 			errMsg = *t.Error
@@ -93,11 +90,11 @@ func writeSummary(f *excelize.File, st styles, r *report.Report) error {
 	end := s.row
 	s.row = tenantRows + 1
 	if err := colourColumn(f, SheetSummary, 4, max(tenantRows, 2), map[string]string{
-		report.TenantPass: "C6EFCE", report.TenantFail: "FFC7CE", report.TenantError: "E4C1F9",
+		report.TenantPass: "C6EFCE", report.TenantFail: "FFC7CE", report.TenantError: "E4C1F9", report.TenantNotApplicable: "EDEDED",
 	}); err != nil {
 		return err
 	}
-	if err := colourColumn(f, SheetSummary, 5, max(tenantRows, 2), map[string]string{"ready": "C6EFCE", "not ready": "FFC7CE"}); err != nil {
+	if err := colourColumn(f, SheetSummary, 5, max(tenantRows, 2), map[string]string{"ready": "C6EFCE", "not ready": "FFC7CE", "not applicable": "EDEDED", "not evaluated": "E4C1F9"}); err != nil {
 		return err
 	}
 	s.row = end

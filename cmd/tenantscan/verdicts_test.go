@@ -1,0 +1,101 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// TestNotApplicableAndNotEvaluated: a tenant where no instance uses Groups
+// is "not applicable" and a snapshot that does not load is "not
+// evaluated" — never pass or ready — the same in every format, the
+// metrics, readiness and the exit codes.
+func TestNotApplicableAndNotEvaluated(t *testing.T) {
+	t.Parallel()
+	na := filepath.Join("testdata", "verdicts", "not-applicable.yaml")
+	broken := filepath.Join("..", "..", "fixtures", "broken", "bad-yaml.yaml")
+	dir := t.TempDir()
+	out := func(name string) string { return filepath.Join(dir, name) }
+	r := runCLI(t, "", "scan", "-q", "--format", "table",
+		"--output", "json="+out("r.json"), "--output", "markdown="+out("r.md"), "--output", "html="+out("r.html"),
+		"--output", "xlsx="+out("r.xlsx"), "--output", "junit="+out("r.xml"), "--output", "csv="+out("r.csv"),
+		"--metrics-file", out("r.prom"), na)
+	if r.code != 0 {
+		t.Fatalf("scan of a not-applicable tenant: exit %d, want 0 (nothing fails): %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "N/A · NOT APPLICABLE (no Dynamics 365 instance uses Office 365 Groups") {
+		t.Errorf("table lacks the not-applicable verdict:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stdout, "1 tenant(s): 0 pass, 0 fail, 0 error, 1 not applicable") {
+		t.Errorf("table summary does not count the tenant as not applicable:\n%s", r.stdout)
+	}
+	var rep struct {
+		Summary struct{ Pass, NotApplicable int }
+		Tenants []struct {
+			Status    string
+			Readiness struct {
+				Ready  bool
+				State  string
+				Reason string
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(readFile(t, out("r.json"))), &rep); err != nil {
+		t.Fatal(err)
+	}
+	tn := rep.Tenants[0]
+	if tn.Status != "notApplicable" || tn.Readiness.Ready || tn.Readiness.State != "notApplicable" || tn.Readiness.Reason == "" ||
+		rep.Summary.Pass != 0 || rep.Summary.NotApplicable != 1 {
+		t.Errorf("JSON: status %q, readiness %+v, summary pass %d notApplicable %d", tn.Status, tn.Readiness, rep.Summary.Pass, rep.Summary.NotApplicable)
+	}
+	for _, f := range []string{"r.md", "r.html"} {
+		if s := readFile(t, out(f)); !strings.Contains(s, "not applicable") {
+			t.Errorf("%s does not say not applicable", f)
+		}
+	}
+	if s := readFile(t, out("r.xml")); !strings.Contains(s, `<property name="readiness" value="notApplicable">`) {
+		t.Errorf("JUnit lacks the readiness property:\n%s", s)
+	}
+	if s := readFile(t, out("r.prom")); !strings.Contains(s, `tenantscan_tenant_readiness{snapshot="testdata/verdicts/not-applicable.yaml",state="notApplicable",tenant="Nothing In Scope",tenant_id="9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"} 1`) || !strings.Contains(s, `tenantscan_tenant_ready{snapshot="testdata/verdicts/not-applicable.yaml",tenant="Nothing In Scope",tenant_id="9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"} 0`) {
+		t.Errorf("metrics do not say not applicable:\n%s", s)
+	}
+	x, err := excelize.OpenFile(out("r.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if v, _ := x.GetCellValue("Summary", "E2"); v != "not applicable" {
+		t.Errorf("workbook Summary readiness = %q, want not applicable", v)
+	}
+	if v, _ := x.GetCellValue("Summary", "D2"); v != "notApplicable" {
+		t.Errorf("workbook Summary status = %q, want notApplicable", v)
+	}
+
+	// readiness: not applicable is not ready (exit 1); a snapshot that did
+	// not load is not evaluated (exit 2), with its reason.
+	r = runCLI(t, "", "readiness", "-q", na)
+	if r.code != 1 || !strings.Contains(r.stdout, "NOT APPLICABLE: no Dynamics 365 instance uses Office 365 Groups") {
+		t.Errorf("readiness: exit %d, want 1:\n%s", r.code, r.stdout)
+	}
+	r = runCLI(t, "", "readiness", "-q", "--format", "json", broken)
+	if r.code != 2 || !strings.Contains(r.stdout, `"state": "notEvaluated"`) || !strings.Contains(r.stdout, `"reason": "`) {
+		t.Errorf("readiness of a broken snapshot: exit %d, want 2:\n%s", r.code, r.stdout)
+	}
+	r = runCLI(t, "", "scan", "-q", broken)
+	if r.code != 2 || !strings.Contains(r.stdout, "ERROR · NOT EVALUATED") {
+		t.Errorf("scan of a broken snapshot: exit %d:\n%s", r.code, r.stdout)
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
