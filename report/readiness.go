@@ -32,16 +32,16 @@ type BlockingControl struct {
 
 // TenantReadiness is one tenant's verdict.
 type TenantReadiness struct {
-	Snapshot    string            `json:"snapshot"`
-	TenantID    string            `json:"tenantId"`
-	DisplayName string            `json:"displayName"`
-	Ready       bool              `json:"ready"`
+	Snapshot    string `json:"snapshot"`
+	TenantID    string `json:"tenantId"`
+	DisplayName string `json:"displayName"`
+	Ready       bool   `json:"ready"`
 	// State is ready, notReady, notApplicable or notEvaluated; Reason says
 	// why for the last two.
-	State       string            `json:"state"`
-	Reason      string            `json:"reason,omitempty"`
-	Error       string            `json:"error,omitempty"`
-	Blocking    []BlockingControl `json:"blocking"`
+	State    string            `json:"state"`
+	Reason   string            `json:"reason,omitempty"`
+	Error    string            `json:"error,omitempty"`
+	Blocking []BlockingControl `json:"blocking"`
 }
 
 // Readiness lists every tenant's verdict with its blocking controls.

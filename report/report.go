@@ -256,13 +256,13 @@ func (f Finding) Waived() bool { return f.Waiver != nil && !f.Waiver.Expired }
 
 // Summary counts the tenants by status and the failing findings by severity.
 type Summary struct {
-	Tenants  int            `json:"tenants"`
-	Pass     int            `json:"pass"`
-	Fail     int            `json:"fail"`
-	Error    int            `json:"error"`
+	Tenants int `json:"tenants"`
+	Pass    int `json:"pass"`
+	Fail    int `json:"fail"`
+	Error   int `json:"error"`
 	// NotApplicable counts tenants where no instance uses Groups.
 	NotApplicable int            `json:"notApplicable"`
-	Findings map[string]int `json:"findings"`
+	Findings      map[string]int `json:"findings"`
 	// Drift counts findings against the baseline (with --baseline only).
 	Drift *DriftSummary `json:"drift,omitempty"`
 	// Waivers counts waived findings and waivers by state (with --waivers).
