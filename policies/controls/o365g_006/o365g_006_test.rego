@@ -74,3 +74,15 @@ test_error_when_mailboxes_not_exported if {
 	inp := object.union(testinput.base, {"notExported": ["mailboxes"]})
 	o365g_006.error == {"snapshot lacks mailboxes (Exchange Online not exported)"} with input as inp
 }
+
+test_m365_e3_eea_no_teams_has_exchange_from_policy_data if {
+	# Microsoft 365 E3 EEA (no Teams) includes Exchange Online (Microsoft's
+	# licensing CSV); with no servicePlans exported, the policy data says so.
+	sku := "O365_w/o Teams Bundle_M3"
+	inp := object.union(testinput.base, {
+		"subscriptions": [{"skuPartNumber": sku, "capabilityStatus": "Enabled"}],
+		"users": [testinput.user("alice@contoso.com", [sku]), testinput.user("bruno@contoso.com", [sku]), testinput.user("chen@contoso.com", [sku])],
+	})
+	count(o365g_006.deny) == 0 with input as inp
+	count(o365g_006.error) == 0 with input as inp
+}
