@@ -28,9 +28,11 @@ error contains msg if some msg in snapshot.plan_errors
 
 error contains msg if some msg in snapshot.licence_errors
 
-# True when every subscription's state and plans are known, so that "none
-# qualifies" is established rather than guessed.
+# True when every subscription's state and plans are known, and no licence
+# names a SKU the list lacks, so that "none qualifies" is established rather
+# than guessed.
 _complete if {
+	count(snapshot.unlisted_licences) == 0
 	every s in input.subscriptions {
 		snapshot.present(s, "capabilityStatus")
 		snapshot.plans_known(s.skuPartNumber)

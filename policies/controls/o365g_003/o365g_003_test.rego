@@ -9,7 +9,7 @@ test_pass_with_enabled_exchange_subscription if {
 }
 
 test_fail_when_no_subscription_is_usable if {
-	inp := object.union(testinput.base, {"subscriptions": [
+	inp := object.union(testinput.base, {"users": [], "subscriptions": [
 		{"skuPartNumber": "ENTERPRISEPACK", "capabilityStatus": "Suspended", "servicePlans": ["EXCHANGE_S_ENTERPRISE", "SHAREPOINTENTERPRISE"]},
 		{"skuPartNumber": "POWER_BI_STANDARD", "capabilityStatus": "Enabled", "servicePlans": ["BI_AZURE_P0", "EXCHANGE_S_FOUNDATION"]},
 	]})
@@ -24,22 +24,22 @@ test_fail_when_no_subscription_is_usable if {
 }
 
 test_fail_with_no_subscriptions_at_all if {
-	count(o365g_003.deny) == 1 with input as object.union(testinput.base, {"subscriptions": []})
+	count(o365g_003.deny) == 1 with input as object.union(testinput.base, {"users": [], "subscriptions": []})
 }
 
 test_sharepoint_alone_is_enough if {
-	inp := object.union(testinput.base, {"subscriptions": [{"skuPartNumber": "SHAREPOINTSTANDARD", "capabilityStatus": "Enabled", "servicePlans": ["SHAREPOINTSTANDARD"]}]})
+	inp := object.union(testinput.base, {"users": [], "subscriptions": [{"skuPartNumber": "SHAREPOINTSTANDARD", "capabilityStatus": "Enabled", "servicePlans": ["SHAREPOINTSTANDARD"]}]})
 	count(o365g_003.deny) == 0 with input as inp
 }
 
 test_warning_counts_with_a_note if {
-	inp := object.union(testinput.base, {"subscriptions": [{"skuPartNumber": "EXCHANGESTANDARD", "capabilityStatus": "Warning", "servicePlans": ["EXCHANGE_S_STANDARD"]}]})
+	inp := object.union(testinput.base, {"users": [], "subscriptions": [{"skuPartNumber": "EXCHANGESTANDARD", "capabilityStatus": "Warning", "servicePlans": ["EXCHANGE_S_STANDARD"]}]})
 	count(o365g_003.deny) == 0 with input as inp
 	o365g_003.notes == {"subscription EXCHANGESTANDARD counts although it is in Warning (grace period)"} with input as inp
 }
 
 test_government_plan_names if {
-	inp := object.union(testinput.base, {"subscriptions": [{"skuPartNumber": "ENTERPRISEPACK_GOV", "capabilityStatus": "Enabled", "servicePlans": ["EXCHANGE_S_ENTERPRISE_GOV"]}]})
+	inp := object.union(testinput.base, {"users": [], "subscriptions": [{"skuPartNumber": "ENTERPRISEPACK_GOV", "capabilityStatus": "Enabled", "servicePlans": ["EXCHANGE_S_ENTERPRISE_GOV"]}]})
 	count(o365g_003.deny) == 0 with input as inp
 }
 
@@ -49,7 +49,7 @@ test_error_when_subscriptions_not_exported if {
 }
 
 test_plans_from_data_when_not_exported if {
-	inp := object.union(testinput.base, {"subscriptions": [{"skuPartNumber": "ENTERPRISEPACK", "capabilityStatus": "Enabled"}]})
+	inp := object.union(testinput.base, {"users": [], "subscriptions": [{"skuPartNumber": "ENTERPRISEPACK", "capabilityStatus": "Enabled"}]})
 	count(o365g_003.deny) == 0 with input as inp
 
 	# An unknown SKU without exported plans cannot be judged: error, no fail.
@@ -61,4 +61,21 @@ test_plans_from_data_when_not_exported if {
 	known := object.union(testinput.base, {"users": [], "subscriptions": [{"skuPartNumber": "CONTOSO_SKU", "capabilityStatus": "Enabled", "servicePlans": ["MCOSTANDARD"]}]})
 	some f in o365g_003.deny with input as known
 	f.evidence.subscriptions == ["CONTOSO_SKU (Enabled): MCOSTANDARD"]
+}
+
+# Licences and subscriptions must agree: a licence on a SKU that no exported
+# subscription holds is an inconsistent export, an error naming the SKU and
+# its users, never counted as held; so is a subscription without a status.
+test_inconsistent_licences_are_an_error if {
+	inp := object.union(testinput.base, {"users": array.concat(testinput.base.users, [object.union(testinput.user("dora@contoso.com", ["SPE_E5"]), {"pstn": {"calling": true, "conferencing": true}})])})
+	o365g_003.error == {"licence SPE_E5 is assigned to 1 user(s) (dora@contoso.com) but no subscription of SPE_E5 is in the snapshot: the export is inconsistent; export subscribedSkus together with the users"} with input as inp
+	count(o365g_003.notes) == 0 with input as inp
+
+	empty := object.union(testinput.base, {"subscriptions": []})
+	count(o365g_003.error) > 0 with input as empty
+	count(o365g_003.deny) == 0 with input as empty
+
+	nostatus := object.union(testinput.base, {"users": [], "subscriptions": [object.remove(s, ["capabilityStatus"]) | some s in testinput.base.subscriptions]})
+	some msg in o365g_003.error with input as nostatus
+	msg == "snapshot lacks capabilityStatus of subscription ENTERPRISEPACK (/subscriptions/0/capabilityStatus, not exported)"
 }

@@ -86,3 +86,20 @@ test_m365_e3_eea_no_teams_has_exchange_from_policy_data if {
 	count(o365g_006.deny) == 0 with input as inp
 	count(o365g_006.error) == 0 with input as inp
 }
+
+# Licences and subscriptions must agree: a licence on a SKU that no exported
+# subscription holds is an inconsistent export, an error naming the SKU and
+# its users, never counted as held; so is a subscription without a status.
+test_inconsistent_licences_are_an_error if {
+	inp := object.union(testinput.base, {"users": array.concat(testinput.base.users, [object.union(testinput.user("dora@contoso.com", ["SPE_E5"]), {"pstn": {"calling": true, "conferencing": true}})])})
+	o365g_006.error == {"licence SPE_E5 is assigned to 1 user(s) (dora@contoso.com) but no subscription of SPE_E5 is in the snapshot: the export is inconsistent; export subscribedSkus together with the users"} with input as inp
+	count(o365g_006.notes) == 0 with input as inp
+
+	empty := object.union(testinput.base, {"subscriptions": []})
+	count(o365g_006.error) > 0 with input as empty
+	count(o365g_006.deny) == 0 with input as empty
+
+	nostatus := object.union(testinput.base, {"subscriptions": [object.remove(s, ["capabilityStatus"]) | some s in testinput.base.subscriptions]})
+	some msg in o365g_006.error with input as nostatus
+	msg == "snapshot lacks capabilityStatus of subscription ENTERPRISEPACK (/subscriptions/0/capabilityStatus, not exported)"
+}

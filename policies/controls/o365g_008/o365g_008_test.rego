@@ -8,7 +8,7 @@ test_pass_with_sharepoint if {
 }
 
 test_fail_with_exchange_only if {
-	inp := object.union(testinput.base, {"subscriptions": [
+	inp := object.union(testinput.base, {"users": [], "subscriptions": [
 		{"skuPartNumber": "EXCHANGEENTERPRISE", "capabilityStatus": "Enabled", "servicePlans": ["EXCHANGE_S_ENTERPRISE"]},
 		{"skuPartNumber": "ENTERPRISEPACK", "capabilityStatus": "Deleted", "servicePlans": ["SHAREPOINTENTERPRISE"]},
 	]})
@@ -20,13 +20,30 @@ test_fail_with_exchange_only if {
 }
 
 test_locked_out_does_not_count_warning_does if {
-	locked := object.union(testinput.base, {"subscriptions": [{"skuPartNumber": "ENTERPRISEPACK", "capabilityStatus": "LockedOut", "servicePlans": ["SHAREPOINTENTERPRISE"]}]})
+	locked := object.union(testinput.base, {"users": [], "subscriptions": [{"skuPartNumber": "ENTERPRISEPACK", "capabilityStatus": "LockedOut", "servicePlans": ["SHAREPOINTENTERPRISE"]}]})
 	count(o365g_008.deny) == 1 with input as locked
-	warning := object.union(testinput.base, {"subscriptions": [{"skuPartNumber": "ENTERPRISEPACK", "capabilityStatus": "Warning", "servicePlans": ["SHAREPOINTENTERPRISE"]}]})
+	warning := object.union(testinput.base, {"users": [], "subscriptions": [{"skuPartNumber": "ENTERPRISEPACK", "capabilityStatus": "Warning", "servicePlans": ["SHAREPOINTENTERPRISE"]}]})
 	count(o365g_008.deny) == 0 with input as warning
 	count(o365g_008.notes) == 1 with input as warning
 }
 
 test_error_when_subscriptions_not_exported if {
 	count(o365g_008.error) == 1 with input as testinput.without("subscriptions")
+}
+
+# Licences and subscriptions must agree: a licence on a SKU that no exported
+# subscription holds is an inconsistent export, an error naming the SKU and
+# its users, never counted as held; so is a subscription without a status.
+test_inconsistent_licences_are_an_error if {
+	inp := object.union(testinput.base, {"users": array.concat(testinput.base.users, [object.union(testinput.user("dora@contoso.com", ["SPE_E5"]), {"pstn": {"calling": true, "conferencing": true}})])})
+	o365g_008.error == {"licence SPE_E5 is assigned to 1 user(s) (dora@contoso.com) but no subscription of SPE_E5 is in the snapshot: the export is inconsistent; export subscribedSkus together with the users"} with input as inp
+	count(o365g_008.notes) == 0 with input as inp
+
+	empty := object.union(testinput.base, {"subscriptions": []})
+	count(o365g_008.error) > 0 with input as empty
+	count(o365g_008.deny) == 0 with input as empty
+
+	nostatus := object.union(testinput.base, {"users": [], "subscriptions": [object.remove(s, ["capabilityStatus"]) | some s in testinput.base.subscriptions]})
+	some msg in o365g_008.error with input as nostatus
+	msg == "snapshot lacks capabilityStatus of subscription ENTERPRISEPACK (/subscriptions/0/capabilityStatus, not exported)"
 }
