@@ -2,9 +2,10 @@ package scanner
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"runtime"
 	"runtime/debug"
@@ -41,12 +42,14 @@ type Options struct {
 	// SnapshotTimeout bounds the evaluation of one snapshot; 0 means none.
 	SnapshotTimeout time.Duration
 	// Shard, when Count > 1, keeps only the tenants of shard Index (1 to
-	// Count): those whose tenant id hashes there (FNV-1a, so the split is
-	// stable across runs and machines). A snapshot without a readable
-	// tenant id is placed by its path.
+	// Count): those whose tenant id hashes there (ShardOf, so the split is
+	// stable across runs and machines). Ownership is decided right after
+	// decoding, so another shard's snapshot costs only its decoding. A
+	// snapshot without a readable tenant id is placed by its path.
 	Shard Shard
-	// Progress, when set, is called once per snapshot done (from the
-	// workers, so it must be safe for concurrent use).
+	// Progress, when set, is called once per snapshot done — scanned, or
+	// left to another shard (a tenant with only Snapshot set) — from the
+	// workers, so it must be safe for concurrent use.
 	Progress func(report.Tenant)
 	// Baseline, when set, marks every finding as new or unchanged as its
 	// tenant finishes, and the report lists the resolved findings.
@@ -67,18 +70,26 @@ const DefaultMemoryTenants = 100
 type Shard struct{ Index, Count int }
 
 // Owns reports whether the shard scans a tenant (or, without a tenant id,
-// a snapshot path).
+// a snapshot path). The assignment is stable and documented: the first
+// eight bytes of the SHA-256 of the lower-case tenant id (else the snapshot
+// path), as a big-endian number, modulo Count, plus one, is the tenant's
+// shard. SHA-256 spreads any id pattern (sequential, GUIDs, names) as
+// evenly as chance allows.
 func (s Shard) Owns(tenantID, snapshot string) bool {
 	if s.Count <= 1 {
 		return true
 	}
+	return ShardOf(tenantID, snapshot, s.Count) == s.Index
+}
+
+// ShardOf is the shard (1 to count) that scans a tenant.
+func ShardOf(tenantID, snapshot string, count int) int {
 	key := strings.ToLower(tenantID)
 	if key == "" {
 		key = snapshot
 	}
-	h := fnv.New64a()
-	h.Write([]byte(key))
-	return int(h.Sum64()%uint64(s.Count)) == s.Index-1
+	h := sha256.Sum256([]byte(key))
+	return int(binary.BigEndian.Uint64(h[:8])%uint64(count)) + 1
 }
 
 // Scan loads every source and evaluates it with the engine, from a pool of
@@ -119,11 +130,15 @@ func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) (
 	p := pool.New().WithMaxGoroutines(workers)
 	for i, src := range sources {
 		p.Go(func() {
-			t, used := scanOne(ctx, engine, src, opts, waivers)
+			t, used, owned := scanOne(ctx, engine, src, opts, waivers)
+			owned = owned && opts.Shard.Owns(t.TenantID, t.Snapshot)
 			if opts.Progress != nil {
+				if !owned {
+					t = report.Tenant{Snapshot: src.Name}
+				}
 				opts.Progress(t)
 			}
-			if !opts.Shard.Owns(t.TenantID, t.Snapshot) {
+			if !owned {
 				return
 			}
 			if opts.Baseline != nil {
@@ -156,28 +171,38 @@ func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) (
 }
 
 // scanOne loads and evaluates one snapshot and applies the waivers,
-// returning the indexes of the waivers that matched; it never panics.
-func scanOne(ctx context.Context, engine *Engine, src Source, opts Options, waivers *waiverSet) (t report.Tenant, used []int) {
+// returning the indexes of the waivers that matched; it never panics. With
+// a shard, a snapshot of another shard's tenant is decoded only: owned is
+// false, and nothing else is done.
+func scanOne(ctx context.Context, engine *Engine, src Source, opts Options, waivers *waiverSet) (t report.Tenant, used []int, owned bool) {
 	t = report.Tenant{Snapshot: src.Name}
+	owned = true
 	defer func() {
 		if r := recover(); r != nil {
 			t = errorTenant(t, engine, fmt.Sprintf("internal error while scanning: %v\n%s", r, debug.Stack()))
 		}
 	}()
 	if err := ctx.Err(); err != nil {
-		return errorTenant(t, engine, "scan cancelled before this snapshot: "+err.Error()), nil
+		return errorTenant(t, engine, "scan cancelled before this snapshot: "+err.Error()), nil, true
 	}
-	snap, err := Load(src, opts.Stdin, opts.Limits)
+	var owns func(string) bool
+	if opts.Shard.Count > 1 {
+		owns = func(id string) bool { return opts.Shard.Owns(id, src.Name) }
+	}
+	snap, err := LoadOwned(src, opts.Stdin, opts.Limits, owns)
+	if errors.Is(err, ErrNotOwned) {
+		return t, nil, false
+	}
 	if err != nil {
 		if le, ok := err.(*LoadError); ok {
 			t.TenantID, t.DisplayName = le.TenantID, le.DisplayName
 		}
-		return errorTenant(t, engine, err.Error()), nil
+		return errorTenant(t, engine, err.Error()), nil, true
 	}
 	t.TenantID, t.DisplayName = snap.TenantID, snap.DisplayName
 	input, err := ast.InterfaceToValue(snap.Doc)
 	if err != nil {
-		return errorTenant(t, engine, fmt.Sprintf("%s: convert snapshot: %v", src.Name, err)), nil
+		return errorTenant(t, engine, fmt.Sprintf("%s: convert snapshot: %v", src.Name, err)), nil, true
 	}
 	evalCtx := ctx
 	if opts.SnapshotTimeout > 0 {
@@ -195,12 +220,12 @@ func scanOne(ctx context.Context, engine *Engine, src Source, opts Options, waiv
 		if errors.Is(evalCtx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
 			err = fmt.Errorf("evaluation ran past the per-snapshot deadline of %s", opts.SnapshotTimeout)
 		}
-		return errorTenant(t, engine, fmt.Sprintf("%s: %v", src.Name, err)), nil
+		return errorTenant(t, engine, fmt.Sprintf("%s: %v", src.Name, err)), nil, true
 	}
 	t.Controls = results
 	used = waivers.apply(&t)
 	finishTenant(&t, engine.controls, assessed)
-	return t, used
+	return t, used, true
 }
 
 // errorTenant marks a tenant whose snapshot could not be evaluated: status

@@ -132,6 +132,19 @@ func Discover(paths []string) []Source {
 // Load reads, decodes and validates one snapshot. stdin is read when the
 // source is "-". Every problem is returned as a *LoadError.
 func Load(src Source, stdin io.Reader, lim Limits) (*Snapshot, error) {
+	return LoadOwned(src, stdin, lim, nil)
+}
+
+// ErrNotOwned is LoadOwned's answer for a snapshot that another shard scans.
+var ErrNotOwned = errors.New("the snapshot belongs to another shard")
+
+// LoadOwned is Load for one shard of a scan: as soon as the tenant id is
+// known — right after decoding a file, before the schema, the reference
+// checks and any evaluation; after importing a raw export folder — it asks
+// owns, and returns ErrNotOwned when the tenant is another shard's. A
+// snapshot whose tenant id cannot be read is returned (or its error is),
+// for the caller to place by its name. owns nil keeps every snapshot.
+func LoadOwned(src Source, stdin io.Reader, lim Limits, owns func(tenantID string) bool) (*Snapshot, error) {
 	fail := func(msg string) error {
 		return &LoadError{File: src.Name, Problems: []*posError{{Msg: msg}}}
 	}
@@ -139,7 +152,7 @@ func Load(src Source, stdin io.Reader, lim Limits) (*Snapshot, error) {
 		return nil, fail(describeOSError(src.Err))
 	}
 	if src.Export {
-		return loadExport(src, lim)
+		return loadExport(src, lim, owns)
 	}
 	data, err := readLimited(src, stdin, lim.MaxBytes)
 	if err != nil {
@@ -168,6 +181,9 @@ func Load(src Source, stdin io.Reader, lim Limits) (*Snapshot, error) {
 			snap.TenantID, _ = t["id"].(string)
 			snap.DisplayName, _ = t["displayName"].(string)
 		}
+	}
+	if owns != nil && snap.TenantID != "" && !owns(snap.TenantID) {
+		return nil, ErrNotOwned
 	}
 	problems := validateSchema(doc)
 	if len(problems) == 0 {
@@ -206,7 +222,7 @@ func normalizeEncoding(data []byte) []byte {
 
 // loadExport imports a raw export folder and validates the result like any
 // snapshot; problems of the imported snapshot name the folder.
-func loadExport(src Source, lim Limits) (*Snapshot, error) {
+func loadExport(src Source, lim Limits, owns func(string) bool) (*Snapshot, error) {
 	doc, _, err := ImportExport(src.Name, lim)
 	if err != nil {
 		return nil, err
@@ -215,6 +231,9 @@ func loadExport(src Source, lim Limits) (*Snapshot, error) {
 	if t, ok := doc["tenant"].(map[string]any); ok {
 		snap.TenantID, _ = t["id"].(string)
 		snap.DisplayName, _ = t["displayName"].(string)
+	}
+	if owns != nil && snap.TenantID != "" && !owns(snap.TenantID) {
+		return nil, ErrNotOwned
 	}
 	// Validate the JSON form, as a snapshot file would be.
 	plain, err := roundTrip(doc)

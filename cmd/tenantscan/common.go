@@ -135,9 +135,12 @@ func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline)
 		Baseline:        baseline,
 		Progress: func(t report.Tenant) {
 			progress()
-			if t.Status == report.TenantError {
+			switch {
+			case t.Status == "": // another shard's: decoded, not scanned
+				e.log.Debug("snapshot left to another shard", "snapshot", t.Snapshot)
+			case t.Status == report.TenantError:
 				e.log.Warn("snapshot could not be evaluated", "snapshot", t.Snapshot, "error", firstLine(t.Error))
-			} else {
+			default:
 				e.log.Debug("snapshot scanned", "snapshot", t.Snapshot, "tenant", t.TenantID, "status", t.Status, "ready", t.Readiness.Ready)
 			}
 		},
