@@ -167,7 +167,7 @@ func scanOne(ctx context.Context, engine *Engine, src Source, opts Options, waiv
 	if err := ctx.Err(); err != nil {
 		return errorTenant(t, engine, "scan cancelled before this snapshot: "+err.Error()), nil
 	}
-	snap, err := Load(src, opts.Stdin, opts.Limits)
+	snap, err := loadContext(ctx, src, opts.Stdin, opts.Limits)
 	if err != nil {
 		if le, ok := err.(*LoadError); ok {
 			t.TenantID, t.DisplayName = le.TenantID, le.DisplayName

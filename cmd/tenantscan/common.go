@@ -108,7 +108,10 @@ func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline)
 	if s.asOf != "" {
 		today, _ = time.Parse(time.DateOnly, s.asOf)
 	}
-	sources := scanner.Discover(s.paths)
+	sources, notes := scanner.Walk(s.paths)
+	for _, n := range notes {
+		e.log.Warn(n)
+	}
 	if len(sources) == 0 {
 		return nil, nil, usageError("no snapshots (.yaml, .yml, .json) found in %s", strings.Join(s.paths, ", "))
 	}
