@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -15,10 +16,10 @@ import (
 const lastSuccessMetric = "tenantscan_last_success_timestamp_seconds"
 
 // writeMetrics writes the report as Prometheus text for the node_exporter
-// textfile collector, atomically (prometheus.WriteToTextfile writes a
-// temporary file and renames it). The last success time carries over from
-// the previous file when this run had errors.
-func writeMetrics(path string, r *report.Report) error {
+// textfile collector to w (the caller writes it with the other outputs,
+// atomically). The last success time carries over from the previous file
+// at path when this run had errors.
+func writeMetrics(w io.Writer, path string, r *report.Report) error {
 	reg := prometheus.NewRegistry()
 	failures := prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "tenantscan_failures",
@@ -82,8 +83,15 @@ func writeMetrics(path string, r *report.Report) error {
 	} else if prev, ok := previousSuccess(path); ok {
 		success.Set(prev)
 	}
-	if err := prometheus.WriteToTextfile(path, reg); err != nil {
-		return fmt.Errorf("write metrics: %w", err)
+	families, err := reg.Gather()
+	if err != nil {
+		return fmt.Errorf("metrics: %w", err)
+	}
+	enc := expfmt.NewEncoder(w, expfmt.NewFormat(expfmt.TypeTextPlain))
+	for _, mf := range families {
+		if err := enc.Encode(mf); err != nil {
+			return fmt.Errorf("metrics: %w", err)
+		}
 	}
 	return nil
 }

@@ -31,16 +31,20 @@ var Sheets = []string{SheetSummary, SheetFindings, SheetControls, SheetActionPla
 
 // Writer writes the workbook. Snapshot text is written as inline strings in
 // text-formatted cells: it is never a formula, whatever it starts with. The
-// large sheets are streamed, so memory stays flat as findings grow.
-type Writer struct{}
+// large sheets are streamed, so memory stays flat as findings grow; what
+// excelize spills to disk meanwhile goes to TmpDir ("" means $TMPDIR) and
+// is removed when Write returns.
+type Writer struct {
+	TmpDir string
+}
 
 type styles struct {
 	header, text, wrap, date, number int
 }
 
 // Write implements report.Writer.
-func (Writer) Write(w io.Writer, r *report.Report) error {
-	f := excelize.NewFile()
+func (wr Writer) Write(w io.Writer, r *report.Report) error {
+	f := excelize.NewFile(excelize.Options{TmpDir: wr.TmpDir})
 	defer f.Close()
 	if err := f.SetSheetName("Sheet1", SheetSummary); err != nil {
 		return fmt.Errorf("write xlsx report: %w", err)
