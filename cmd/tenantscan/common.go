@@ -90,7 +90,11 @@ var errInterrupted = errors.New("interrupted: no report written")
 // nil). It returns the report, which the caller closes, or an error
 // carrying the exit code.
 func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline) (*report.Report, *scanner.Engine, error) {
+	e.log.Info("compiling policies", "policy", len(s.policyDirs), "data", len(s.dataFiles))
 	engine, err := scanner.NewEngine(ctx, scanner.EngineOptions{PolicyDirs: s.policyDirs, DataFiles: s.dataFiles})
+	if ctx.Err() != nil {
+		return nil, nil, &exitCodeError{code: exitError, err: errInterrupted}
+	}
 	if err != nil {
 		return nil, nil, &exitCodeError{code: exitError, err: err}
 	}

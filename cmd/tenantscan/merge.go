@@ -23,7 +23,11 @@ counts as unused only when no shard used it. Exit codes as for scan.`,
 				return err
 			}
 			defer set.Close()
-			merged, err := report.MergeFiles(args, "")
+			e.log.Info("merge started", "reports", len(args))
+			merged, err := report.MergeFiles(cmd.Context(), args, "")
+			if cmd.Context().Err() != nil {
+				return &exitCodeError{code: exitError, err: errInterrupted}
+			}
 			if err != nil {
 				return usageError("%w", err)
 			}

@@ -46,6 +46,7 @@ func (p *outputFlags) open(extra ...string) (*outputs.Set, error) {
 // memory). When one fails or ctx ends, no file is replaced and nothing is
 // printed. A signal stops the writer within one buffer (1 MiB).
 func (p *outputFlags) write(ctx context.Context, e *env, set *outputs.Set, rep *report.Report, extra ...extraOutput) error {
+	e.log.Info("writing reports", "files", len(set.Paths()))
 	var stdout []byte
 	var errs []error
 	for _, format := range p.order {
