@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
@@ -47,7 +48,10 @@ func writeMetrics(w io.Writer, path string, r *report.Report) error {
 	controls := r.ControlsByID()
 	err := r.EachTenant(func(tp *report.Tenant) error {
 		t := *tp
-		name := report.TenantName(t)
+		// Label values must be UTF-8 (a file name need not be): invalid
+		// bytes become U+FFFD, as they do in the JSON report.
+		name := labelValue(report.TenantName(t))
+		t.TenantID, t.Snapshot = labelValue(t.TenantID), labelValue(t.Snapshot)
 		errVal, readyVal := 0.0, 0.0
 		if t.Status == report.TenantError {
 			errVal = 1
@@ -115,3 +119,7 @@ func previousSuccess(path string) (float64, bool) {
 	v := fam.GetMetric()[0].GetGauge().GetValue()
 	return v, v > 0
 }
+
+// labelValue makes s a valid Prometheus label value: invalid UTF-8 bytes
+// become U+FFFD.
+func labelValue(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
