@@ -12,8 +12,13 @@ import (
 // cannot inject markup, links or HTML.
 type Markdown struct{}
 
-// Write implements Writer.
-func (Markdown) Write(w io.Writer, r *Report) error {
+// Write implements Writer; control and bidirectional characters are
+// neutralised (see Neutralize).
+func (x Markdown) Write(w io.Writer, r *Report) error {
+	return neutrally(w, func(w io.Writer) error { return x.write(w, r) })
+}
+
+func (Markdown) write(w io.Writer, r *Report) error {
 	controls := r.ControlsByID()
 	var b strings.Builder
 	s := r.Summary
