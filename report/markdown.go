@@ -26,6 +26,9 @@ func (Markdown) write(w io.Writer, r *Report) error {
 	fmt.Fprintf(&b, "%d tenant(s): %d pass, %d fail, %d error. Failing findings: %d critical, %d high, %d medium, %d low.\n\n",
 		s.Tenants, s.Pass, s.Fail, s.Error,
 		s.Findings[SeverityCritical], s.Findings[SeverityHigh], s.Findings[SeverityMedium], s.Findings[SeverityLow])
+	for _, x := range r.Superseded {
+		b.WriteString("Superseded: " + mdText(SupersededText(x)) + "\n\n")
+	}
 	b.WriteString("| Tenant | Status | Readiness | Critical | High | Medium | Low | Snapshot |\n")
 	b.WriteString("|---|---|---|---:|---:|---:|---:|---|\n")
 	err := r.EachTenant(func(tp *Tenant) error {

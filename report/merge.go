@@ -218,6 +218,7 @@ func mergeHeads(reports []*Report) *Report {
 			}
 		}
 		out.Resolved = append(out.Resolved, r.Resolved...)
+		out.Superseded = append(out.Superseded, r.Superseded...)
 		if r.StartedAt.Before(out.StartedAt) {
 			out.StartedAt = r.StartedAt
 		}

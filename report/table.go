@@ -187,6 +187,9 @@ func (p *tablePrinter) summary(r *Report) {
 			p.wrap("  resolved: ", "    ", printable(f.ControlID+" "+f.TenantID+": "+f.Message))
 		}
 	}
+	for _, x := range r.Superseded {
+		p.wrap("superseded: ", "  ", printable(SupersededText(x)))
+	}
 	if w := s.Waivers; w != nil {
 		p.wrap("", "  ", fmt.Sprintf("waivers: %d finding(s) waived, %d waiver(s) expired, %d unused", w.Waived, w.Expired, w.Unused))
 		for _, u := range r.UnusedWaivers {

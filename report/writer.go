@@ -53,9 +53,12 @@ func (JSON) Write(w io.Writer, r *Report) error {
 		jw.raw("  ]")
 	}
 	jw.raw(",\n")
-	last := len(r.UnusedWaivers) == 0 && len(r.Parameters) == 0
+	last := len(r.Superseded) == 0 && len(r.UnusedWaivers) == 0 && len(r.Parameters) == 0
 	jw.field("resolved", r.Resolved, false)
 	jw.field("summary", r.Summary, last)
+	if len(r.Superseded) > 0 {
+		jw.field("superseded", r.Superseded, len(r.UnusedWaivers) == 0 && len(r.Parameters) == 0)
+	}
 	if len(r.UnusedWaivers) > 0 {
 		jw.field("unusedWaivers", r.UnusedWaivers, len(r.Parameters) == 0)
 	}

@@ -119,7 +119,7 @@ func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) (
 	p := pool.New().WithMaxGoroutines(workers)
 	for i, src := range sources {
 		p.Go(func() {
-			t, used := scanOne(ctx, engine, src, opts, waivers)
+			t, used, exportedAt := scanOne(ctx, engine, src, opts, waivers)
 			if opts.Progress != nil {
 				opts.Progress(t)
 			}
@@ -129,11 +129,11 @@ func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) (
 			if opts.Baseline != nil {
 				opts.Baseline.Mark(&t)
 			}
-			results.add(i, &t, used)
+			results.add(i, &t, used, exportedAt)
 		})
 	}
 	p.Wait()
-	matched, err := results.fill(rep)
+	matched, err := results.fill(rep, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -156,8 +156,9 @@ func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) (
 }
 
 // scanOne loads and evaluates one snapshot and applies the waivers,
-// returning the indexes of the waivers that matched; it never panics.
-func scanOne(ctx context.Context, engine *Engine, src Source, opts Options, waivers *waiverSet) (t report.Tenant, used []int) {
+// returning the indexes of the waivers that matched and the snapshot's
+// exportedAt ("" when it could not be loaded); it never panics.
+func scanOne(ctx context.Context, engine *Engine, src Source, opts Options, waivers *waiverSet) (t report.Tenant, used []int, exportedAt string) {
 	t = report.Tenant{Snapshot: src.Name}
 	defer func() {
 		if r := recover(); r != nil {
@@ -165,19 +166,20 @@ func scanOne(ctx context.Context, engine *Engine, src Source, opts Options, waiv
 		}
 	}()
 	if err := ctx.Err(); err != nil {
-		return errorTenant(t, engine, "scan cancelled before this snapshot: "+err.Error()), nil
+		return errorTenant(t, engine, "scan cancelled before this snapshot: "+err.Error()), nil, ""
 	}
 	snap, err := loadContext(ctx, src, opts.Stdin, opts.Limits)
 	if err != nil {
 		if le, ok := err.(*LoadError); ok {
 			t.TenantID, t.DisplayName = le.TenantID, le.DisplayName
 		}
-		return errorTenant(t, engine, err.Error()), nil
+		return errorTenant(t, engine, err.Error()), nil, ""
 	}
 	t.TenantID, t.DisplayName = snap.TenantID, snap.DisplayName
+	exportedAt, _ = snap.Doc["exportedAt"].(string)
 	input, err := ast.InterfaceToValue(snap.Doc)
 	if err != nil {
-		return errorTenant(t, engine, fmt.Sprintf("%s: convert snapshot: %v", src.Name, err)), nil
+		return errorTenant(t, engine, fmt.Sprintf("%s: convert snapshot: %v", src.Name, err)), nil, ""
 	}
 	evalCtx := ctx
 	if opts.SnapshotTimeout > 0 {
@@ -195,12 +197,12 @@ func scanOne(ctx context.Context, engine *Engine, src Source, opts Options, waiv
 		if errors.Is(evalCtx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
 			err = fmt.Errorf("evaluation ran past the per-snapshot deadline of %s", opts.SnapshotTimeout)
 		}
-		return errorTenant(t, engine, fmt.Sprintf("%s: %v", src.Name, err)), nil
+		return errorTenant(t, engine, fmt.Sprintf("%s: %v", src.Name, err)), nil, ""
 	}
 	t.Controls = results
 	used = waivers.apply(&t)
 	finishTenant(&t, engine.controls)
-	return t, used
+	return t, used, exportedAt
 }
 
 // errorTenant marks a tenant whose snapshot could not be evaluated: status

@@ -160,6 +160,10 @@ func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline)
 	if errors.Is(scanCtx.Err(), context.DeadlineExceeded) {
 		e.log.Warn("scan deadline reached; snapshots not done are errors", "timeout", s.timeout)
 	}
+	for _, x := range rep.Superseded {
+		e.log.Warn("snapshot superseded by a newer one of the same tenant", "snapshot", x.Snapshot, "tenant", x.TenantID,
+			"exportedAt", x.ExportedAt, "by", x.By, "byExportedAt", x.ByExportedAt)
+	}
 	for _, w := range rep.UnusedWaivers {
 		e.log.Warn("waiver matched no finding", "file", w.File, "line", w.Line, "control", w.Control, "resource", w.Resource)
 	}

@@ -40,10 +40,11 @@ func writeMetrics(w io.Writer, path string, r *report.Report) error {
 	}, []string{"tenant_id", "tenant", "snapshot"})
 	snapshots := prometheus.NewGauge(prometheus.GaugeOpts{Name: "tenantscan_snapshots", Help: "Snapshots scanned."})
 	snapshotErrors := prometheus.NewGauge(prometheus.GaugeOpts{Name: "tenantscan_snapshots_error", Help: "Snapshots that could not be evaluated."})
+	superseded := prometheus.NewGauge(prometheus.GaugeOpts{Name: "tenantscan_snapshots_superseded", Help: "Snapshots left out because a newer snapshot of the same tenant was scanned."})
 	duration := prometheus.NewGauge(prometheus.GaugeOpts{Name: "tenantscan_scan_duration_seconds", Help: "Duration of the scan."})
 	finished := prometheus.NewGauge(prometheus.GaugeOpts{Name: "tenantscan_last_run_timestamp_seconds", Help: "When the last scan finished (Unix time)."})
 	success := prometheus.NewGauge(prometheus.GaugeOpts{Name: lastSuccessMetric, Help: "When the last scan without errors finished (Unix time)."})
-	reg.MustRegister(failures, controlStatus, ready, tenantError, snapshots, snapshotErrors, duration, finished, success)
+	reg.MustRegister(failures, controlStatus, ready, tenantError, snapshots, snapshotErrors, superseded, duration, finished, success)
 
 	controls := r.ControlsByID()
 	err := r.EachTenant(func(tp *report.Tenant) error {
@@ -80,6 +81,7 @@ func writeMetrics(w io.Writer, path string, r *report.Report) error {
 	}
 	snapshots.Set(float64(r.TenantCount()))
 	snapshotErrors.Set(float64(r.Errors()))
+	superseded.Set(float64(len(r.Superseded)))
 	duration.Set(r.FinishedAt.Sub(r.StartedAt).Seconds())
 	finished.Set(float64(r.FinishedAt.Unix()))
 	if r.Errors() == 0 {

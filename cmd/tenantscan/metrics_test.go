@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,5 +38,53 @@ func TestMetricsLabelsAreUTF8(t *testing.T) {
 	if _, ok := gauge(fams, "tenantscan_tenant_error", map[string]string{
 		"snapshot": "snap\uFFFDshots/t\uFFFD.yaml", "tenant_id": "id\uFFFD", "tenant": "Con\uFFFDtoso"}); !ok {
 		t.Errorf("no tenant_error gauge with the sanitised labels:\n%s", fams["tenantscan_tenant_error"].String())
+	}
+}
+
+// TestSupersededAgreeEverywhere: two snapshots of one tenant give one
+// tenant in the JSON summary, the metrics and the table, the older one
+// listed as superseded in each, and a warning.
+func TestSupersededAgreeEverywhere(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	data, err := os.ReadFile(filepath.Join(fixtures, "litware-licensing.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	older := strings.Replace(string(data), "exportedAt: 2026-11-22T10:00:00Z", "exportedAt: 2026-11-01T10:00:00Z", 1)
+	snaps := filepath.Join(dir, "snaps")
+	if err := os.Mkdir(snaps, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range map[string]string{"old.yaml": older, "new.yaml": string(data)} {
+		if err := os.WriteFile(filepath.Join(snaps, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	jsonFile, prom := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.prom")
+	r := runCLI(t, "", "scan", "--output", "json="+jsonFile, "--metrics-file", prom, "--format", "table", snaps)
+	if r.code != exitFindings {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var rep struct {
+		Summary    struct{ Tenants int }
+		Superseded []struct{ Snapshot, By string }
+	}
+	readJSON(t, jsonFile, &rep)
+	if rep.Summary.Tenants != 1 || len(rep.Superseded) != 1 || filepath.Base(rep.Superseded[0].Snapshot) != "old.yaml" {
+		t.Errorf("json: %+v", rep)
+	}
+	fams := readMetrics(t, prom)
+	if v, _ := gauge(fams, "tenantscan_snapshots", nil); v != 1 {
+		t.Errorf("tenantscan_snapshots = %v, want 1", v)
+	}
+	if v, _ := gauge(fams, "tenantscan_snapshots_superseded", nil); v != 1 {
+		t.Errorf("tenantscan_snapshots_superseded = %v, want 1", v)
+	}
+	if !strings.Contains(r.stdout, "1 tenant(s)") || !strings.Contains(r.stdout, "superseded: "+filepath.Join(snaps, "old.yaml")) {
+		t.Errorf("table:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stderr, "snapshot superseded by a newer one of the same tenant") {
+		t.Errorf("no warning: %s", r.stderr)
 	}
 }
