@@ -14,8 +14,13 @@ type CSV struct{}
 var CSVHeader = []string{"tenant", "tenant_id", "snapshot", "control", "title", "severity", "status",
 	"resource_kind", "resource_id", "message", "evidence", "path", "drift", "waiver"}
 
-// Write implements Writer.
-func (CSV) Write(w io.Writer, r *Report) error {
+// Write implements Writer; control and bidirectional characters are
+// neutralised (see Neutralize).
+func (x CSV) Write(w io.Writer, r *Report) error {
+	return neutrally(w, func(w io.Writer) error { return x.write(w, r) })
+}
+
+func (CSV) write(w io.Writer, r *Report) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
 		return fmt.Errorf("write csv report: %w", err)

@@ -41,8 +41,13 @@ type htmlFinding struct {
 	Message, Path, Evidence, Waiver, Drift string
 }
 
-// Write implements Writer.
-func (HTML) Write(w io.Writer, r *Report) error {
+// Write implements Writer; control and bidirectional characters are
+// neutralised (see Neutralize).
+func (x HTML) Write(w io.Writer, r *Report) error {
+	return neutrally(w, func(w io.Writer) error { return x.write(w, r) })
+}
+
+func (HTML) write(w io.Writer, r *Report) error {
 	controls := r.ControlsByID()
 	view := struct {
 		*Report

@@ -54,8 +54,13 @@ type junitMessage struct {
 	Text    string `xml:",chardata"`
 }
 
-// Write implements Writer.
-func (JUnit) Write(w io.Writer, r *Report) error {
+// Write implements Writer; control and bidirectional characters are
+// neutralised (see Neutralize).
+func (x JUnit) Write(w io.Writer, r *Report) error {
+	return neutrally(w, func(w io.Writer) error { return x.write(w, r) })
+}
+
+func (JUnit) write(w io.Writer, r *Report) error {
 	controls := r.ControlsByID()
 	doc := junitSuites{Name: "tenantscan"}
 	err := r.EachTenant(func(tp *Tenant) error {

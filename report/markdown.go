@@ -12,8 +12,13 @@ import (
 // cannot inject markup, links or HTML.
 type Markdown struct{}
 
-// Write implements Writer.
-func (Markdown) Write(w io.Writer, r *Report) error {
+// Write implements Writer; control and bidirectional characters are
+// neutralised (see Neutralize).
+func (x Markdown) Write(w io.Writer, r *Report) error {
+	return neutrally(w, func(w io.Writer) error { return x.write(w, r) })
+}
+
+func (Markdown) write(w io.Writer, r *Report) error {
 	controls := r.ControlsByID()
 	var b strings.Builder
 	s := r.Summary
@@ -25,6 +30,9 @@ func (Markdown) Write(w io.Writer, r *Report) error {
 	fmt.Fprintf(&b, "%d tenant(s): %d pass, %d fail, %d error%s. Failing findings: %d critical, %d high, %d medium, %d low.\n\n",
 		s.Tenants, s.Pass, s.Fail, s.Error, na,
 		s.Findings[SeverityCritical], s.Findings[SeverityHigh], s.Findings[SeverityMedium], s.Findings[SeverityLow])
+	for _, x := range r.Superseded {
+		b.WriteString("Superseded: " + mdText(SupersededText(x)) + "\n\n")
+	}
 	b.WriteString("| Tenant | Status | Readiness | Critical | High | Medium | Low | Snapshot |\n")
 	b.WriteString("|---|---|---|---:|---:|---:|---:|---|\n")
 	err := r.EachTenant(func(tp *Tenant) error {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"slices"
@@ -138,9 +139,10 @@ func Merge(reports ...*Report) (*Report, error) {
 
 // MergeFiles merges the JSON reports of shards as Merge does, reading each
 // one tenant at a time (ReadStream) into a spool in spoolDir, so that
-// merging thousands of tenants keeps none of them in memory. The caller
-// closes the report.
-func MergeFiles(paths []string, spoolDir string) (*Report, error) {
+// merging thousands of tenants keeps none of them in memory. It stops with
+// ctx (checked at every tenant), returning ctx's error. The caller closes
+// the report.
+func MergeFiles(ctx context.Context, paths []string, spoolDir string) (*Report, error) {
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("merge: no reports")
 	}
@@ -156,12 +158,21 @@ func MergeFiles(paths []string, spoolDir string) (*Report, error) {
 	heads := make([]*Report, 0, len(paths))
 	for _, path := range paths {
 		head, err := readShard(path, func(t *Tenant) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			ref, err := spool.Put(t)
 			entries = append(entries, entry{t.Snapshot, ref})
 			return err
 		})
+		if err == nil {
+			err = ctx.Err()
+		}
 		if err != nil {
 			spool.Close()
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			return nil, err
 		}
 		heads = append(heads, head)
@@ -209,6 +220,7 @@ func mergeHeads(reports []*Report) *Report {
 			}
 		}
 		out.Resolved = append(out.Resolved, r.Resolved...)
+		out.Superseded = append(out.Superseded, r.Superseded...)
 		if r.StartedAt.Before(out.StartedAt) {
 			out.StartedAt = r.StartedAt
 		}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,7 +41,7 @@ func TestMergeFilesMatchesMerge(t *testing.T) {
 		t.Fatal(err)
 	}
 	spoolDir := t.TempDir()
-	streamed, err := MergeFiles(paths, spoolDir)
+	streamed, err := MergeFiles(context.Background(), paths, spoolDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +62,7 @@ func TestMergeFilesMatchesMerge(t *testing.T) {
 	if err := os.WriteFile(broken, []byte(`{"schemaVersion": 1, "tenants": [{"snapshot": 3}]}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := MergeFiles([]string{paths[0], broken}, spoolDir); err == nil || !strings.Contains(err.Error(), "broken.json") {
+	if _, err := MergeFiles(context.Background(), []string{paths[0], broken}, spoolDir); err == nil || !strings.Contains(err.Error(), "broken.json") {
 		t.Errorf("a broken shard: %v", err)
 	}
 	if left, _ := os.ReadDir(spoolDir); len(left) != 0 {

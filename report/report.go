@@ -59,6 +59,9 @@ type Report struct {
 	Tenants       []Tenant  `json:"tenants"`
 	Resolved      []Finding `json:"resolved"`
 	Summary       Summary   `json:"summary"`
+	// Superseded lists the snapshots left out because a newer snapshot of
+	// the same tenant was scanned (see Superseded).
+	Superseded []Superseded `json:"superseded,omitempty"`
 	// UnusedWaivers are waivers that matched no finding: stale waivers are
 	// an audit finding of their own.
 	UnusedWaivers []Waiver `json:"unusedWaivers,omitempty"`
@@ -70,6 +73,20 @@ type Report struct {
 	// them on disk (see UseSpool); spooled lists them in order.
 	spool   *Spool
 	spooled []SpoolRef
+}
+
+// Superseded is a snapshot left out of a report because another snapshot
+// of the same tenant (tenant ids compared case-insensitively) was exported
+// later: the report holds one verdict per tenant, the newest. It is in no
+// count, format or metric but this list (and the metric
+// tenantscan_snapshots_superseded).
+type Superseded struct {
+	Snapshot   string `json:"snapshot"`
+	TenantID   string `json:"tenantId"`
+	ExportedAt string `json:"exportedAt"`
+	// By is the snapshot scanned instead, and ByExportedAt its time.
+	By           string `json:"by"`
+	ByExportedAt string `json:"byExportedAt"`
 }
 
 // Parameter is one setting of the scan, as text.

@@ -5,9 +5,6 @@ import (
 
 	"bytes"
 	"encoding/json"
-	"errors"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -179,59 +176,5 @@ func TestFailuresAndErrors(t *testing.T) {
 	}
 	if got := r.Errors(); got != 1 {
 		t.Errorf("Errors() = %d, want 1", got)
-	}
-}
-
-func TestWriteFileAtomic(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "report.json")
-	if err := WriteFile(path, []byte("first")); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteFile(path, []byte("second")); err != nil {
-		t.Fatal(err)
-	}
-	got, _ := os.ReadFile(path)
-	if string(got) != "second" {
-		t.Errorf("file holds %q", got)
-	}
-	// Renaming onto a folder fails: the folder stays, and no temporary
-	// file is left behind.
-	target := filepath.Join(dir, "taken")
-	if err := os.Mkdir(target, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(target, "keep"), []byte("x"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteFile(target, []byte("data")); err == nil {
-		t.Fatal("writing over a non-empty folder succeeded")
-	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 2 {
-		var names []string
-		for _, e := range entries {
-			names = append(names, e.Name())
-		}
-		t.Errorf("folder holds %v, want only report.json and taken", names)
-	}
-	if err := WriteFile(filepath.Join(dir, "missing", "r.json"), []byte("x")); err == nil {
-		t.Error("writing into a missing folder succeeded")
-	}
-	// A writer that fails or panics halfway leaves the earlier report.
-	for _, bad := range []func(w io.Writer) error{
-		func(w io.Writer) error { w.Write([]byte("half")); return errors.New("disk full") },
-		func(w io.Writer) error { w.Write([]byte("half")); panic("boom") },
-	} {
-		if err := WriteFileWith(path, bad); err == nil {
-			t.Error("a failing writer reported success")
-		}
-		if got, _ := os.ReadFile(path); string(got) != "second" {
-			t.Errorf("the earlier report was replaced by %q", got)
-		}
-	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
-		t.Errorf("temporary files left behind: %d entries", len(entries))
 	}
 }

@@ -154,3 +154,10 @@ func SafeCell(s string) string {
 	}
 	return s
 }
+
+// SupersededText says which snapshot was left out for which, as the text
+// formats show it.
+func SupersededText(x Superseded) string {
+	return fmt.Sprintf("%s (tenant %s, exported %s) is left out: %s is newer (exported %s)",
+		x.Snapshot, x.TenantID, x.ExportedAt, x.By, x.ByExportedAt)
+}

@@ -75,12 +75,14 @@ func (p *tablePrinter) line(s string) {
 	p.b.WriteByte('\n')
 }
 
-// printable replaces control characters (escape sequences included) in
-// snapshot text, so a hostile name cannot drive the terminal.
+// printable replaces control characters (escape sequences, newlines and
+// tabs included), bidirectional controls and invalid bytes in snapshot
+// text with U+FFFD, so a hostile name can neither drive the terminal nor
+// reorder or break the table's lines (see Neutralize).
 func printable(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return '�'
+		if r == '\n' || r == '\t' || !neutralRune(r) {
+			return '\uFFFD'
 		}
 		return r
 	}, s)
@@ -192,6 +194,9 @@ func (p *tablePrinter) summary(r *Report) {
 			p.wrap("  resolved: ", "    ", printable(f.ControlID+" "+f.TenantID+": "+f.Message))
 		}
 	}
+	for _, x := range r.Superseded {
+		p.wrap("superseded: ", "  ", printable(SupersededText(x)))
+	}
 	if w := s.Waivers; w != nil {
 		p.wrap("", "  ", fmt.Sprintf("waivers: %d finding(s) waived, %d waiver(s) expired, %d unused", w.Waived, w.Expired, w.Unused))
 		for _, u := range r.UnusedWaivers {
@@ -210,15 +215,23 @@ func (p *tablePrinter) wrap(first, rest, text string) {
 		prefix, line = rest, ""
 	}
 	var words []string
+	room := max(p.width-visibleLen(rest), 10)
 	for _, word := range strings.Fields(text) {
-		// Break a word too long for any line (a long path or id).
-		room := max(p.width-visibleLen(rest), 10)
-		for visibleLen(word) > room && !strings.Contains(word, "\x1b") {
-			r := []rune(word)
-			words = append(words, string(r[:room]))
-			word = string(r[room:])
+		// Break a word too long for any line (a long path or id) into
+		// pieces of room runes, in one pass over it.
+		if strings.Contains(word, "\x1b") || utf8.RuneCountInString(word) <= room {
+			words = append(words, word)
+			continue
 		}
-		words = append(words, word)
+		start, n := 0, 0
+		for i := range word {
+			if n == room {
+				words = append(words, word[start:i])
+				start, n = i, 0
+			}
+			n++
+		}
+		words = append(words, word[start:])
 	}
 	for _, word := range words {
 		switch {

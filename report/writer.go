@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 )
 
 // Writer renders a report in one format. Implementations read only the
@@ -55,9 +53,12 @@ func (JSON) Write(w io.Writer, r *Report) error {
 		jw.raw("  ]")
 	}
 	jw.raw(",\n")
-	last := len(r.UnusedWaivers) == 0 && len(r.Parameters) == 0
+	last := len(r.Superseded) == 0 && len(r.UnusedWaivers) == 0 && len(r.Parameters) == 0
 	jw.field("resolved", r.Resolved, false)
 	jw.field("summary", r.Summary, last)
+	if len(r.Superseded) > 0 {
+		jw.field("superseded", r.Superseded, len(r.UnusedWaivers) == 0 && len(r.Parameters) == 0)
+	}
 	if len(r.UnusedWaivers) > 0 {
 		jw.field("unusedWaivers", r.UnusedWaivers, len(r.Parameters) == 0)
 	}
@@ -146,60 +147,6 @@ func Render(wr Writer, r *Report) (_ []byte, err error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-// WriteFile writes data to path atomically (see WriteFileWith).
-func WriteFile(path string, data []byte) error {
-	return WriteFileWith(path, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
-}
-
-// WriteFileWith streams what write produces to path atomically: into a
-// temporary file in the same folder, synced, then renamed over path. A
-// failure (or a panic in write) leaves any earlier file at path untouched
-// and no temporary file behind. Streaming keeps large reports out of
-// memory.
-func WriteFileWith(path string, write func(io.Writer) error) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("write %s: internal error: %v", path, p)
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	buf := bufio.NewWriterSize(tmp, 1<<20)
-	if err = write(buf); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = buf.Flush(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }
 
 // Failures counts the unwaived failing findings whose control severity is

@@ -265,7 +265,8 @@ func scalar(n *yaml.Node, ptr string) (any, error) {
 }
 
 // decodeJSON parses one JSON document into JSON-compatible values, numbers as
-// json.Number, and enforces the depth limit.
+// json.Number, and enforces the depth limit. A name repeated in one object
+// is an error, as in YAML (encoding/json would keep the last silently).
 func decodeJSON(data []byte, lim Limits) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -282,6 +283,9 @@ func decodeJSON(data []byte, lim Limits) (any, error) {
 	}
 	if ptr, deep := tooDeep(v, "", 0, lim.MaxDepth); deep {
 		return nil, &posError{Pointer: ptr, Msg: fmt.Sprintf("nesting deeper than %d levels", lim.MaxDepth)}
+	}
+	if dup := duplicateJSONKey(data); dup != nil {
+		return nil, dup
 	}
 	return v, nil
 }

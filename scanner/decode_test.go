@@ -3,7 +3,9 @@ package scanner
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -97,6 +99,19 @@ func TestDecodeJSON(t *testing.T) {
 		{name: "trailing data", src: `{"a": 1} {"b": 2}`, wantErr: "unexpected data after the JSON document"},
 		{name: "empty", src: "  \n", wantErr: "the file is empty"},
 		{name: "too deep", src: `{"a":` + strings.Repeat("[", 70) + strings.Repeat("]", 70) + `}`, wantErr: "nesting deeper than 64 levels"},
+		{name: "duplicate key names both lines", src: "{\n  \"a\": 1,\n  \"b\": 2,\n  \"a\": 3\n}",
+			wantErr: `4:3: /a: duplicate key "a" (first defined on line 2)`},
+		{name: "duplicate key deep has its pointer", src: `{"users": [{"upn": "x"}, {"upn": "y", "roles": ["a,b"], "upn": "z"}]}`,
+			wantErr: `1:57: /users/1/upn: duplicate key "upn" (first defined on line 1)`},
+		{name: "an escaped name is the same name", src: `{"a~/b": 1, "a~\u002fb": 2}`,
+			wantErr: `/a~0~1b: duplicate key "a~/b"`},
+		{name: "a name ending in an escaped backslash", src: `{"a\\": {"b": 1}, "c\"": 2, "a\\": 3}`,
+			wantErr: `1:29: /a\: duplicate key "a\\"`},
+		{name: "duplicate among many members", src: manyMembers(40) + `, "k7": 0}`,
+			wantErr: `/k7: duplicate key "k7"`},
+		{name: "the same name in sibling objects and values is no duplicate",
+			src:  `{"a": {"x": "a"}, "b": {"x": "\"}{,x"}, "c": [{"x": 1}, {"x": 2}], "d": "a"}`,
+			want: map[string]any{"a": map[string]any{"x": "a"}, "b": map[string]any{"x": `"}{,x`}, "c": []any{map[string]any{"x": json.Number("1")}, map[string]any{"x": json.Number("2")}}, "d": "a"}},
 	}
 	runDecodeCases(t, tests, func(src []byte) (any, error) { return decodeJSON(src, lim) })
 }
@@ -152,4 +167,110 @@ func FuzzLoad(f *testing.F) {
 			t.Fatalf("error does not name the source: %v", err)
 		}
 	})
+}
+
+// manyMembers is an unterminated object of n members k0 … kn-1.
+func manyMembers(n int) string {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%q: %d", "k"+strconv.Itoa(i), i)
+	}
+	return b.String()
+}
+
+// BenchmarkDuplicateJSONKey measures the duplicate-name pass against the
+// decoding it follows, on a 20,000-user snapshot.
+func BenchmarkDuplicateJSONKey(b *testing.B) {
+	data, err := json.MarshalIndent(syntheticTenant(20_000), "", "  ")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("decode", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			if _, err := decodeJSON(data, DefaultLimits()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("duplicates only", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			if dup := duplicateJSONKey(data); dup != nil {
+				b.Fatal(dup)
+			}
+		}
+	})
+}
+
+// FuzzDuplicateJSONKey: on any valid JSON, duplicateJSONKey never panics
+// and agrees with a slow reference built on encoding/json's tokens.
+func FuzzDuplicateJSONKey(f *testing.F) {
+	for _, s := range []string{`{"a":1,"a":2}`, `{"a\\":{"b":[{"c":1,"c":2}]}}`, `["\"{", {"x": "}"}]`, `{"\u0061": 1, "a": 2}`, `"s"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !json.Valid(data) {
+			return
+		}
+		got := duplicateJSONKey(data) != nil
+		if want := hasDuplicateKeyReference(t, data); got != want {
+			t.Fatalf("duplicateJSONKey(%q) found one: %v, reference: %v", data, got, want)
+		}
+	})
+}
+
+func hasDuplicateKeyReference(t *testing.T, data []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	type frame struct {
+		object bool
+		names  map[string]bool
+		key    bool // the next string is a name
+	}
+	var stack []*frame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		switch v := tok.(type) {
+		case json.Delim:
+			switch v {
+			case '{', '[':
+				if top != nil && top.object {
+					top.key = true
+				}
+				stack = append(stack, &frame{object: v == '{', names: map[string]bool{}, key: v == '{'})
+			default:
+				stack = stack[:len(stack)-1]
+				if len(stack) > 0 && stack[len(stack)-1].object {
+					stack[len(stack)-1].key = true
+				}
+			}
+		case string:
+			if top != nil && top.object && top.key {
+				if top.names[v] {
+					return true
+				}
+				top.names[v] = true
+				top.key = false
+				continue
+			}
+			if top != nil && top.object {
+				top.key = true
+			}
+		default:
+			if top != nil && top.object {
+				top.key = true
+			}
+		}
+	}
 }

@@ -105,11 +105,11 @@ type extraUser struct {
 
 func (im *importer) readExtra() (*extraFile, error) {
 	path := filepath.Join(im.root, ExtraFile)
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		im.warn("%s not found: deployment, scope, Groups settings, connectors, sensitivity and PSTN use are not exported", ExtraFile)
 		return &extraFile{}, nil
 	}
+	data, err := readLimited(Source{Name: path}, nil, im.lim.MaxBytes)
 	if err != nil {
 		return nil, rawError(path, err)
 	}

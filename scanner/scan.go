@@ -130,7 +130,7 @@ func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) (
 	p := pool.New().WithMaxGoroutines(workers)
 	for i, src := range sources {
 		p.Go(func() {
-			t, used, owned := scanOne(ctx, engine, src, opts, waivers)
+			t, used, exportedAt, owned := scanOne(ctx, engine, src, opts, waivers)
 			owned = owned && opts.Shard.Owns(t.TenantID, t.Snapshot)
 			if opts.Progress != nil {
 				if !owned {
@@ -144,11 +144,11 @@ func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) (
 			if opts.Baseline != nil {
 				opts.Baseline.Mark(&t)
 			}
-			results.add(i, &t, used)
+			results.add(i, &t, used, exportedAt)
 		})
 	}
 	p.Wait()
-	matched, err := results.fill(rep)
+	matched, err := results.fill(rep, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -171,10 +171,11 @@ func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) (
 }
 
 // scanOne loads and evaluates one snapshot and applies the waivers,
-// returning the indexes of the waivers that matched; it never panics. With
-// a shard, a snapshot of another shard's tenant is decoded only: owned is
+// returning the indexes of the waivers that matched and the snapshot's
+// exportedAt ("" when it could not be loaded); it never panics. With a
+// shard, a snapshot of another shard's tenant is decoded only: owned is
 // false, and nothing else is done.
-func scanOne(ctx context.Context, engine *Engine, src Source, opts Options, waivers *waiverSet) (t report.Tenant, used []int, owned bool) {
+func scanOne(ctx context.Context, engine *Engine, src Source, opts Options, waivers *waiverSet) (t report.Tenant, used []int, exportedAt string, owned bool) {
 	t = report.Tenant{Snapshot: src.Name}
 	owned = true
 	defer func() {
@@ -183,26 +184,27 @@ func scanOne(ctx context.Context, engine *Engine, src Source, opts Options, waiv
 		}
 	}()
 	if err := ctx.Err(); err != nil {
-		return errorTenant(t, engine, "scan cancelled before this snapshot: "+err.Error()), nil, true
+		return errorTenant(t, engine, "scan cancelled before this snapshot: "+err.Error()), nil, "", true
 	}
 	var owns func(string) bool
 	if opts.Shard.Count > 1 {
 		owns = func(id string) bool { return opts.Shard.Owns(id, src.Name) }
 	}
-	snap, err := LoadOwned(src, opts.Stdin, opts.Limits, owns)
+	snap, err := loadContext(ctx, src, opts.Stdin, opts.Limits, owns)
 	if errors.Is(err, ErrNotOwned) {
-		return t, nil, false
+		return t, nil, "", false
 	}
 	if err != nil {
 		if le, ok := err.(*LoadError); ok {
 			t.TenantID, t.DisplayName = le.TenantID, le.DisplayName
 		}
-		return errorTenant(t, engine, err.Error()), nil, true
+		return errorTenant(t, engine, err.Error()), nil, "", true
 	}
 	t.TenantID, t.DisplayName = snap.TenantID, snap.DisplayName
+	exportedAt, _ = snap.Doc["exportedAt"].(string)
 	input, err := ast.InterfaceToValue(snap.Doc)
 	if err != nil {
-		return errorTenant(t, engine, fmt.Sprintf("%s: convert snapshot: %v", src.Name, err)), nil, true
+		return errorTenant(t, engine, fmt.Sprintf("%s: convert snapshot: %v", src.Name, err)), nil, "", true
 	}
 	evalCtx := ctx
 	if opts.SnapshotTimeout > 0 {
@@ -220,12 +222,12 @@ func scanOne(ctx context.Context, engine *Engine, src Source, opts Options, waiv
 		if errors.Is(evalCtx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
 			err = fmt.Errorf("evaluation ran past the per-snapshot deadline of %s", opts.SnapshotTimeout)
 		}
-		return errorTenant(t, engine, fmt.Sprintf("%s: %v", src.Name, err)), nil, true
+		return errorTenant(t, engine, fmt.Sprintf("%s: %v", src.Name, err)), nil, "", true
 	}
 	t.Controls = results
 	used = waivers.apply(&t)
 	finishTenant(&t, engine.controls, assessed)
-	return t, used, true
+	return t, used, exportedAt, true
 }
 
 // errorTenant marks a tenant whose snapshot could not be evaluated: status

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -72,62 +71,6 @@ func (e *LoadError) Error() string {
 }
 
 var snapshotExtensions = map[string]bool{".yaml": true, ".yml": true, ".json": true}
-
-// Discover expands paths into snapshot sources: a file is itself, a folder
-// is every .yaml, .yml and .json file below it (recursively, in lexical
-// order, skipping hidden entries), and "-" is standard input. A path that
-// cannot be read becomes a source with Err set, so the scan reports it and
-// goes on with the others.
-func Discover(paths []string) []Source {
-	var out []Source
-	seen := map[string]bool{}
-	add := func(s Source) {
-		if !seen[s.Name] {
-			seen[s.Name] = true
-			out = append(out, s)
-		}
-	}
-	for _, p := range paths {
-		if p == StdinName {
-			add(Source{Name: StdinName})
-			continue
-		}
-		info, err := os.Stat(p)
-		if err != nil {
-			add(Source{Name: p, Err: err})
-			continue
-		}
-		if !info.IsDir() {
-			add(Source{Name: filepath.Clean(p)})
-			continue
-		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				add(Source{Name: path, Err: err})
-				return nil
-			}
-			hidden := strings.HasPrefix(d.Name(), ".") && path != p
-			if d.IsDir() {
-				if hidden {
-					return filepath.SkipDir
-				}
-				if IsExportFolder(path) {
-					add(Source{Name: filepath.Clean(path), Export: true})
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if !hidden && snapshotExtensions[strings.ToLower(filepath.Ext(path))] {
-				add(Source{Name: path})
-			}
-			return nil
-		})
-		if err != nil {
-			add(Source{Name: p, Err: err})
-		}
-	}
-	return out
-}
 
 // Load reads, decodes and validates one snapshot. stdin is read when the
 // source is "-". Every problem is returned as a *LoadError.
@@ -285,7 +228,7 @@ func readLimited(src Source, stdin io.Reader, max int64) ([]byte, error) {
 		}
 		r = stdin
 	} else {
-		f, err := os.Open(src.Name)
+		f, err := openRegular(src.Name)
 		if err != nil {
 			return nil, errors.New(describeOSError(err))
 		}

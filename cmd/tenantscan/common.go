@@ -90,7 +90,11 @@ var errInterrupted = errors.New("interrupted: no report written")
 // nil). It returns the report, which the caller closes, or an error
 // carrying the exit code.
 func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline) (*report.Report, *scanner.Engine, error) {
+	e.log.Info("compiling policies", "policy", len(s.policyDirs), "data", len(s.dataFiles))
 	engine, err := scanner.NewEngine(ctx, scanner.EngineOptions{PolicyDirs: s.policyDirs, DataFiles: s.dataFiles})
+	if ctx.Err() != nil {
+		return nil, nil, &exitCodeError{code: exitError, err: errInterrupted}
+	}
 	if err != nil {
 		return nil, nil, &exitCodeError{code: exitError, err: err}
 	}
@@ -108,7 +112,10 @@ func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline)
 	if s.asOf != "" {
 		today, _ = time.Parse(time.DateOnly, s.asOf)
 	}
-	sources := scanner.Discover(s.paths)
+	sources, notes := scanner.Walk(s.paths)
+	for _, n := range notes {
+		e.log.Warn(n)
+	}
 	if len(sources) == 0 {
 		return nil, nil, usageError("no snapshots (.yaml, .yml, .json) found in %s", strings.Join(s.paths, ", "))
 	}
@@ -155,6 +162,10 @@ func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline)
 	}
 	if errors.Is(scanCtx.Err(), context.DeadlineExceeded) {
 		e.log.Warn("scan deadline reached; snapshots not done are errors", "timeout", s.timeout)
+	}
+	for _, x := range rep.Superseded {
+		e.log.Warn("snapshot superseded by a newer one of the same tenant", "snapshot", x.Snapshot, "tenant", x.TenantID,
+			"exportedAt", x.ExportedAt, "by", x.By, "byExportedAt", x.ByExportedAt)
 	}
 	for _, w := range rep.UnusedWaivers {
 		e.log.Warn("waiver matched no finding", "file", w.File, "line", w.Line, "control", w.Control, "resource", w.Resource)

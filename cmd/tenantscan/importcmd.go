@@ -3,11 +3,12 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
 
-	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/internal/outputs"
 	"github.com/tenantscan/tenantscan/scanner"
 )
 
@@ -24,9 +25,17 @@ See docs/export.md for the calls that produce the folder.`,
 		Example: `  tenantscan import fixtures/export-contoso > contoso.yaml
   tenantscan import --output contoso.yaml exports/2026-11-28/`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			if !scanner.IsExportFolder(args[0]) {
 				return usageError("%s is not an export folder (no graph/, dataverse/ or %s)", args[0], scanner.ExtraFile)
+			}
+			var set *outputs.Set
+			if output != "" {
+				var err error
+				if set, err = outputs.Open([]string{output}); err != nil {
+					return usageError("output %w", err)
+				}
+				defer set.Close()
 			}
 			doc, warnings, err := scanner.ImportExport(args[0], scanner.DefaultLimits())
 			if err != nil {
@@ -40,7 +49,14 @@ See docs/export.md for the calls that produce the folder.`,
 				return &exitCodeError{code: exitError, err: err}
 			}
 			if output != "" {
-				if err := report.WriteFile(output, data); err != nil {
+				err := set.Write(cmd.Context(), output, func(w io.Writer) error {
+					_, err := w.Write(data)
+					return err
+				})
+				if err == nil {
+					err = set.Commit()
+				}
+				if err != nil {
 					return &exitCodeError{code: exitError, err: err}
 				}
 				return nil

@@ -17,13 +17,22 @@ counts as unused only when no shard used it. Exit codes as for scan.`,
 		Example: `  tenantscan merge --output json=report.json --output xlsx=audit.xlsx shard-*.json`,
 		Args:    cobra.MinimumNArgs(1),
 		PreRunE: func(*cobra.Command, []string) error { return p.validate() },
-		RunE: func(_ *cobra.Command, args []string) error {
-			merged, err := report.MergeFiles(args, "")
+		RunE: func(cmd *cobra.Command, args []string) error {
+			set, err := p.open()
+			if err != nil {
+				return err
+			}
+			defer set.Close()
+			e.log.Info("merge started", "reports", len(args))
+			merged, err := report.MergeFiles(cmd.Context(), args, "")
+			if cmd.Context().Err() != nil {
+				return &exitCodeError{code: exitError, err: errInterrupted}
+			}
 			if err != nil {
 				return usageError("%w", err)
 			}
 			defer merged.Close()
-			if err := p.write(e, merged); err != nil {
+			if err := p.write(cmd.Context(), e, set, merged); err != nil {
 				return err
 			}
 			return p.exitCode(merged, merged.Summary.Drift != nil)

@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
@@ -15,10 +17,10 @@ import (
 const lastSuccessMetric = "tenantscan_last_success_timestamp_seconds"
 
 // writeMetrics writes the report as Prometheus text for the node_exporter
-// textfile collector, atomically (prometheus.WriteToTextfile writes a
-// temporary file and renames it). The last success time carries over from
-// the previous file when this run had errors.
-func writeMetrics(path string, r *report.Report) error {
+// textfile collector to w (the caller writes it with the other outputs,
+// atomically). The last success time carries over from the previous file
+// at path when this run had errors.
+func writeMetrics(w io.Writer, path string, r *report.Report) error {
 	reg := prometheus.NewRegistry()
 	failures := prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "tenantscan_failures",
@@ -42,15 +44,19 @@ func writeMetrics(path string, r *report.Report) error {
 	}, []string{"tenant_id", "tenant", "snapshot", "state"})
 	snapshots := prometheus.NewGauge(prometheus.GaugeOpts{Name: "tenantscan_snapshots", Help: "Snapshots scanned."})
 	snapshotErrors := prometheus.NewGauge(prometheus.GaugeOpts{Name: "tenantscan_snapshots_error", Help: "Snapshots that could not be evaluated."})
+	superseded := prometheus.NewGauge(prometheus.GaugeOpts{Name: "tenantscan_snapshots_superseded", Help: "Snapshots left out because a newer snapshot of the same tenant was scanned."})
 	duration := prometheus.NewGauge(prometheus.GaugeOpts{Name: "tenantscan_scan_duration_seconds", Help: "Duration of the scan."})
 	finished := prometheus.NewGauge(prometheus.GaugeOpts{Name: "tenantscan_last_run_timestamp_seconds", Help: "When the last scan finished (Unix time)."})
 	success := prometheus.NewGauge(prometheus.GaugeOpts{Name: lastSuccessMetric, Help: "When the last scan without errors finished (Unix time)."})
-	reg.MustRegister(failures, controlStatus, ready, readiness, tenantError, snapshots, snapshotErrors, duration, finished, success)
+	reg.MustRegister(failures, controlStatus, ready, readiness, tenantError, snapshots, snapshotErrors, superseded, duration, finished, success)
 
 	controls := r.ControlsByID()
 	err := r.EachTenant(func(tp *report.Tenant) error {
 		t := *tp
-		name := report.TenantName(t)
+		// Label values must be UTF-8 (a file name need not be): invalid
+		// bytes become U+FFFD, as they do in the JSON report.
+		name := labelValue(report.TenantName(t))
+		t.TenantID, t.Snapshot = labelValue(t.TenantID), labelValue(t.Snapshot)
 		errVal, readyVal := 0.0, 0.0
 		if t.Status == report.TenantError {
 			errVal = 1
@@ -80,6 +86,7 @@ func writeMetrics(path string, r *report.Report) error {
 	}
 	snapshots.Set(float64(r.TenantCount()))
 	snapshotErrors.Set(float64(r.Errors()))
+	superseded.Set(float64(len(r.Superseded)))
 	duration.Set(r.FinishedAt.Sub(r.StartedAt).Seconds())
 	finished.Set(float64(r.FinishedAt.Unix()))
 	if r.Errors() == 0 {
@@ -87,8 +94,15 @@ func writeMetrics(path string, r *report.Report) error {
 	} else if prev, ok := previousSuccess(path); ok {
 		success.Set(prev)
 	}
-	if err := prometheus.WriteToTextfile(path, reg); err != nil {
-		return fmt.Errorf("write metrics: %w", err)
+	families, err := reg.Gather()
+	if err != nil {
+		return fmt.Errorf("metrics: %w", err)
+	}
+	enc := expfmt.NewEncoder(w, expfmt.NewFormat(expfmt.TypeTextPlain))
+	for _, mf := range families {
+		if err := enc.Encode(mf); err != nil {
+			return fmt.Errorf("metrics: %w", err)
+		}
 	}
 	return nil
 }
@@ -112,3 +126,7 @@ func previousSuccess(path string) (float64, bool) {
 	v := fam.GetMetric()[0].GetGauge().GetValue()
 	return v, v > 0
 }
+
+// labelValue makes s a valid Prometheus label value: invalid UTF-8 bytes
+// become U+FFFD.
+func labelValue(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }

@@ -151,6 +151,11 @@ func (p *outputFlags) validate() error {
 }
 
 func runScan(cmd *cobra.Command, e *env, p scanParams) error {
+	set, err := p.open(p.metricsFile)
+	if err != nil {
+		return err
+	}
+	defer set.Close()
 	var base *report.Baseline
 	if p.baseline != "" {
 		f, err := os.Open(p.baseline)
@@ -173,41 +178,17 @@ func runScan(cmd *cobra.Command, e *env, p scanParams) error {
 		rep.Parameters = append(rep.Parameters, report.Parameter{Name: "baseline", Value: p.baseline})
 	}
 
-	if err := p.write(e, rep); err != nil {
-		return err
-	}
+	var extra []extraOutput
 	if p.metricsFile != "" {
-		if err := writeMetrics(p.metricsFile, rep); err != nil {
-			return &exitCodeError{code: exitError, err: err}
-		}
-		e.log.Info("metrics written", "file", p.metricsFile)
+		extra = append(extra, extraOutput{path: p.metricsFile, write: func(w io.Writer) error {
+			return writeMetrics(w, p.metricsFile, rep)
+		}})
+	}
+	if err := p.write(cmd.Context(), e, set, rep, extra...); err != nil {
+		return err
 	}
 
 	return p.exitCode(rep, base != nil)
-}
-
-// write writes every report: a file is streamed to a temporary file and
-// renamed (whole or not at all, and never held in memory); standard output
-// gets the report rendered in memory first, so it too is whole or nothing.
-func (p *outputFlags) write(e *env, rep *report.Report) error {
-	for _, format := range p.order {
-		w := e.writer(format, p.targets[format] == "")
-		if file := p.targets[format]; file != "" {
-			if err := report.WriteFileWith(file, func(out io.Writer) error { return w.Write(out, rep) }); err != nil {
-				return &exitCodeError{code: exitError, err: err}
-			}
-			e.log.Info("report written", "format", format, "file", file)
-			continue
-		}
-		data, err := report.Render(w, rep)
-		if err != nil {
-			return &exitCodeError{code: exitError, err: err}
-		}
-		if _, err := e.stdout.Write(data); err != nil {
-			return &exitCodeError{code: exitError, err: fmt.Errorf("write to standard output: %w", err)}
-		}
-	}
-	return nil
 }
 
 // exitCode maps a finished report to the exit code: 2 when a tenant is in

@@ -31,16 +31,20 @@ var Sheets = []string{SheetSummary, SheetFindings, SheetControls, SheetActionPla
 
 // Writer writes the workbook. Snapshot text is written as inline strings in
 // text-formatted cells: it is never a formula, whatever it starts with. The
-// large sheets are streamed, so memory stays flat as findings grow.
-type Writer struct{}
+// large sheets are streamed, so memory stays flat as findings grow; what
+// excelize spills to disk meanwhile goes to TmpDir ("" means $TMPDIR) and
+// is removed when Write returns.
+type Writer struct {
+	TmpDir string
+}
 
 type styles struct {
 	header, text, wrap, date, number int
 }
 
 // Write implements report.Writer.
-func (Writer) Write(w io.Writer, r *report.Report) error {
-	f := excelize.NewFile()
+func (wr Writer) Write(w io.Writer, r *report.Report) error {
+	f := excelize.NewFile(excelize.Options{TmpDir: wr.TmpDir})
 	defer f.Close()
 	if err := f.SetSheetName("Sheet1", SheetSummary); err != nil {
 		return fmt.Errorf("write xlsx report: %w", err)
@@ -254,18 +258,20 @@ func colourColumn(f *excelize.File, sheet string, col, lastRow int, colours map[
 	return f.SetConditionalFormat(sheet, first+":"+last, opts)
 }
 
-// clean drops characters XML 1.0 cannot hold, so that a hostile name cannot
-// make the workbook unreadable, and keeps within Excel's cell limit.
+// clean neutralises control and bidirectional characters (see
+// report.Neutralize), drops the noncharacters XML 1.0 cannot hold, so that
+// a hostile name cannot make the workbook unreadable or misleading, and
+// keeps within Excel's cell limit.
 func clean(s string) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	s = strings.Map(func(r rune) rune {
-		if r == '\t' || r == '\n' || r == '\r' || r >= 0x20 && r != 0xFFFE && r != 0xFFFF {
+	s = report.Neutralize(s)
+	if strings.ContainsRune(s, 0xFFFE) || strings.ContainsRune(s, 0xFFFF) {
+		s = strings.Map(func(r rune) rune {
+			if r == 0xFFFE || r == 0xFFFF {
+				return -1
+			}
 			return r
-		}
-		return -1
-	}, s)
+		}, s)
+	}
 	const limit = 32767
 	if utf8.RuneCountInString(s) > limit {
 		s = string([]rune(s)[:limit-1]) + "…"

@@ -168,7 +168,7 @@ func TestNoFormulaInjection(t *testing.T) {
 
 func TestClean(t *testing.T) {
 	t.Parallel()
-	if got := clean("a\x00b\x1bc\td\x7f"); got != "abc\td\x7f" {
+	if got := clean("a\x00b\x1bc\td\x7f\u202ee\uFFFF"); got != "a\uFFFDb\uFFFDc\td\uFFFD\uFFFDe" {
 		t.Errorf("clean = %q", got)
 	}
 	if got := clean(strings.Repeat("x", 40000)); len([]rune(got)) != 32767 {

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/tenantscan/tenantscan/internal/outputs"
+	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/report/xlsx"
+)
+
+// extraOutput is a file a command writes beside its reports (the metrics).
+type extraOutput struct {
+	path  string
+	write func(io.Writer) error
+}
+
+// open claims every output file before the run does any work: a target
+// that is given twice, or cannot be written, is a usage error naming the
+// user's path (see package outputs). extra are further files, "" skipped.
+func (p *outputFlags) open(extra ...string) (*outputs.Set, error) {
+	var paths []string
+	for _, format := range p.order {
+		if file := p.targets[format]; file != "" {
+			paths = append(paths, file)
+		}
+	}
+	for _, x := range extra {
+		if x != "" {
+			paths = append(paths, x)
+		}
+	}
+	set, err := outputs.Open(paths)
+	if err != nil {
+		return nil, usageError("output %w", err)
+	}
+	return set, nil
+}
+
+// write writes every report and extra file of the run as one set: each to
+// its temporary file (a failing one does not stop the others, so every
+// problem is reported), then, when all succeeded, all are renamed over
+// their targets together and standard output gets its report (rendered in
+// memory). When one fails or ctx ends, no file is replaced and nothing is
+// printed. A signal stops the writer within one buffer (1 MiB).
+func (p *outputFlags) write(ctx context.Context, e *env, set *outputs.Set, rep *report.Report, extra ...extraOutput) error {
+	e.log.Info("writing reports", "files", len(set.Paths()))
+	var stdout []byte
+	var errs []error
+	for _, format := range p.order {
+		if ctx.Err() != nil {
+			break
+		}
+		file := p.targets[format]
+		w := e.writer(format, file == "")
+		if file == "" {
+			data, err := report.Render(w, rep)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s report: %w", format, err))
+			}
+			stdout = data
+			continue
+		}
+		if xw, ok := w.(xlsx.Writer); ok {
+			// The workbook's spill files go beside it, where a killed
+			// run's are found and removed, not in $TMPDIR.
+			dir, err := set.ScratchDir(file)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			xw.TmpDir = dir
+			w = xw
+		}
+		if err := set.Write(ctx, file, func(out io.Writer) error { return w.Write(out, rep) }); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for _, x := range extra {
+		if ctx.Err() != nil {
+			break
+		}
+		if err := set.Write(ctx, x.path, x.write); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if ctx.Err() != nil {
+		return &exitCodeError{code: exitError, err: errInterrupted}
+	}
+	if len(errs) > 0 {
+		return &exitCodeError{code: exitError, err: fmt.Errorf("%w\nno report was replaced", errors.Join(errs...))}
+	}
+	if err := set.Commit(); err != nil {
+		return &exitCodeError{code: exitError, err: err}
+	}
+	for _, path := range set.Paths() {
+		e.log.Info("written", "file", path)
+	}
+	if stdout != nil {
+		if _, err := e.stdout.Write(stdout); err != nil {
+			return &exitCodeError{code: exitError, err: fmt.Errorf("write to standard output: %w", err)}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,38 @@
+package scanner
+
+import (
+	"context"
+	"fmt"
+	"io"
+)
+
+// loadContext is Load bounded by ctx: when ctx ends first (the scan's
+// deadline, or a signal) it returns at once with an error naming the
+// source, and the read it abandons finishes or blocks in the background
+// (standard input with no writer, a hung network file system) without
+// holding up the scan.
+func loadContext(ctx context.Context, src Source, stdin io.Reader, lim Limits, owns func(string) bool) (*Snapshot, error) {
+	if ctx.Done() == nil {
+		return LoadOwned(src, stdin, lim, owns)
+	}
+	type result struct {
+		snap *Snapshot
+		err  error
+	}
+	done := make(chan result, 1) // buffered: an abandoned load does not leak a blocked send
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- result{err: &LoadError{File: src.Name, Problems: []*posError{{Msg: fmt.Sprintf("internal error while loading: %v", p)}}}}
+			}
+		}()
+		snap, err := LoadOwned(src, stdin, lim, owns)
+		done <- result{snap, err}
+	}()
+	select {
+	case r := <-done:
+		return r.snap, r.err
+	case <-ctx.Done():
+		return nil, &LoadError{File: src.Name, Problems: []*posError{{Msg: "scan cancelled while reading this snapshot: " + ctx.Err().Error()}}}
+	}
+}

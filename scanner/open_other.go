@@ -1,0 +1,6 @@
+//go:build !unix
+
+package scanner
+
+// openNonBlock is 0 where opening a named pipe does not block.
+const openNonBlock = 0

@@ -1,0 +1,8 @@
+//go:build unix
+
+package scanner
+
+import "syscall"
+
+// openNonBlock makes open return at once on a named pipe or device.
+const openNonBlock = syscall.O_NONBLOCK
