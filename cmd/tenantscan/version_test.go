@@ -87,9 +87,10 @@ func TestInstalledVersion(t *testing.T) {
 	// The module proxy: the committed tree (what a tag would serve) zipped
 	// under a version of its own, the dependencies from the local module
 	// cache (already verified against go.sum, so no checksum database is
-	// asked): nothing is downloaded. The build runs with the environment's
-	// flags and module cache, so the dependencies come from the build
-	// cache `go vet` filled; only tenantscan's own packages are compiled.
+	// asked): nothing is downloaded. The builds use the flags of make build
+	// (CGO_ENABLED=0, -trimpath) and the usual module cache, so the
+	// dependencies come from the build cache make test's vet filled; only
+	// tenantscan's own packages are compiled.
 	const modulePath = "github.com/tenantscan/tenantscan"
 	modVersion := fmt.Sprintf("v0.0.1-installtest.r%d", time.Now().UnixNano())
 	proxy := t.TempDir()
@@ -131,7 +132,7 @@ func TestInstalledVersion(t *testing.T) {
 
 	gobin := t.TempDir()
 	install := exec.Command(goBin, "install", modulePath+"/cmd/tenantscan@"+modVersion)
-	install.Env = append(os.Environ(), "GOBIN="+gobin, "GOSUMDB=off", "GOTOOLCHAIN=local",
+	install.Env = append(os.Environ(), "GOBIN="+gobin, "GOSUMDB=off", "GOTOOLCHAIN=local", "CGO_ENABLED=0", "GOFLAGS=-trimpath",
 		"GOPROXY=file://"+filepath.ToSlash(proxy)+",file://"+filepath.ToSlash(filepath.Join(modCache, "cache", "download")))
 	install.Dir = t.TempDir()
 	if out, err := install.CombinedOutput(); err != nil {
@@ -161,6 +162,7 @@ func TestInstalledVersion(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "tenantscan")
 	build := exec.Command(goBin, "build", "-buildvcs=true", "-o", bin, "./cmd/tenantscan")
 	build.Dir = clone
+	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=-trimpath")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
