@@ -26,6 +26,7 @@ test: ## go vet (Linux and Windows), gofmt check, go test -race, the Rego unit t
 	$(MAKE) --no-print-directory build
 	$(GO) test -race -count=1 ./...
 	bin/tenantscan verify
+	$(GO) run ./scripts/lintactions
 
 # GoReleaser, pinned; `go run` builds it once (a few minutes), then caches it.
 GORELEASER ?= $(GO) run github.com/goreleaser/goreleaser/v2@v2.15.1
