@@ -163,15 +163,50 @@ policy could not be evaluated, or bad usage.`,
 	return root
 }
 
-// toolVersion is the version set at build time, else the module version.
+// toolVersion is the version every report and `tenantscan version` show:
+// the one a release build stamps with -ldflags "-X main.version=…", else
+// what the Go toolchain recorded in the binary (see buildVersion).
 func toolVersion() string {
 	if version != "" {
 		return version
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	bi, _ := debug.ReadBuildInfo()
+	return buildVersion(bi)
+}
+
+// buildVersion reads the version from the build information: the module
+// version for `go install …@v1.2.3` (and, since Go 1.24, the tag or
+// pseudo-version of a build inside a git checkout, with +dirty for
+// uncommitted changes); failing that the VCS revision ("dev+" and its
+// first 12 hex digits, ".dirty" when modified); "dev" when the binary
+// records neither (built with -buildvcs=false outside a module download).
+func buildVersion(bi *debug.BuildInfo) string {
+	if bi == nil {
+		return "dev"
 	}
-	return "dev"
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var revision string
+	var modified bool
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			revision = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if revision == "" {
+		return "dev"
+	}
+	if len(revision) > 12 {
+		revision = revision[:12]
+	}
+	if modified {
+		return "dev+" + revision + ".dirty"
+	}
+	return "dev+" + revision
 }
 
 func newVersionCommand(e *env) *cobra.Command {

@@ -1,0 +1,253 @@
+package main
+
+import (
+	"archive/tar"
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
+)
+
+var repoRoot = filepath.Join("..", "..")
+
+// TestDockerfileMatches reads the last stage of the Dockerfile and checks
+// that it states what this builder builds: an empty base, no RUN (there is
+// no shell), and the same user, folder, entrypoint, command and
+// environment.
+func TestDockerfileMatches(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(filepath.Join(repoRoot, "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last []string // instructions of the last stage
+	sc := bufio.NewScanner(strings.NewReader(string(data)))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if strings.HasPrefix(line, "FROM ") {
+			last = nil
+		}
+		last = append(last, line)
+	}
+	entry, _ := json.Marshal(entrypoint)
+	command, _ := json.Marshal(cmd)
+	want := []string{
+		"FROM scratch",
+		"COPY --from=build /rootfs/ /",
+		"ENV " + strings.Join(env, " "),
+		"USER " + user,
+		"WORKDIR " + homeDir,
+		"ENTRYPOINT " + string(entry),
+		"CMD " + string(command),
+	}
+	if !slices.Equal(last, want) {
+		t.Errorf("the Dockerfile's last stage is\n  %s\nwant (as scripts/image builds)\n  %s", strings.Join(last, "\n  "), strings.Join(want, "\n  "))
+	}
+	for _, path := range []string{"scripts/image/rootfs/etc/passwd", "scripts/image/rootfs/etc/group", "/etc/ssl/certs/ca-certificates.crt", "/rootfs/usr/local/bin/tenantscan"} {
+		if !strings.Contains(string(data), path) {
+			t.Errorf("the Dockerfile's build stage does not mention %s", path)
+		}
+	}
+}
+
+// imageFixture is an image built once for the tests of this package, read
+// back from its tarball, and its file system extracted to rootfs.
+type imageFixture struct {
+	img    v1.Image
+	rootfs string
+}
+
+// buildImage compiles a static tenantscan, builds the image tarball as
+// `make image-tar` does, reads it back and extracts its file system.
+func buildImage(t *testing.T) imageFixture {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		t.Skip("the image is linux; its binary runs only on linux")
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "tenantscan")
+	// The flags of make build, so that make test's build cache serves it.
+	gobuild := exec.Command(goBin, "build", "-trimpath", "-ldflags", "-s -w -buildid= -X main.version=v0.0.0-imagetest", "-o", bin, "./cmd/tenantscan")
+	gobuild.Dir = repoRoot
+	gobuild.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := gobuild.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	ca := filepath.Join(dir, "ca.crt")
+	if err := os.WriteFile(ca, []byte("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	img, err := build(options{binary: bin, caBundle: ca, version: "v0.0.0-imagetest", arch: runtime.GOARCH, epoch: time.Unix(0, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag, _ := name.NewTag("tenantscan:test")
+	tarPath := filepath.Join(dir, "image.tar")
+	if err := tarball.WriteToFile(tarPath, tag, img); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := tarball.ImageFromPath(tarPath, &tag)
+	if err != nil {
+		t.Fatalf("read the tarball back: %v", err)
+	}
+	root := filepath.Join(dir, "rootfs")
+	if err := extract(loaded, root); err != nil {
+		t.Fatal(err)
+	}
+	return imageFixture{img: loaded, rootfs: root}
+}
+
+// extract writes an image's flattened file system to dir with its modes,
+// and, when run as root, its owners.
+func extract(img v1.Image, dir string) error {
+	rc := mutate.Extract(img)
+	defer rc.Close()
+	tr := tar.NewReader(rc)
+	asRoot := os.Geteuid() == 0
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		path := filepath.Join(dir, filepath.FromSlash(h.Name))
+		switch h.Typeflag {
+		case tar.TypeDir:
+			err = os.MkdirAll(path, 0o755)
+		case tar.TypeReg:
+			var f *os.File
+			if f, err = os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600); err == nil {
+				_, err = io.Copy(f, tr)
+				if cerr := f.Close(); err == nil {
+					err = cerr
+				}
+			}
+		default:
+			err = errors.New("unexpected entry type in the image: " + h.Name)
+		}
+		if err == nil {
+			err = os.Chmod(path, os.FileMode(h.Mode&0o777)|modeBits(h.Mode))
+		}
+		if err == nil && asRoot {
+			err = os.Lchown(path, h.Uid, h.Gid)
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func modeBits(m int64) os.FileMode {
+	var fm os.FileMode
+	if m&0o1000 != 0 {
+		fm |= os.ModeSticky
+	}
+	return fm
+}
+
+// run runs the image's entrypoint with args as a container runtime would:
+// inside its file system (chroot) as its user. It needs root; without it
+// the test is skipped.
+func (f imageFixture) run(t *testing.T, env []string, args ...string) (string, int) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("running the image's binary as its user in its file system (chroot) needs root")
+	}
+	cf, err := f.img.ConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var uid, gid uint32
+	if _, err := fmt.Sscanf(cf.Config.User, "%d:%d", &uid, &gid); err != nil {
+		t.Fatalf("image user %q: %v", cf.Config.User, err)
+	}
+	argv := append(slices.Clone(cf.Config.Entrypoint), args...)
+	c := exec.Command(argv[0], argv[1:]...)
+	c.Path = argv[0]
+	c.Env = append(slices.Clone(cf.Config.Env), env...)
+	c.Dir = cf.Config.WorkingDir
+	c.SysProcAttr = &syscall.SysProcAttr{Chroot: f.rootfs, Credential: &syscall.Credential{Uid: uid, Gid: gid}}
+	out, err := c.CombinedOutput()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return string(out), exit.ExitCode()
+	} else if err != nil {
+		t.Fatalf("run %v in the image: %v", argv, err)
+	}
+	return string(out), 0
+}
+
+func TestImage(t *testing.T) {
+	t.Parallel()
+	f := buildImage(t)
+	cf, err := f.img.ConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cf.Config.User != "65532:65532" || !slices.Equal(cf.Config.Entrypoint, []string{"/usr/local/bin/tenantscan"}) || cf.OS != "linux" {
+		t.Errorf("image config: user %q, entrypoint %q, os %q", cf.Config.User, cf.Config.Entrypoint, cf.OS)
+	}
+	for _, shell := range []string{"bin/sh", "bin/bash", "bin/busybox"} {
+		if _, err := os.Stat(filepath.Join(f.rootfs, shell)); err == nil {
+			t.Errorf("the image has /%s", shell)
+		}
+	}
+	if fi, err := os.Stat(filepath.Join(f.rootfs, "tmp")); err != nil || fi.Mode()&os.ModeSticky == 0 || fi.Mode().Perm() != 0o777 {
+		t.Errorf("/tmp in the image: %v %v", fi.Mode(), err)
+	}
+
+	out, code := f.run(t, nil, "version")
+	if code != 0 || strings.TrimSpace(out) != "tenantscan v0.0.0-imagetest" {
+		t.Errorf("version in the image: exit %d, %q", code, out)
+	}
+	// The user is not root: the root file system is not writable, /tmp is.
+	copyFixture(t, filepath.Join(repoRoot, "fixtures", "contoso-compliant.yaml"), filepath.Join(f.rootfs, "snapshots", "contoso.yaml"))
+	out, code = f.run(t, nil, "scan", "--quiet", "--output", "json=/tmp/report.json", "/snapshots")
+	if code != 0 {
+		t.Errorf("scan in the image: exit %d\n%s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(f.rootfs, "tmp", "report.json")); err != nil {
+		t.Errorf("scan in the image wrote no /tmp/report.json: %v", err)
+	}
+	out, code = f.run(t, nil, "scan", "--quiet", "--output", "json=/report.json", "/snapshots")
+	if code != 2 || !strings.Contains(out, "permission denied") {
+		t.Errorf("writing to / as the image's user: exit %d, %q; want 2 and permission denied", code, out)
+	}
+}
+
+func copyFixture(t *testing.T, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
