@@ -339,4 +339,3 @@ func replaceIn(t *testing.T, dir, rel, old, repl string) {
 	}
 	write(t, dir, rel, strings.Replace(string(data), old, repl, 1))
 }
-
