@@ -83,7 +83,10 @@ func (im *importer) instance(dir, name string, extra *extraFile) (map[string]any
 		}
 		serviceURL = odataServiceRoot(obj)
 	}
-	orgs, orgsExported, err := im.dvCollection(dir, "organizations")
+	if _, ok := inst["version"]; !ok && x.Version != "" {
+		inst["version"] = x.Version
+	}
+	orgs, _, err := im.dvCollection(dir, "organizations")
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +124,7 @@ func (im *importer) instance(dir, name string, extra *extraFile) (map[string]any
 	if err != nil {
 		return nil, err
 	}
-	exchange, err := im.exchange(dir, name, org, orgsExported)
+	exchange, err := im.exchange(dir, name, org)
 	if err != nil {
 		return nil, err
 	}

@@ -42,7 +42,7 @@ const exoProfileName = "Microsoft Exchange Online"
 // require approval) and has not failed its test. emailconnectionchannel
 // alone proves nothing: it is required and defaults to 0. Without the
 // records the fact is left absent (the control reports error).
-func (im *importer) exchange(dir, instance string, org *rawItem, orgsExported bool) (map[string]any, error) {
+func (im *importer) exchange(dir, instance string, org *rawItem) (map[string]any, error) {
 	out := map[string]any{}
 	if org == nil {
 		return out, nil

@@ -157,6 +157,7 @@ type extraFile struct {
 
 type extraInstance struct {
 	URL            string           `yaml:"url"`
+	Version        string           `yaml:"version"`
 	Deployment     string           `yaml:"deployment"`
 	UsesGroups     *bool            `yaml:"usesGroups"`
 	SharePoint     map[string]any   `yaml:"sharePoint"`
