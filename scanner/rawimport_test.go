@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -116,6 +117,21 @@ func TestImportMeaning(t *testing.T) {
 			},
 			control: "O365G-011", status: report.StatusFail, count: 1,
 			warning: "teams.json not exported: roles granted through team membership are not considered"},
+		{name: "RolePrivileges per role (RetrieveRolePrivilegesRole), a copy resolved through its root",
+			edit: func(t *testing.T, dir string) {
+				os.Remove(filepath.Join(dir, dvDir+"roleprivileges.json"))
+				os.Remove(filepath.Join(dir, dvDir+"privileges.json"))
+				writeRolePrivileges(t, dir, roleSales, "Global")
+				writeRolePrivileges(t, dir, "d1d2d3d4-0000-4000-8000-0000000000d3", "3")
+			},
+			control: "O365G-011", status: report.StatusPass},
+		{name: "RolePrivileges per role at business-unit depth",
+			edit: func(t *testing.T, dir string) {
+				os.Remove(filepath.Join(dir, dvDir+"roleprivileges.json"))
+				writeRolePrivileges(t, dir, roleSales, "Local")
+				writeRolePrivileges(t, dir, "d1d2d3d4-0000-4000-8000-0000000000d3", "Global")
+			},
+			control: "O365G-011", status: report.StatusFail, count: 2}, // alice directly, chen through the team
 		{name: "a user's role missing from roles.json",
 			edit: func(t *testing.T, dir string) {
 				editJSON(t, dir, dvDir+"systemusers.json", func(d map[string]any) {
@@ -338,4 +354,48 @@ func replaceIn(t *testing.T, dir, rel, old, repl string) {
 		t.Fatalf("%s lacks %q", rel, old)
 	}
 	write(t, dir, rel, strings.Replace(string(data), old, repl, 1))
+}
+
+// writeRolePrivileges saves a RetrieveRolePrivilegesRole response granting
+// prvISVExtensions at depth as roleprivileges/<roleid>.json.
+func writeRolePrivileges(t *testing.T, dir, roleID, depth string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Join(dir, dvDir+"roleprivileges"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	d := any(depth)
+	if n, err := strconv.Atoi(depth); err == nil {
+		d = n
+	}
+	resp := map[string]any{
+		"@odata.context": "https://contoso-sales.crm4.dynamics.com/api/data/v9.2/$metadata#Microsoft.Dynamics.CRM.RetrieveRolePrivilegesRoleResponse",
+		"RolePrivileges": []any{map[string]any{"Depth": d, "PrivilegeId": "6a1f3b2c-0000-4000-8000-0000000000a1", "PrivilegeName": "prvISVExtensions",
+			"BusinessUnitId": "b0b1b2b3-0000-4000-8000-0000000000b0", "RecordFilterId": nil, "RecordFilterUniqueName": nil}},
+	}
+	data, _ := json.Marshal(resp)
+	write(t, dir, dvDir+"roleprivileges/"+roleID+".json", string(data))
+}
+
+// TestImportExtraOnlyInstance: an instance described only in the extra
+// file (an on-premises deployment the Web API cannot reach) keeps the
+// version, deployment and scope given there.
+func TestImportExtraOnlyInstance(t *testing.T) {
+	t.Parallel()
+	dir := copyTree(t, "../fixtures/export-contoso")
+	replaceIn(t, dir, ExtraFile, "groups:\n", "  legacy: {deployment: onpremises, usesGroups: false, version: \"8.2.0.1\"}\ngroups:\n")
+	res, err := Import(dir, DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	insts := res.Doc["dynamics"].([]any)
+	if len(insts) != 2 {
+		t.Fatalf("instances %v", insts)
+	}
+	legacy := insts[1].(map[string]any)
+	if legacy["name"] != "legacy" || legacy["version"] != "8.2.0.1" || legacy["deployment"] != "onpremises" || legacy["usesGroups"] != false {
+		t.Errorf("legacy = %v", legacy)
+	}
+	if _, ok := legacy["users"]; ok {
+		t.Error("an instance not exported has users")
+	}
 }
