@@ -36,6 +36,13 @@ func (im *importer) dynamics(doc map[string]any, extra *extraFile) error {
 			}
 		}
 	}
+	for _, name := range slices.Sorted(maps.Keys(extra.Instances)) {
+		for folder := range names {
+			if folder != name && strings.EqualFold(folder, name) {
+				return extra.fail(fmt.Sprintf("names the instance exported as dataverse/%s: spell it as the folder is named", folder), "instances", name)
+			}
+		}
+	}
 	for name := range extra.Instances {
 		names[name] = true
 	}

@@ -293,6 +293,11 @@ func TestImportMeaning(t *testing.T) {
 				replaceIn(t, dir, ExtraFile, "0a9b0000-0000-4000-8000-000000000001:", "0A9B0000-0000-4000-8000-000000000001:")
 			},
 			control: "O365G-017", status: report.StatusPass},
+		{name: "an instance key spelled unlike its folder",
+			edit: func(t *testing.T, dir string) {
+				replaceIn(t, dir, ExtraFile, "  contoso-sales:\n", "  Contoso-Sales:\n")
+			},
+			wantErr: "tenantscan-extra.yaml:7: /instances/Contoso-Sales: names the instance exported as dataverse/contoso-sales"},
 		{name: "usesGroups not given",
 			edit: func(t *testing.T, dir string) {
 				replaceIn(t, dir, ExtraFile, "    usesGroups: true\n", "")
