@@ -315,6 +315,9 @@ func (im *importer) roles(dir, instance string) (*dvRoles, error) {
 		if err != nil {
 			return nil, err
 		}
+		if name == "" {
+			return nil, &LoadError{File: it.file, Problems: []*posError{{Pointer: it.ptr + "/name", Msg: "a role without name: add name to $select"}}}
+		}
 		r := &dvRole{item: it, id: id, name: name, privs: map[string]string{}}
 		if bu, ok, err := it.str("_businessunitid_value"); err != nil {
 			return nil, err

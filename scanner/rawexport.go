@@ -325,9 +325,13 @@ func (im *importer) subscriptions(doc map[string]any, _ *extraFile) error {
 				s["prepaidUnits"] = n
 			}
 		}
-		plans, _, err := it.list("servicePlans")
+		plans, hasPlans, err := it.list("servicePlans")
 		if err != nil {
 			return err
+		}
+		if !hasPlans {
+			subs = append(subs, s) // service plans not exported
+			continue
 		}
 		names := make([]any, 0, len(plans))
 		for i, p := range plans {
@@ -515,7 +519,7 @@ func (im *importer) mailboxes() (map[string]any, bool, error) {
 			continue
 		default: // an enum written as a number: not guessed
 			kind = fmt.Sprintf("unknown (%v)", x)
-			im.warn("%s%s: RecipientTypeDetails %v is a number; export with ConvertTo-Json -EnumsAsStrings", it.file, it.ptr, x)
+			im.warn("%s%s: RecipientTypeDetails %v is a number, not guessed: make it a string with Select-Object before ConvertTo-Json (docs/export.md)", im.rel(it.file), it.ptr, x)
 		}
 		if id, ok, _ := it.str("ExternalDirectoryObjectId"); ok && id != "" {
 			out[lowerKey(id)] = kind

@@ -404,3 +404,35 @@ func TestImportExtraOnlyInstance(t *testing.T) {
 		t.Error("an instance not exported has users")
 	}
 }
+
+// TestImportAbsentIsNotEmpty: a field the export did not select is left
+// out of the snapshot ("not exported"), never turned into an empty list
+// or a default.
+func TestImportAbsentIsNotEmpty(t *testing.T) {
+	t.Parallel()
+	dir := copyTree(t, "../fixtures/export-contoso")
+	editJSON(t, dir, "graph/subscribedSkus.json", func(d map[string]any) { delete(row(d, 0), "servicePlans") })
+	editJSON(t, dir, "graph/users.json", func(d map[string]any) { delete(row(d, 0), "assignedLicenses") })
+	editJSON(t, dir, dvDir+"systemusers.json", func(d map[string]any) {
+		delete(row(d, 0), "isdisabled")
+		delete(row(d, 1), "systemuserroles_association")
+	})
+	res, err := Import(dir, DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := res.Doc["subscriptions"].([]any)[0].(map[string]any)
+	alice := res.Doc["users"].([]any)[0].(map[string]any)
+	dusers := res.Doc["dynamics"].([]any)[0].(map[string]any)["users"].([]any)
+	for what, obj := range map[string]map[string]any{"servicePlans": sub, "licenses": alice, "enabled": dusers[0].(map[string]any), "roles": dusers[1].(map[string]any)} {
+		if v, ok := obj[what]; ok {
+			t.Errorf("%s = %v, want it absent", what, v)
+		}
+	}
+	warnings := strings.Join(res.Warnings, "\n")
+	for _, want := range []string{"alice@contoso.com has no assignedLicenses", "1 users of systemusers.json have no isdisabled"} {
+		if !strings.Contains(warnings, want) {
+			t.Errorf("warnings lack %q:\n%s", want, warnings)
+		}
+	}
+}
