@@ -3,6 +3,8 @@ package scanner
 import (
 	"fmt"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -23,22 +25,60 @@ type dvTeams struct {
 	listed  bool                       // some team lists its members
 }
 
-// teams reads teams.json (GET teams with teamroles_association and,
-// optionally, teammembership_association expanded). It returns nil when
-// the file was not exported: roles granted through teams are then not
+// teams reads the instance's teams: teams.json (GET teams with
+// teamroles_association and, optionally, teammembership_association
+// expanded), or the intersect tables teamroles.json
+// (teamrolescollection) and teammemberships.json, or both. It returns nil
+// when none was exported: roles granted through teams are then not
 // considered, and a warning says so.
 func (im *importer) teams(dir, instance string, roles *dvRoles) (*dvTeams, error) {
-	items, ok, err := im.dvCollection(dir, "teams")
+	items, teamsOK, err := im.dvCollection(dir, "teams")
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
-		if _, users, _ := im.dvCollection(dir, "systemusers"); users {
+	links, linksOK, err := im.dvCollection(dir, "teamroles")
+	if err != nil {
+		return nil, err
+	}
+	memberships, membershipsOK, err := im.dvCollection(dir, "teammemberships")
+	if err != nil {
+		return nil, err
+	}
+	if !teamsOK && !linksOK {
+		if _, err := os.Stat(filepath.Join(dir, "systemusers.json")); err == nil {
 			im.warn("instance %s: teams.json not exported: roles granted through team membership are not considered", instance)
 		}
 		return nil, nil
 	}
-	t := &dvTeams{roles: map[string][]string{}, members: map[string]map[string]bool{}}
+	t := &dvTeams{roles: map[string][]string{}, members: map[string]map[string]bool{}, listed: membershipsOK}
+	for _, l := range links {
+		tid, _, err := l.str("teamid")
+		if err != nil {
+			return nil, err
+		}
+		rid, err := im.roleRef(l, roles)
+		if err != nil {
+			return nil, err
+		}
+		t.roles[lowerKey(tid)] = append(t.roles[lowerKey(tid)], rid)
+	}
+	for _, m := range memberships {
+		tid, _, err := m.str("teamid")
+		if err != nil {
+			return nil, err
+		}
+		uid, _, err := m.str("systemuserid")
+		if err != nil {
+			return nil, err
+		}
+		if tid == "" || uid == "" {
+			return nil, &LoadError{File: m.file, Problems: []*posError{{Pointer: m.ptr, Msg: "a team membership without teamid or systemuserid"}}}
+		}
+		if t.members[lowerKey(uid)] == nil {
+			t.members[lowerKey(uid)] = map[string]bool{}
+		}
+		t.members[lowerKey(uid)][lowerKey(tid)] = true
+	}
 	for _, it := range items {
 		id, _, err := it.str("teamid")
 		if err != nil {
@@ -51,8 +91,8 @@ func (im *importer) teams(dir, instance string, roles *dvRoles) (*dvTeams, error
 		if err != nil {
 			return nil, err
 		}
-		if !ok {
-			return nil, &LoadError{File: it.file, Problems: []*posError{{Pointer: it.ptr, Msg: "teamroles_association missing: expand it ($expand=teamroles_association($select=roleid))"}}}
+		if !ok && !linksOK {
+			return nil, &LoadError{File: it.file, Problems: []*posError{{Pointer: it.ptr, Msg: "teamroles_association missing: expand it ($expand=teamroles_association($select=roleid)) or export teamroles.json"}}}
 		}
 		for i, r := range granted {
 			role, err := it.sub("teamroles_association", i, r)
@@ -115,8 +155,9 @@ func (im *importer) roleRef(role rawItem, roles *dvRoles) (string, error) {
 }
 
 // systemUsers reads systemusers.json: the instance's users with the roles
-// they hold, directly (expanded systemuserroles_association) and through
-// their teams (teams.json), each role by its roleid. Accounts that are not
+// they hold, directly (expanded systemuserroles_association, or
+// systemuserroles.json) and through their teams (see teams), each role by
+// its roleid; roles are absent when neither direct source was exported. Accounts that are not
 // people are left out and listed in the import's notes: application users
 // (applicationid set), Support, Non-interactive and Delegated Admin users
 // (accessmode 3, 4, 5), integration users (isintegrationuser), and rows
@@ -125,6 +166,10 @@ func (im *importer) roleRef(role rawItem, roles *dvRoles) (string, error) {
 func (im *importer) systemUsers(dir, instance string, roles *dvRoles, teams *dvTeams) ([]any, error) {
 	items, ok, err := im.dvCollection(dir, "systemusers")
 	if err != nil || !ok {
+		return nil, err
+	}
+	direct, directOK, err := im.userRoles(dir, roles)
+	if err != nil {
 		return nil, err
 	}
 	out := make([]any, 0, len(items))
@@ -180,13 +225,13 @@ func (im *importer) systemUsers(dir, instance string, roles *dvRoles, teams *dvT
 		if _, ok := it.obj["teammembership_association"]; ok {
 			withTeams++
 		}
-		direct, ok, err := it.expanded("systemuserroles_association")
+		expanded, ok, err := it.expanded("systemuserroles_association")
 		if err != nil {
 			return nil, err
 		}
-		if ok {
+		if ok || directOK {
 			held := []string{}
-			for i, r := range direct {
+			for i, r := range expanded {
 				role, err := it.sub("systemuserroles_association", i, r)
 				if err != nil {
 					return nil, err
@@ -197,6 +242,8 @@ func (im *importer) systemUsers(dir, instance string, roles *dvRoles, teams *dvT
 				}
 				held = append(held, rid)
 			}
+			uid, _, _ := it.str("systemuserid")
+			held = append(held, direct[lowerKey(uid)]...)
 			teamRoles, err := im.teamRoles(it, teams)
 			if err != nil {
 				return nil, err
@@ -216,6 +263,29 @@ func (im *importer) systemUsers(dir, instance string, roles *dvRoles, teams *dvT
 		im.warn("instance %s: %d users of systemusers.json have no isdisabled (not in $select?): whether they are enabled is not exported", instance, noDisabled)
 	}
 	return out, nil
+}
+
+// userRoles reads systemuserroles.json (systemuserrolescollection), the
+// intersect table of users and their directly assigned roles: an
+// alternative to expanding systemuserroles_association.
+func (im *importer) userRoles(dir string, roles *dvRoles) (map[string][]string, bool, error) {
+	links, ok, err := im.dvCollection(dir, "systemuserroles")
+	if err != nil || !ok {
+		return nil, ok, err
+	}
+	out := map[string][]string{}
+	for _, l := range links {
+		uid, _, err := l.str("systemuserid")
+		if err != nil {
+			return nil, false, err
+		}
+		rid, err := im.roleRef(l, roles)
+		if err != nil {
+			return nil, false, err
+		}
+		out[lowerKey(uid)] = append(out[lowerKey(uid)], rid)
+	}
+	return out, true, nil
 }
 
 // teamRoles are the roles a user holds through its teams: membership from

@@ -111,6 +111,32 @@ func TestImportMeaning(t *testing.T) {
 				})
 			},
 			control: "O365G-011", status: report.StatusPass},
+		{name: "roles and team membership from the intersect tables",
+			edit: func(t *testing.T, dir string) {
+				var direct, members []any
+				editJSON(t, dir, dvDir+"systemusers.json", func(d map[string]any) {
+					for i := range rows(d) {
+						u := row(d, i)
+						for _, r := range u["systemuserroles_association"].([]any) {
+							direct = append(direct, map[string]any{"systemuserid": u["systemuserid"], "roleid": r.(map[string]any)["roleid"]})
+						}
+						for _, tm := range u["teammembership_association"].([]any) {
+							members = append(members, map[string]any{"systemuserid": u["systemuserid"], "teamid": tm.(map[string]any)["teamid"]})
+						}
+						delete(u, "systemuserroles_association")
+						delete(u, "teammembership_association")
+					}
+				})
+				os.Remove(filepath.Join(dir, dvDir+"teams.json"))
+				page := func(rows []any) string {
+					data, _ := json.Marshal(map[string]any{"value": rows})
+					return string(data)
+				}
+				write(t, dir, dvDir+"systemuserroles.json", page(direct))
+				write(t, dir, dvDir+"teammemberships.json", page(members))
+				write(t, dir, dvDir+"teamroles.json", page([]any{map[string]any{"teamid": "7e7e0000-0000-4000-8000-000000000001", "roleid": roleSales}}))
+			},
+			control: "O365G-011", status: report.StatusPass},
 		{name: "teams not exported: said, and the team role is missing",
 			edit: func(t *testing.T, dir string) {
 				os.Remove(filepath.Join(dir, dvDir+"teams.json"))
