@@ -35,7 +35,7 @@ func FuzzImport(f *testing.F) {
 			"graph/organization.json": []byte(`{"value": [{"id": "7b0d3f2e-4c1a-4d8e-9a51-2f6c0e9b1a11"}]}`),
 			"graph/users.json":        data,
 		}
-		for _, name := range []string{"roles", "roleprivileges", "teams", "systemusers", "organizations", "emailserverprofiles", "mailboxes", "sharepointsites", "entitydefinitions"} {
+		for _, name := range []string{"roles", "roleprivileges", "teams", "teamroles", "teammemberships", "systemuserroles", "systemusers", "organizations", "emailserverprofiles", "mailboxes", "sharepointsites", "entitydefinitions"} {
 			files["dataverse/x/"+name+".json"] = data
 		}
 		for name, content := range files {
