@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,6 +37,8 @@ type importer struct {
 	root     string
 	lim      Limits
 	warnings []string
+	leftOut  []LeftOut
+	facts    []string          // where derived facts came from
 	skuByID  map[string]string // skuId (lower) → skuPartNumber
 	planByID map[string]string // servicePlanId (lower) → servicePlanName
 	upnByID  map[string]string // Graph user id (lower) → userPrincipalName
@@ -44,41 +48,107 @@ func (im *importer) warn(format string, args ...any) {
 	im.warnings = append(im.warnings, fmt.Sprintf(format, args...))
 }
 
-// ImportExport reads a raw export folder (Graph, Exchange Online and
-// Dataverse responses as the services return them, plus tenantscan-
-// extra.yaml) and maps it to a snapshot document of format v1. A file that
-// is missing leaves its part of the snapshot absent ("not exported"); a
-// malformed file is a *LoadError naming it and the JSON pointer. Warnings
-// (unknown licence GUIDs, assumed defaults) are returned and recorded in
-// exporter.warnings.
+// LeftOut is a record of the export that the import did not carry into the
+// snapshot, and why (a system or application user, a row without a
+// principal name …), so that an administrator can check it.
+type LeftOut struct {
+	File    string // relative to the export folder, with forward slashes
+	Pointer string // JSON pointer of the record in the file
+	Record  string // what the record is, e.g. a principal name
+	Reason  string
+}
+
+func (l LeftOut) String() string {
+	return fmt.Sprintf("%s:%s: %s: %s", l.File, l.Pointer, l.Record, l.Reason)
+}
+
+// leave records that an item was left out.
+func (im *importer) leave(it rawItem, record, reason string) {
+	im.leftOut = append(im.leftOut, LeftOut{File: im.rel(it.file), Pointer: it.ptr, Record: record, Reason: reason})
+}
+
+// rel is a file's path relative to the export folder.
+func (im *importer) rel(file string) string {
+	if r, err := filepath.Rel(im.root, file); err == nil {
+		return filepath.ToSlash(r)
+	}
+	return filepath.ToSlash(file)
+}
+
+// Imported is the result of importing an export folder.
+type Imported struct {
+	Doc      map[string]any // the snapshot document (format v1)
+	Warnings []string       // facts not exported or kept as found, to check
+	LeftOut  []LeftOut      // records not carried into the snapshot, and why
+	Facts    []string       // the records each derived fact comes from
+}
+
+// ImportExport reads a raw export folder and returns the snapshot document
+// and the import's warnings, followed by one line per record left out
+// (see Import).
 func ImportExport(dir string, lim Limits) (map[string]any, []string, error) {
+	res, err := Import(dir, lim)
+	if err != nil {
+		return nil, nil, err
+	}
+	return res.Doc, res.Warnings, nil
+}
+
+// Import reads a raw export folder (Graph, Exchange Online and Dataverse
+// responses as the services return them, plus tenantscan-extra.yaml) and
+// maps it to a snapshot document of format v1. Every fact comes from a
+// documented field that shows it, or from the extra file; a fact neither
+// shows is left absent, so the controls that need it report error. A file
+// that is missing leaves its part of the snapshot absent ("not
+// exported"); a malformed file, a broken page chain or an extra-file entry
+// that matches nothing is a *LoadError naming the file and place.
+// Warnings and the records left out are returned and recorded in
+// exporter.warnings and exporter.leftOut.
+func Import(dir string, lim Limits) (*Imported, error) {
 	im := &importer{root: dir, lim: lim, skuByID: map[string]string{}, planByID: map[string]string{}, upnByID: map[string]string{}}
 	doc := map[string]any{"apiVersion": "tenantscan/v1", "kind": "TenantSnapshot"}
 	extra, err := im.readExtra()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	steps := []func(map[string]any, *extraFile) error{im.organization, im.subscriptions, im.users, im.groups, im.dynamics}
 	for _, step := range steps {
 		if err := step(doc, extra); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	doc["exportedAt"] = im.exportedAt(extra)
 	exporter := map[string]any{"name": "tenantscan import", "source": filepath.ToSlash(dir)}
 	if len(im.warnings) > 0 {
-		w := make([]any, len(im.warnings))
-		for i, s := range im.warnings {
-			w[i] = s
+		exporter["warnings"] = anyStrings(im.warnings)
+	}
+	if len(im.facts) > 0 {
+		exporter["facts"] = anyStrings(im.facts)
+	}
+	if len(im.leftOut) > 0 {
+		lines := make([]string, len(im.leftOut))
+		for i, l := range im.leftOut {
+			lines[i] = l.String()
 		}
-		exporter["warnings"] = w
+		exporter["leftOut"] = anyStrings(lines)
 	}
 	doc["exporter"] = exporter
-	return doc, im.warnings, nil
+	return &Imported{Doc: doc, Warnings: im.warnings, LeftOut: im.leftOut, Facts: im.facts}, nil
+}
+
+func anyStrings(list []string) []any {
+	out := make([]any, len(list))
+	for i, s := range list {
+		out[i] = s
+	}
+	return out
 }
 
 // extraFile is tenantscan-extra.yaml.
 type extraFile struct {
+	path string     // the file, for errors
+	node *yaml.Node // the document, for the line of a key
+
 	ExportedAt string                   `yaml:"exportedAt"`
 	Instances  map[string]extraInstance `yaml:"instances"`
 	Groups     map[string]extraGroup    `yaml:"groups"`
@@ -87,6 +157,7 @@ type extraFile struct {
 
 type extraInstance struct {
 	URL            string           `yaml:"url"`
+	Version        string           `yaml:"version"`
 	Deployment     string           `yaml:"deployment"`
 	UsesGroups     *bool            `yaml:"usesGroups"`
 	SharePoint     map[string]any   `yaml:"sharePoint"`
@@ -107,7 +178,7 @@ func (im *importer) readExtra() (*extraFile, error) {
 	path := filepath.Join(im.root, ExtraFile)
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		im.warn("%s not found: deployment, scope, Groups settings, connectors, sensitivity and PSTN use are not exported", ExtraFile)
-		return &extraFile{}, nil
+		return &extraFile{path: path}, nil
 	}
 	data, err := readLimited(Source{Name: path}, nil, im.lim.MaxBytes)
 	if err != nil {
@@ -124,7 +195,46 @@ func (im *importer) readExtra() (*extraFile, error) {
 	if err := dec.Decode(&x); err != nil {
 		return nil, rawError(path, yamlSyntaxError(err))
 	}
+	x.path = path
+	var node yaml.Node
+	if err := yaml.Unmarshal(data, &node); err == nil {
+		x.node = &node
+	}
 	return &x, nil
+}
+
+// fail is an error about the entry at keys (e.g. "users", a principal
+// name), naming the file, the JSON pointer and the line of the key.
+func (x *extraFile) fail(msg string, keys ...string) error {
+	ptr := ""
+	for _, k := range keys {
+		ptr += "/" + strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
+	}
+	return &LoadError{File: x.path, Problems: []*posError{{Pointer: ptr, Line: x.line(keys...), Msg: msg}}}
+}
+
+// line is the line of the key at path in the extra file, 0 if unknown.
+func (x *extraFile) line(keys ...string) int {
+	if x.node == nil || len(x.node.Content) == 0 {
+		return 0
+	}
+	n, line := x.node.Content[0], 0
+	for _, k := range keys {
+		if n.Kind != yaml.MappingNode {
+			return line
+		}
+		found := false
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == k {
+				line, n, found = n.Content[i].Line, n.Content[i+1], true
+				break
+			}
+		}
+		if !found {
+			return line
+		}
+	}
+	return line
 }
 
 func (im *importer) exportedAt(x *extraFile) string {
@@ -215,9 +325,13 @@ func (im *importer) subscriptions(doc map[string]any, _ *extraFile) error {
 				s["prepaidUnits"] = n
 			}
 		}
-		plans, _, err := it.list("servicePlans")
+		plans, hasPlans, err := it.list("servicePlans")
 		if err != nil {
 			return err
+		}
+		if !hasPlans {
+			subs = append(subs, s) // service plans not exported
+			continue
 		}
 		names := make([]any, 0, len(plans))
 		for i, p := range plans {
@@ -243,8 +357,18 @@ func (im *importer) subscriptions(doc map[string]any, _ *extraFile) error {
 
 func (im *importer) users(doc map[string]any, extra *extraFile) error {
 	items, ok, err := im.graph("users")
-	if err != nil || !ok {
+	if err != nil {
 		return err
+	}
+	pstn, err := extraUsers(extra)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		for _, key := range slices.Sorted(maps.Keys(extra.Users)) {
+			return extra.fail("names a user, but graph/users.json was not exported: the entry cannot be matched", "users", key)
+		}
+		return nil
 	}
 	mailboxes, mailboxesExported, err := im.mailboxes()
 	if err != nil {
@@ -275,41 +399,15 @@ func (im *importer) users(doc map[string]any, extra *extraFile) error {
 		if err := copyFields(u, it.str, "userType"); err != nil {
 			return err
 		}
-		licences, _, err := it.list("assignedLicenses")
+		licences, ok, err := im.licences(it, upn)
 		if err != nil {
 			return err
 		}
-		skus, disabled := []any{}, []any{}
-		for i, l := range licences {
-			lic, err := it.sub("assignedLicenses", i, l)
-			if err != nil {
-				return err
-			}
-			skuID, _, err := lic.str("skuId")
-			if err != nil {
-				return err
-			}
-			sku, known := im.skuByID[lowerKey(skuID)]
-			if !known {
-				sku = skuID
-				im.warn("%s: licence skuId %s of %s is not among subscribedSkus; kept as the GUID", lic.file, skuID, upn)
-			}
-			skus = append(skus, sku)
-			plans, _, err := lic.list("disabledPlans")
-			if err != nil {
-				return err
-			}
-			for _, p := range plans {
-				pid, _ := p.(string)
-				name, known := im.planByID[lowerKey(pid)]
-				if !known {
-					name = pid
-					im.warn("%s: disabled plan %s of %s is not among subscribedSkus' service plans; kept as the GUID", lic.file, pid, upn)
-				}
-				disabled = append(disabled, name)
-			}
+		if ok {
+			u["licenses"] = licences
+		} else {
+			im.warn("%s%s: %s has no assignedLicenses (not in $select?): its licences are not exported", im.rel(it.file), it.ptr, upn)
 		}
-		u["licenses"], u["disabledPlans"] = skus, disabled
 		if mailboxesExported {
 			if mb, ok := mailboxes[lowerKey(id)]; ok && hasID {
 				u["mailbox"] = mb
@@ -317,13 +415,91 @@ func (im *importer) users(doc map[string]any, extra *extraFile) error {
 				u["mailbox"] = mb
 			}
 		}
-		if x, ok := extra.Users[upn]; ok && x.PSTN != nil {
-			u["pstn"] = x.PSTN
+		if x, ok := pstn[lowerKey(upn)]; ok {
+			if x.pstn != nil {
+				u["pstn"] = x.pstn
+			}
+			x.matched = true
 		}
 		users = append(users, u)
 	}
+	for _, key := range slices.Sorted(maps.Keys(extra.Users)) {
+		if x := pstn[lowerKey(key)]; !x.matched {
+			return extra.fail(fmt.Sprintf("matches no user of graph/users.json (userPrincipalName %s, compared ignoring case)", key), "users", key)
+		}
+	}
 	doc["users"] = users
 	return nil
+}
+
+// extraUser is a users: entry of the extra file, keyed by the lower-case
+// principal name.
+type extraUserEntry struct {
+	pstn    map[string]any
+	matched bool
+}
+
+// extraUsers indexes the extra file's users by lower-case principal name
+// (principal names are not case-sensitive: Graph and Exchange may spell
+// one name differently). Two keys that differ only in case are an error.
+func extraUsers(extra *extraFile) (map[string]*extraUserEntry, error) {
+	out := map[string]*extraUserEntry{}
+	first := map[string]string{}
+	for _, key := range slices.Sorted(maps.Keys(extra.Users)) {
+		k := lowerKey(key)
+		if prev, dup := first[k]; dup {
+			return nil, extra.fail(fmt.Sprintf("names the same user as %s (principal names are compared ignoring case)", prev), "users", key)
+		}
+		first[k] = key
+		out[k] = &extraUserEntry{pstn: extra.Users[key].PSTN}
+	}
+	return out, nil
+}
+
+// licences maps a Graph user's assignedLicenses to the snapshot's licences:
+// one object per licence with its skuPartNumber and the service plans
+// switched off on that licence (a plan is off for the user only when every
+// licence that includes it has it off: the controls decide that).
+func (im *importer) licences(it rawItem, upn string) ([]any, bool, error) {
+	licences, ok, err := it.list("assignedLicenses")
+	if err != nil || !ok {
+		return nil, ok, err
+	}
+	out := make([]any, 0, len(licences))
+	for i, l := range licences {
+		lic, err := it.sub("assignedLicenses", i, l)
+		if err != nil {
+			return nil, false, err
+		}
+		skuID, _, err := lic.str("skuId")
+		if err != nil {
+			return nil, false, err
+		}
+		sku, known := im.skuByID[lowerKey(skuID)]
+		if !known {
+			sku = skuID
+			im.warn("%s%s: licence skuId %s of %s is not among subscribedSkus; kept as the GUID", im.rel(lic.file), lic.ptr, skuID, upn)
+		}
+		plans, _, err := lic.list("disabledPlans")
+		if err != nil {
+			return nil, false, err
+		}
+		disabled := make([]any, 0, len(plans))
+		for j, p := range plans {
+			pid, ok := p.(string)
+			if !ok {
+				return nil, false, &LoadError{File: lic.file, Problems: []*posError{{Pointer: fmt.Sprintf("%s/disabledPlans/%d", lic.ptr, j), Msg: fmt.Sprintf("got %s, want a string", jsonType(p))}}}
+			}
+			name, known := im.planByID[lowerKey(pid)]
+			if !known {
+				name = pid
+				im.warn("%s%s: disabled plan %s of %s is not among subscribedSkus' service plans; kept as the GUID", im.rel(lic.file), lic.ptr, pid, upn)
+			}
+			disabled = append(disabled, name)
+		}
+		out = append(out, map[string]any{"skuPartNumber": sku, "disabledPlans": disabled})
+	}
+	return out, true, nil
 }
 
 // mailboxes maps Entra object ids and user principal names (lower case)
@@ -343,7 +519,7 @@ func (im *importer) mailboxes() (map[string]any, bool, error) {
 			continue
 		default: // an enum written as a number: not guessed
 			kind = fmt.Sprintf("unknown (%v)", x)
-			im.warn("%s%s: RecipientTypeDetails %v is a number; export with ConvertTo-Json -EnumsAsStrings", it.file, it.ptr, x)
+			im.warn("%s%s: RecipientTypeDetails %v is a number, not guessed: make it a string with Select-Object before ConvertTo-Json (docs/export.md)", im.rel(it.file), it.ptr, x)
 		}
 		if id, ok, _ := it.str("ExternalDirectoryObjectId"); ok && id != "" {
 			out[lowerKey(id)] = kind
@@ -359,13 +535,21 @@ var visibilities = map[string]string{"private": "Private", "public": "Public", "
 
 func (im *importer) groups(doc map[string]any, extra *extraFile) error {
 	items, ok, err := im.graph("groups")
-	if err != nil || !ok {
+	if err != nil {
 		return err
+	}
+	if !ok {
+		for _, key := range slices.Sorted(maps.Keys(extra.Groups)) {
+			return extra.fail("names a group, but graph/groups.json was not exported: the entry cannot be matched", "groups", key)
+		}
+		return nil
 	}
 	groups := make([]any, 0, len(items))
 	for _, it := range items {
 		if types, ok, _ := it.list("groupTypes"); ok && !containsString(types, "Unified") {
-			continue // not a Microsoft 365 group
+			name, _, _ := it.str("displayName")
+			im.leave(it, "group "+name, "not a Microsoft 365 group (groupTypes lacks Unified)")
+			continue
 		}
 		g := map[string]any{}
 		id, _, err := it.str("id")
@@ -397,27 +581,66 @@ func (im *importer) groups(doc map[string]any, extra *extraFile) error {
 		if exported {
 			list := []any{}
 			for _, m := range members {
+				mid, _, _ := m.str("id")
 				if t, _, _ := m.str("@odata.type"); t != "" && t != "#microsoft.graph.user" {
-					continue // nested groups, contacts, devices
+					im.leave(m, fmt.Sprintf("member %s of group %s", mid, name), t+" is not a user")
+					continue
 				}
-				if upn, ok, _ := m.str("userPrincipalName"); ok {
+				if upn, ok, _ := m.str("userPrincipalName"); ok && upn != "" {
 					list = append(list, upn)
-				} else if mid, ok, _ := m.str("id"); ok {
-					if upn, known := im.upnByID[lowerKey(mid)]; known {
-						list = append(list, upn)
-					}
+				} else if upn, known := im.upnByID[lowerKey(mid)]; known && mid != "" {
+					list = append(list, upn)
+				} else {
+					im.leave(m, fmt.Sprintf("member %s of group %s", mid, name), "no userPrincipalName, and no user of graph/users.json has this id")
 				}
 			}
 			g["members"] = list
 		}
-		if x, ok := extra.Groups[id]; ok && x.Connector != nil {
-			g["connector"] = x.Connector
-		} else if x, ok := extra.Groups[name]; ok && x.Connector != nil {
-			g["connector"] = x.Connector
-		}
 		groups = append(groups, g)
 	}
+	if err := connectExtraGroups(groups, extra); err != nil {
+		return err
+	}
 	doc["groups"] = groups
+	return nil
+}
+
+// connectExtraGroups gives each group the connector of its extra-file
+// entry. A key names a group by id (compared ignoring case, as GUIDs are)
+// or by exact display name; a key that names no Microsoft 365 group, a
+// display name two groups share, or two keys naming one group are errors
+// naming the key.
+func connectExtraGroups(groups []any, extra *extraFile) error {
+	byKey := map[string]string{} // group id (lower) → the key naming it
+	for _, key := range slices.Sorted(maps.Keys(extra.Groups)) {
+		var hits []map[string]any
+		for _, g := range groups {
+			g := g.(map[string]any)
+			if strings.EqualFold(g["id"].(string), key) {
+				hits = []map[string]any{g}
+				break
+			}
+			if g["displayName"] == key {
+				hits = append(hits, g)
+			}
+		}
+		switch len(hits) {
+		case 0:
+			return extra.fail("matches no Microsoft 365 group of graph/groups.json (by id, or by exact display name)", "groups", key)
+		case 1:
+		default:
+			return extra.fail(fmt.Sprintf("%d Microsoft 365 groups are named %q: name the group by its id", len(hits), key), "groups", key)
+		}
+		g := hits[0]
+		id := lowerKey(g["id"].(string))
+		if prev, dup := byKey[id]; dup {
+			return extra.fail(fmt.Sprintf("names the same group as %s", prev), "groups", key)
+		}
+		byKey[id] = key
+		if c := extra.Groups[key].Connector; c != nil {
+			g["connector"] = c
+		}
+	}
 	return nil
 }
 

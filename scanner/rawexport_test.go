@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -80,17 +81,22 @@ func TestExportMatchesSnapshots(t *testing.T) {
 
 func TestImportMapping(t *testing.T) {
 	t.Parallel()
-	doc, _, err := ImportExport("../fixtures/export-contoso", DefaultLimits())
+	res, err := Import("../fixtures/export-contoso", DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
+	doc := res.Doc
 	users := doc["users"].([]any)
 	if len(users) != 4 { // two pages
 		t.Fatalf("%d users, want 4 from two pages", len(users))
 	}
 	bruno := users[1].(map[string]any)
-	if bruno["mailbox"] != "UserMailbox" || bruno["licenses"].([]any)[0] != "ENTERPRISEPREMIUM" || bruno["pstn"] == nil {
-		t.Errorf("bruno = %v", bruno)
+	lic := bruno["licenses"].([]any)[0].(map[string]any)
+	if bruno["mailbox"] != "UserMailbox" || lic["skuPartNumber"] != "ENTERPRISEPREMIUM" || bruno["pstn"] == nil {
+		t.Errorf("bruno = %v (pstn keyed Bruno@Contoso.com in the extra file)", bruno)
+	}
+	if _, ok := bruno["disabledPlans"]; ok {
+		t.Error("disabledPlans flattened onto the user")
 	}
 	if _, ok := users[3].(map[string]any)["mailbox"]; ok {
 		t.Error("the guest without a mailbox got one")
@@ -105,19 +111,45 @@ func TestImportMapping(t *testing.T) {
 	}
 	inst := doc["dynamics"].([]any)[0].(map[string]any)
 	roles := inst["securityRoles"].([]any)
-	if len(roles) != 2 {
-		t.Fatalf("roles %v: the per-business-unit copy must merge", roles)
+	if len(roles) != 3 {
+		t.Fatalf("roles %v: the per-business-unit copy is a role of its own", roles)
 	}
-	sales := roles[0].(map[string]any)
+	sales, copy := roles[0].(map[string]any), roles[1].(map[string]any)
 	privs := sales["privileges"].([]any)
-	if sales["name"] != "Salesperson" || privs[0].(map[string]any)["name"] != "prvISVExtensions" || privs[0].(map[string]any)["depth"] != "Global" ||
+	if sales["name"] != "Salesperson" || sales["id"] != "d1d2d3d4-0000-4000-8000-0000000000d1" || sales["businessUnit"] != "contoso-sales" ||
+		privs[0].(map[string]any)["name"] != "prvISVExtensions" || privs[0].(map[string]any)["depth"] != "Global" ||
 		privs[1].(map[string]any)["depth"] != "Local" {
 		t.Errorf("Salesperson = %v", sales)
 	}
-	if users := inst["users"].([]any); len(users) != 3 {
-		t.Errorf("system users %v: the one without a name is left out", users)
+	if copy["businessUnit"] != "Contoso Europe" || copy["rootRoleId"] != sales["id"] || copy["privileges"].([]any)[0].(map[string]any)["depth"] != "Basic" {
+		t.Errorf("the copy keeps its own depth: %v", copy)
 	}
-	if sp := inst["sharePoint"].(map[string]any); sp["serverBasedIntegration"] != true || sp["deploymentType"] != "online" || sp["oneNoteIntegration"] != true {
+	dusers := inst["users"].([]any)
+	if len(dusers) != 3 {
+		t.Fatalf("system users %v: SYSTEM, the support user and the application user are left out", dusers)
+	}
+	chen := dusers[2].(map[string]any)
+	if r := chen["roles"].([]any); len(r) != 1 || r[0] != "d1d2d3d4-0000-4000-8000-0000000000d1" {
+		t.Errorf("chen holds Salesperson through the team, by roleid: %v", chen)
+	}
+	var left []string
+	for _, l := range res.LeftOut {
+		left = append(left, l.String())
+	}
+	for _, want := range []string{
+		"dataverse/contoso-sales/systemusers.json:/value/3: SYSTEM: no principal name",
+		"dataverse/contoso-sales/systemusers.json:/value/4: crmoln@microsoft.com: Support User (accessmode 3)",
+		"dataverse/contoso-sales/systemusers.json:/value/5: app-5a5b5c5d@contoso.onmicrosoft.com: application user (applicationid 5a5b5c5d-0000-4000-8000-00000000005a)",
+		"graph/groups.json:/value/2: group Sales security: not a Microsoft 365 group",
+	} {
+		if !slices.ContainsFunc(left, func(s string) bool { return strings.HasPrefix(s, want) }) {
+			t.Errorf("left out %q missing from\n%s", want, strings.Join(left, "\n"))
+		}
+	}
+	if got := doc["exporter"].(map[string]any)["leftOut"].([]any); len(got) != len(res.LeftOut) {
+		t.Errorf("exporter.leftOut %v", got)
+	}
+	if sp := inst["sharePoint"].(map[string]any); sp["serverBasedIntegration"] != true || sp["deploymentType"] != "online" || sp["oneNoteIntegration"] != true || sp["siteUrl"] != "https://contoso.sharepoint.com" {
 		t.Errorf("sharePoint = %v", sp)
 	}
 	if ex := inst["exchange"].(map[string]any); ex["serverSideSync"] != true {
@@ -214,7 +246,7 @@ func TestImportWarnsOnUnknownLicence(t *testing.T) {
 		t.Errorf("warnings %v", warnings)
 	}
 	alice := doc["users"].([]any)[0].(map[string]any)
-	if alice["licenses"].([]any)[0] != "11111111-2222-4333-8444-555555555555" {
+	if alice["licenses"].([]any)[0].(map[string]any)["skuPartNumber"] != "11111111-2222-4333-8444-555555555555" {
 		t.Errorf("the unknown licence was dropped: %v", alice["licenses"])
 	}
 }

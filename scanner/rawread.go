@@ -58,6 +58,12 @@ type rawItem struct {
 // ({"value": [...]}), an array of envelopes, an array of items (ConvertTo-
 // Json of many objects) or one item (ConvertTo-Json of one object).
 // exported is false when name.json does not exist: "not exported".
+//
+// The chain of pages must be whole: every envelope but the last carries
+// @odata.nextLink and the last carries none. A page whose nextLink has no
+// following page (name.N.json missing, or a later envelope in the same
+// array), or a page file that follows an envelope without a nextLink, is
+// an error naming the file: a partial list must never pass for the whole.
 func readCollection(root, name string, lim Limits) (items []rawItem, exported bool, err error) {
 	first := filepath.Join(root, name+".json")
 	if _, err := os.Stat(first); errors.Is(err, fs.ErrNotExist) {
@@ -71,22 +77,49 @@ func readCollection(root, name string, lim Limits) (items []rawItem, exported bo
 		}
 		files = append(files, p)
 	}
+	var pending *pageLink // the last envelope's nextLink, not yet followed
 	for _, f := range files {
 		v, err := readRaw(f, lim)
 		if err != nil {
 			return nil, true, rawError(f, err)
 		}
-		got, err := collectionItems(v, f)
+		if pending != nil && !pending.open {
+			return nil, true, rawError(f, &posError{Msg: fmt.Sprintf(
+				"a page file follows %s, whose last page has no @odata.nextLink: remove the stale file or export the collection again", filepath.Base(pending.file))})
+		}
+		got, links, err := collectionItems(v, f)
 		if err != nil {
 			return nil, true, rawError(f, err)
 		}
 		items = append(items, got...)
+		if len(links) > 0 {
+			last := links[len(links)-1]
+			pending = &last
+		} else {
+			pending = &pageLink{file: f}
+		}
+	}
+	if pending != nil && pending.open {
+		next := name + "." + strconv.Itoa(len(files)+1) + ".json"
+		return nil, true, rawError(pending.file, &posError{Pointer: pending.ptr + "/@odata.nextLink", Msg: fmt.Sprintf(
+			"the page chain is broken: this page has a next page but %s does not exist (save every page by following @odata.nextLink)", next)})
 	}
 	return items, true, nil
 }
 
-func collectionItems(v any, file string) ([]rawItem, error) {
+// pageLink records, for one envelope, whether it announces a next page.
+type pageLink struct {
+	file string
+	ptr  string // the envelope's JSON pointer
+	open bool   // @odata.nextLink is set
+}
+
+// nextLinkKey is the OData annotation of a page that has a successor.
+const nextLinkKey = "@odata.nextLink"
+
+func collectionItems(v any, file string) ([]rawItem, []pageLink, error) {
 	var out []rawItem
+	var links []pageLink
 	addObject := func(x any, ptr string) error {
 		obj, ok := x.(map[string]any)
 		if !ok {
@@ -100,6 +133,14 @@ func collectionItems(v any, file string) ([]rawItem, error) {
 		if !ok {
 			return addObject(page, ptr) // a single item
 		}
+		if n := len(links); n > 0 && !links[n-1].open {
+			return &posError{Pointer: ptr, Msg: "this page follows a page without @odata.nextLink"}
+		}
+		link, err := nextLink(page, ptr)
+		if err != nil {
+			return err
+		}
+		links = append(links, pageLink{file: file, ptr: ptr, open: link})
 		list, ok := values.([]any)
 		if !ok {
 			return &posError{Pointer: ptr + "/value", Msg: fmt.Sprintf("got %s, want an array", jsonType(values))}
@@ -113,23 +154,35 @@ func collectionItems(v any, file string) ([]rawItem, error) {
 	}
 	switch x := v.(type) {
 	case nil:
-		return nil, nil
+		return nil, nil, nil
 	case map[string]any:
-		return out, addPage(x, "")
+		return out, links, addPage(x, "")
 	case []any:
 		for i, el := range x {
 			ptr := "/" + strconv.Itoa(i)
 			if page, ok := el.(map[string]any); ok {
 				if err := addPage(page, ptr); err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 				continue
 			}
-			return nil, &posError{Pointer: ptr, Msg: fmt.Sprintf("got %s, want an object", jsonType(el))}
+			return nil, nil, &posError{Pointer: ptr, Msg: fmt.Sprintf("got %s, want an object", jsonType(el))}
 		}
-		return out, nil
+		return out, links, nil
 	}
-	return nil, &posError{Msg: fmt.Sprintf("got %s, want an OData response, an array or an object", jsonType(v))}
+	return nil, nil, &posError{Msg: fmt.Sprintf("got %s, want an OData response, an array or an object", jsonType(v))}
+}
+
+// nextLink reports whether an envelope announces a next page.
+func nextLink(page map[string]any, ptr string) (bool, error) {
+	switch x := page[nextLinkKey].(type) {
+	case nil:
+		return false, nil
+	case string:
+		return x != "", nil
+	default:
+		return false, &posError{Pointer: ptr + "/" + nextLinkKey, Msg: fmt.Sprintf("got %s, want a string", jsonType(x))}
+	}
 }
 
 func jsonType(v any) string {
@@ -209,10 +262,27 @@ func (it rawItem) list(field string) ([]any, bool, error) {
 		return nil, false, nil
 	case []any:
 		return x, true, nil
-	case map[string]any: // ConvertTo-Json of a one-element collection
-		return []any{x}, true, nil
+	case map[string]any:
+		// Windows PowerShell 5.1's ConvertTo-Json writes some arrays as
+		// {"value": [...], "Count": n}.
+		if v, ok := x["value"].([]any); ok && len(x) == 2 && x["Count"] != nil {
+			return v, true, nil
+		}
+		return []any{x}, true, nil // ConvertTo-Json of a one-element collection
 	}
 	return nil, false, it.fail(field, "an array")
+}
+
+// expanded reads an expanded collection-valued navigation property (OData
+// $expand). Dataverse pages a large expansion with
+// <field>@odata.nextLink: the list would be partial, so that is an error
+// naming the item.
+func (it rawItem) expanded(field string) ([]any, bool, error) {
+	if link, ok := it.obj[field+"@"+strings.TrimPrefix(nextLinkKey, "@")].(string); ok && link != "" {
+		return nil, false, &LoadError{File: it.file, Problems: []*posError{{Pointer: it.ptr + "/" + field + "@odata.nextLink",
+			Msg: fmt.Sprintf("the expanded %s is paged, so the list is partial: export it as its own collection", field)}}}
+	}
+	return it.list(field)
 }
 
 // sub returns the i-th element of a list field as an item.

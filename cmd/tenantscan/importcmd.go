@@ -21,7 +21,14 @@ func newImportCommand(e *env) *cobra.Command {
 Online PowerShell and the Dataverse Web API exactly as the services return
 them plus tenantscan-extra.yaml, maps it to the snapshot format v1 and
 prints it as YAML, to inspect or archive. scan reads such folders directly.
-See docs/export.md for the calls that produce the folder.`,
+See docs/export.md for the calls that produce the folder.
+
+Beside the snapshot, on standard error, import lists every record it left
+out and why (system, support and application users, rows without a
+principal name, groups that are not Microsoft 365 groups, members that
+are not users) and its warnings (facts not exported). The snapshot keeps
+both under exporter.leftOut and exporter.warnings, and the records each
+derived fact comes from under exporter.facts.`,
 		Example: `  tenantscan import fixtures/export-contoso > contoso.yaml
   tenantscan import --output contoso.yaml exports/2026-11-28/`,
 		Args: cobra.ExactArgs(1),
@@ -37,14 +44,15 @@ See docs/export.md for the calls that produce the folder.`,
 				}
 				defer set.Close()
 			}
-			doc, warnings, err := scanner.ImportExport(args[0], scanner.DefaultLimits())
+			res, err := scanner.Import(args[0], scanner.DefaultLimits())
 			if err != nil {
 				return &exitCodeError{code: exitError, err: err}
 			}
-			for _, w := range warnings {
+			for _, w := range res.Warnings {
 				e.log.Warn("import", "warning", w)
 			}
-			data, err := snapshotYAML(doc)
+			printLeftOut(e.stderr, res.LeftOut)
+			data, err := snapshotYAML(res.Doc)
 			if err != nil {
 				return &exitCodeError{code: exitError, err: err}
 			}
@@ -67,6 +75,18 @@ See docs/export.md for the calls that produce the folder.`,
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the snapshot to this file instead of standard output")
 	return cmd
+}
+
+// printLeftOut lists the records the import left out, one a line, so
+// that an administrator can check them.
+func printLeftOut(w io.Writer, left []scanner.LeftOut) {
+	if len(left) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "tenantscan import: %d record(s) left out of the snapshot:\n", len(left))
+	for _, l := range left {
+		fmt.Fprintf(w, "  %s\n", l)
+	}
 }
 
 // snapshotYAML writes a snapshot document with its top-level keys in the
