@@ -122,6 +122,9 @@ func (w ReadinessText) Write(out io.Writer, r *Report) error {
 			what := fmt.Sprintf("%d finding(s)", b.Findings)
 			if b.Status == StatusError {
 				what = "could not be evaluated"
+				if b.Findings > 0 {
+					what += fmt.Sprintf("; %d finding(s) established", b.Findings)
+				}
 			}
 			p.wrap(fmt.Sprintf("  %d. ", n+1), "     ", fmt.Sprintf("%s [%s] %s (%s, %s)", b.ID, b.Phase, printable(b.Title), b.Severity, what))
 			p.wrap("     Next step: ", "     ", printable(b.NextStep))

@@ -27,7 +27,7 @@ import (
 // field as empty, false or "none".
 var documentedAbsence = map[string]string{
 	"/users/*/accountEnabled":                          "enabled: the user is in scope",
-	"/users/*/userType":                                "Member (a guest is still known by an #EXT# name or a foreign domain)",
+	"/users/*/userType":                                "Member, for a user of the tenant (a guest is still known by an #EXT# name); only users whose userType is Member make a domain the tenant's",
 	"/users/*/disabledPlans":                           "no plan switched off on the licences given as plain SKU names",
 	"/users/*/licenses/*/disabledPlans":                "no plan switched off on that licence",
 	"/users/*/mailbox":                                 "no mailbox, as null (the format's rule: Exchange returns no mailbox for the user)",

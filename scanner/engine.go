@@ -2,7 +2,6 @@ package scanner
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -123,13 +122,14 @@ func (e *Engine) resultQuery() string {
 		}
 		b.WriteString("}")
 	}
-	fmt.Fprintf(&b, ", %q: count(data.lib.snapshot.in_scope_instances)", scopeKey)
+	fmt.Fprintf(&b, ", %q: data.lib.snapshot.scope", scopeKey)
 	b.WriteString("}")
 	return b.String()
 }
 
-// scopeKey holds, in the query's result, how many instances use Groups.
-const scopeKey = "tenantscan:inScopeInstances"
+// scopeKey holds, in the query's result, data.lib.snapshot.scope:
+// assessed, none or unknown.
+const scopeKey = "tenantscan:scope"
 
 // ruleName is the first term of a rule's head: deny for `deny contains …`.
 func ruleName(r *ast.Rule) string {
@@ -164,9 +164,9 @@ func (e *Engine) Evaluate(ctx context.Context, input ast.Value) ([]report.Contro
 	return out, err
 }
 
-// EvaluateScope is Evaluate, and also reports whether the snapshot has an
-// instance that uses Groups (data.lib.snapshot.in_scope_instances): a
-// tenant without one is not applicable, never ready.
+// EvaluateScope is Evaluate, and also reports whether the snapshot lists
+// its instances and none uses Groups (data.lib.snapshot.scope "none"): such
+// a tenant is not applicable, never ready.
 func (e *Engine) EvaluateScope(ctx context.Context, input ast.Value) ([]report.ControlResult, bool, error) {
 	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input))
 	if err != nil {
@@ -184,9 +184,8 @@ func (e *Engine) EvaluateScope(ctx context.Context, input ast.Value) ([]report.C
 		sets, _ := all[e.packages[i]].(map[string]any)
 		out = append(out, controlResult(c.ID, sets))
 	}
-	n, _ := all[scopeKey].(json.Number)
-	inScope, _ := n.Int64()
-	return out, inScope > 0, nil
+	scope, _ := all[scopeKey].(string)
+	return out, scope == "none", nil
 }
 
 func controlResult(id string, sets map[string]any) report.ControlResult {

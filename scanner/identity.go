@@ -26,6 +26,8 @@ func checkIdentity(doc map[string]any) []*posError {
 		g, _ := raw.(map[string]any)
 		field, key := groupKey(g)
 		if key == "" {
+			out = append(out, &posError{Pointer: fmt.Sprintf("/groups/%d", i),
+				Msg: "a group needs an id (its Graph group id), a mail or a displayName, so that findings, waivers and drift can name it"})
 			continue
 		}
 		if j, dup := groupKeys[key]; dup {
@@ -44,13 +46,14 @@ func checkIdentity(doc map[string]any) []*posError {
 			if id == "" {
 				id = stringField(r, "name")
 			}
-			if id == "" {
-				continue
-			}
 			rk := strings.ToLower(entity) + "\x00" + id
 			if j, dup := seen[rk]; dup {
+				what := fmt.Sprintf("%q", id)
+				if id == "" {
+					what = "with no id or name"
+				}
 				out = append(out, &posError{Pointer: fmt.Sprintf("/groups/%d/connector/connectedRecords/%d", i, k),
-					Msg: fmt.Sprintf("connected record %s %q is already listed at /groups/%d/connector/connectedRecords/%d", entity, id, i, j)})
+					Msg: fmt.Sprintf("connected record %s %s is already listed at /groups/%d/connector/connectedRecords/%d", entity, what, i, j)})
 				continue
 			}
 			seen[rk] = k

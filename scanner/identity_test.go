@@ -72,6 +72,16 @@ func TestIdentity(t *testing.T) {
 			recs := conn["connectedRecords"].([]any)
 			conn["connectedRecords"] = append(recs, recs[0])
 		}, `/groups/0/connector/connectedRecords/1: connected record opportunity "6c1f0000-0000-4000-8000-000000000001" is already listed at /groups/0/connector/connectedRecords/0`},
+		{"a group with no id, mail or name", func(doc map[string]any) {
+			g := at(doc, "groups", 1)
+			delete(g, "id")
+			delete(g, "mail")
+			delete(g, "displayName")
+		}, `/groups/1: a group needs an id (its Graph group id), a mail or a displayName`},
+		{"two connected records with no id or name", func(doc map[string]any) {
+			conn := at(doc, "groups", 0)["connector"].(map[string]any)
+			conn["connectedRecords"] = []any{map[string]any{"entity": "contact"}, map[string]any{"entity": "contact"}}
+		}, `/groups/0/connector/connectedRecords/1: connected record contact with no id or name is already listed at /groups/0/connector/connectedRecords/0`},
 		{"one user twice, case differing", func(doc map[string]any) {
 			doc["users"] = append(doc["users"].([]any), map[string]any{"userPrincipalName": "Alice@Contoso.com"})
 		}, `userPrincipalName "Alice@Contoso.com" is already used by /users/0`},

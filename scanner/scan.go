@@ -212,7 +212,7 @@ func scanOne(ctx context.Context, engine *Engine, src Source, opts Options, waiv
 		evalCtx, cancel = context.WithTimeout(ctx, opts.SnapshotTimeout)
 		defer cancel()
 	}
-	results, assessed, err := engine.EvaluateScope(evalCtx, input)
+	results, nothingInScope, err := engine.EvaluateScope(evalCtx, input)
 	if err == nil && evalCtx.Err() != nil {
 		// OPA checks cancellation now and then; a deadline that passed
 		// during a short evaluation still counts.
@@ -226,7 +226,7 @@ func scanOne(ctx context.Context, engine *Engine, src Source, opts Options, waiv
 	}
 	t.Controls = results
 	used = waivers.apply(&t)
-	finishTenant(&t, engine.controls, assessed)
+	finishTenant(&t, engine.controls, nothingInScope)
 	return t, used, exportedAt, true
 }
 
@@ -251,11 +251,13 @@ func errorTenant(t report.Tenant, engine *Engine, msg string) report.Tenant {
 // applicable.
 const notApplicableReason = "no Dynamics 365 instance uses Office 365 Groups (usesGroups: true): nothing was assessed"
 
-// finishTenant sets the tenant's status and readiness from its controls. A
-// tenant with no instance in scope (assessed false) is never pass or ready:
-// its status is notApplicable unless a control fails or errors, and its
-// readiness is notApplicable.
-func finishTenant(t *report.Tenant, controls []report.Control, assessed bool) {
+// finishTenant sets the tenant's status and readiness from its controls.
+// Readiness is blocked by a critical or high control that fails and by any
+// control in error (what could not be evaluated cannot be called ready). A
+// tenant whose instances are listed and none uses Groups (nothingInScope)
+// is never pass or ready: its status is notApplicable unless a tenant-wide
+// control fails or errors, and its readiness is notApplicable.
+func finishTenant(t *report.Tenant, controls []report.Control, nothingInScope bool) {
 	byID := make(map[string]report.Control, len(controls))
 	for _, c := range controls {
 		byID[c.ID] = c
@@ -278,7 +280,7 @@ func finishTenant(t *report.Tenant, controls []report.Control, assessed bool) {
 				t.Status = report.TenantFail
 			}
 		}
-		if (r.Status == report.StatusFail || r.Status == report.StatusError) && report.SeverityRank(c.Severity) >= report.SeverityRank(report.SeverityHigh) {
+		if r.Status == report.StatusError || (r.Status == report.StatusFail && report.SeverityRank(c.Severity) >= report.SeverityRank(report.SeverityHigh)) {
 			blocking = append(blocking, c)
 		}
 	}
@@ -301,7 +303,7 @@ func finishTenant(t *report.Tenant, controls []report.Control, assessed bool) {
 	for _, c := range blocking {
 		t.Readiness.Blocking = append(t.Readiness.Blocking, c.ID)
 	}
-	if !assessed && t.Status != report.TenantError {
+	if nothingInScope {
 		if t.Status == report.TenantPass {
 			t.Status = report.TenantNotApplicable
 		}

@@ -73,7 +73,8 @@ func TestScanVerdicts(t *testing.T) {
 		"relecloud-connectors.yaml": {status: "fail", blocking: "O365G-017 O365G-018",
 			controls: "O365G-005=skip O365G-013=skip O365G-014=fail:1 O365G-015=fail:1 O365G-016=fail:1 O365G-017=fail:2 O365G-018=fail:1"},
 		"woodgrove-partial-export.yaml": {status: "error",
-			blocking: "O365G-003 O365G-004 O365G-006 O365G-007 O365G-008 O365G-010 O365G-011 O365G-017 O365G-018",
+			// Every control in error blocks readiness, whatever its severity.
+			blocking: "O365G-003 O365G-004 O365G-005 O365G-006 O365G-007 O365G-008 O365G-009 O365G-019 O365G-010 O365G-011 O365G-012 O365G-013 O365G-014 O365G-015 O365G-016 O365G-017 O365G-018",
 			errPart:  "woodgrove-partial-export.yaml: O365G-003, O365G-004, O365G-005",
 			controls: "O365G-003=error O365G-004=error O365G-005=error O365G-006=error O365G-007=error O365G-008=error " +
 				"O365G-009=error O365G-010=error O365G-011=error O365G-012=error O365G-013=error O365G-014=error " +

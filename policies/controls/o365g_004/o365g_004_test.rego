@@ -115,7 +115,17 @@ test_skip_when_no_instance_uses_groups if {
 }
 
 test_error_when_lists_not_exported if {
-	o365g_004.error == {"snapshot lacks users (not exported)", "snapshot lacks subscriptions (not exported)"} with input as {"dynamics": []}
+	inst := {"name": "sales", "usesGroups": true, "users": [{"userPrincipalName": "a@contoso.com", "roles": []}]}
+	o365g_004.error == {"snapshot lacks users (not exported)", "snapshot lacks subscriptions (not exported)"} with input as {"dynamics": [inst]}
+
+	# Nothing in scope: the control skips, whatever else is missing.
+	count(o365g_004.error) == 0 with input as {"dynamics": []}
+	count(o365g_004.skip) == 1 with input as {"dynamics": []}
+
+	# Nobody to check (every Dynamics user disabled): skip too.
+	nobody := {"dynamics": [object.union(inst, {"users": [{"userPrincipalName": "a@contoso.com", "enabled": false}]})]}
+	count(o365g_004.error) == 0 with input as nobody
+	o365g_004.skip == {"no enabled Dynamics user in the instances that use Groups"} with input as nobody
 	errs := o365g_004.error with input as {"subscriptions": [], "users": [], "dynamics": [{"name": "sales", "usesGroups": true}]}
 	errs == {"snapshot lacks users of instance sales (/dynamics/0/users, not exported)"}
 }

@@ -103,3 +103,20 @@ test_inconsistent_licences_are_an_error if {
 	some msg in o365g_006.error with input as nostatus
 	msg == "snapshot lacks capabilityStatus of subscription ENTERPRISEPACK (/subscriptions/0/capabilityStatus, not exported)"
 }
+
+test_plan_off_only_when_every_licence_has_it_off if {
+	off_e3 := {"skuPartNumber": "ENTERPRISEPACK", "disabledPlans": ["EXCHANGE_S_ENTERPRISE"]}
+	others := [testinput.user("bruno@contoso.com", ["ENTERPRISEPACK"]), testinput.user("chen@contoso.com", ["ENTERPRISEPACK"])]
+
+	# Exchange off on E3 but on through E5: the user has Exchange Online.
+	both := object.union(testinput.base, {"users": array.concat([testinput.user("alice@contoso.com", [off_e3, {"skuPartNumber": "ENTERPRISEPREMIUM", "disabledPlans": []}])], others)})
+	count(o365g_006.deny) == 0 with input as both
+
+	# Off on the only licence that has it: no Exchange Online.
+	only := object.union(testinput.base, {"users": array.concat([testinput.user("alice@contoso.com", [off_e3])], others)})
+	{f.resource.id | some f in o365g_006.deny with input as only} == {"alice@contoso.com"}
+
+	# A licence object without its own disabledPlans takes the user's.
+	fallback := object.union(testinput.base, {"users": array.concat([object.union(testinput.user("alice@contoso.com", [{"skuPartNumber": "ENTERPRISEPACK"}]), {"disabledPlans": ["EXCHANGE_S_ENTERPRISE"]})], others)})
+	{f.resource.id | some f in o365g_006.deny with input as fallback} == {"alice@contoso.com"}
+}

@@ -33,7 +33,7 @@ error contains msg if {
 	sp.serverBasedIntegration == true
 	not sp.deploymentType
 	not _online(sp)
-	msg := sprintf("snapshot lacks sharePoint.deploymentType (or a sharepoint.com siteUrl) of instance %s (not exported)", [input.dynamics[i].name])
+	msg := sprintf("%s; a SharePoint Online siteUrl would also tell", [snapshot.lacks("sharePoint.deploymentType", sprintf("instance %s", [input.dynamics[i].name]), sprintf("/dynamics/%d/sharePoint/deploymentType", [i]))])
 }
 
 skip contains msg if msg := snapshot.no_instance_in_scope
@@ -46,7 +46,10 @@ _online(sp) if sp.deploymentType == "online"
 
 _online(sp) if {
 	not sp.deploymentType
-	regex.match(`^https://[^/]+\.sharepoint(-mil|\.us)?\.com(/|$)`, lower(sp.siteUrl))
+
+	# SharePoint Online in the commercial cloud, GCC High (sharepoint.us),
+	# DoD (sharepoint-mil.us) and 21Vianet (sharepoint.cn).
+	regex.match(`^https://[^/]+\.(sharepoint\.com|sharepoint\.us|sharepoint-mil\.us|sharepoint\.cn)(/|$)`, lower(sp.siteUrl))
 }
 
 _problem(sp) := "server-based SharePoint integration is off" if {

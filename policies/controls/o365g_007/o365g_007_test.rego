@@ -31,7 +31,7 @@ test_site_url_shows_online_when_type_not_exported if {
 	count(o365g_007.deny) == 0 with input as testinput.with_instance({"sharePoint": sp})
 	local := object.union(sp, {"siteUrl": "https://sharepoint.contoso.local"})
 	count(o365g_007.deny) == 0 with input as testinput.with_instance({"sharePoint": local})
-	o365g_007.error == {"snapshot lacks sharePoint.deploymentType (or a sharepoint.com siteUrl) of instance sales (not exported)"} with input as testinput.with_instance({"sharePoint": local})
+	o365g_007.error == {"snapshot lacks sharePoint.deploymentType of instance sales (/dynamics/0/sharePoint/deploymentType, not exported); a SharePoint Online siteUrl would also tell"} with input as testinput.with_instance({"sharePoint": local})
 }
 
 test_skip_when_out_of_scope if {

@@ -23,17 +23,24 @@ package controls.o365g_011
 
 import data.lib.snapshot
 
+# Errors count only when the control has something to check: a tenant
+# where nothing is in scope skips, whatever else it lacks.
 error contains msg if {
+	snapshot.user_controls_apply
+	some msg in _error
+}
+
+_error contains msg if {
 	# users: who is disabled (accountEnabled false) is out of scope.
 	some name in ["dynamics", "users"]
 	msg := snapshot.missing(name)
 }
 
-error contains msg if some msg in snapshot.instance_users_errors
+_error contains msg if some msg in snapshot.instance_users_errors
 
-error contains msg if some msg in snapshot.lacking_messages("securityRoles")
+_error contains msg if some msg in snapshot.lacking_messages("securityRoles")
 
-error contains msg if {
+_error contains msg if {
 	some e in snapshot.scoped_dynamics_entries
 	e.roles == null
 	msg := snapshot.lacks("roles", sprintf("Dynamics user %s of instance %s", [e.userPrincipalName, e.instance]), sprintf("%s/roles", [snapshot.entry_path(e)]))
@@ -41,11 +48,11 @@ error contains msg if {
 
 # A role a user holds whose privileges, or whose ISV Extensions depth, were
 # not exported.
-error contains msg if {
+_error contains msg if {
 	some i in snapshot.in_scope_instances
 	some k in _incomplete[i]
 	role := input.dynamics[i].securityRoles[k]
-	_held_by_someone(i, role)
+	_held_by_ungranted(i, role)
 	msg := _incomplete_message(i, k, role)
 }
 
@@ -102,20 +109,30 @@ _role_incomplete(role) if {
 
 _incomplete_message(i, k, role) := snapshot.lacks("privileges", _role_label(i, role), sprintf("/dynamics/%d/securityRoles/%d/privileges", [i, k])) if {
 	not snapshot.present(role, "privileges")
-} else := snapshot.lacks(sprintf("the depth of privilege %s", [data.tenantscan.isvExtensions.privilege]), _role_label(i, role), sprintf("/dynamics/%d/securityRoles/%d/privileges", [i, k]))
+} else := snapshot.lacks(sprintf("the depth of privilege %s", [data.tenantscan.isvExtensions.privilege]), _role_label(i, role), sprintf("/dynamics/%d/securityRoles/%d/privileges/%d/depth", [i, k, _depthless(role)]))
+
+# The index of the role's first ISV Extensions privilege without a depth.
+_depthless(role) := min({j |
+	some j, p in role.privileges
+	lower(p.name) == _privilege
+	not snapshot.present(p, "depth")
+})
 
 _role_label(i, role) := sprintf("role %s (id %s) of instance %s", [role.name, role.id, input.dynamics[i].name]) if {
 	is_string(role.id)
 } else := sprintf("role %s of instance %s", [role.name, input.dynamics[i].name])
 
-# True when some scoped Dynamics user of instance i names the role.
-_held_by_someone(i, role) if {
+# True when some scoped Dynamics user of instance i names the role and no
+# other role of theirs already grants the privilege: only then does the
+# role's missing data decide a verdict.
+_held_by_ungranted(i, role) if {
 	refs := _refs(role)
 	some e in snapshot.scoped_dynamics_entries
 	e.instanceIndex == i
 	is_array(e.roles)
 	some r in e.roles
 	r in refs
+	not _granted(e)
 }
 
 # True when one of the entry's roles grants ISV Extensions at the depth.

@@ -65,3 +65,24 @@ test_error_when_roles_not_exported if {
 	o365g_011.error == {"snapshot lacks securityRoles of instance sales (/dynamics/0/securityRoles, not exported)"} with input as inp
 	count(o365g_011.deny) == 0 with input as inp
 }
+
+test_missing_privileges_matter_only_where_they_decide if {
+	roles := [
+		{"id": "r1", "name": "Salesperson", "privileges": [{"name": "prvISVExtensions", "depth": "Global"}]},
+		{"id": "r2", "name": "Unknown"},
+		{"id": "r3", "name": "Depthless", "privileges": [{"name": "prvReadAccount", "depth": "Global"}, {"name": "prvISVExtensions"}]},
+	]
+
+	# Alice holds a granting role: the role without privileges decides nothing.
+	granted := testinput.with_instance({"securityRoles": roles, "users": [testinput.dyn("alice@contoso.com", ["r1", "r2"])]})
+	count(o365g_011.error) == 0 with input as granted
+	count(o365g_011.deny) == 0 with input as granted
+
+	# Bruno holds only the undetermined roles: error naming each, no finding.
+	undetermined := testinput.with_instance({"securityRoles": roles, "users": [testinput.dyn("bruno@contoso.com", ["r2", "r3"])]})
+	o365g_011.error == {
+		"snapshot lacks privileges of role Unknown (id r2) of instance sales (/dynamics/0/securityRoles/1/privileges, not exported)",
+		"snapshot lacks the depth of privilege prvISVExtensions of role Depthless (id r3) of instance sales (/dynamics/0/securityRoles/2/privileges/1/depth, not exported)",
+	} with input as undetermined
+	count(o365g_011.deny) == 0 with input as undetermined
+}

@@ -6,7 +6,8 @@
 #   entity that gets many new records a month it floods the tenant with
 #   groups. A recommendation (warn) for each entity with Auto Create on whose
 #   monthlyNewRecords reaches tenantscan.autoCreateMonthlyThreshold (500 by
-#   default). Entities with Auto Create on and no volume figure are noted.
+#   default). An entity that does not say whether Auto Create is on, or has
+#   it on with no volume figure, cannot be judged: error, naming it.
 # custom:
 #   id: O365G-013
 #   severity: low

@@ -47,3 +47,13 @@ test_unknown_member_of_a_foreign_domain_is_a_guest if {
 	some f in findings
 	f.evidence.guests == ["partner@tailspin.example"]
 }
+
+test_only_members_make_a_domain_the_tenants if {
+	# vendor@fabrikam.com has no userType: it does not make fabrikam.com a
+	# tenant domain, so an unknown h@fabrikam.com member is a guest.
+	users := array.concat(testinput.base.users, [{"userPrincipalName": "vendor@fabrikam.com", "accountEnabled": true, "licenses": []}])
+	g := object.union(testinput.base.groups[0], {"members": ["alice@contoso.com", "h@fabrikam.com"]})
+	inp := object.union(testinput.base, {"users": users, "groups": [g, testinput.base.groups[1]]})
+	some f in o365g_018.deny with input as inp
+	f.evidence.guests == ["h@fabrikam.com"]
+}

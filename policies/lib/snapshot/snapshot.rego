@@ -50,10 +50,6 @@ no_instance_in_scope := "no Dynamics 365 instance uses Office 365 Groups (usesGr
 	count(in_scope_instances) == 0
 }
 
-# True when the snapshot has an instance in scope: the scanner reads it to
-# tell a tenant that was assessed from one where nothing applies.
-assessed if count(in_scope_instances) > 0
-
 # Tenant user indexes by lower-case userPrincipalName. Lookups are by key, so this
 # is a complete object built once, not a partial rule: looking a key up in a
 # partial object rule would evaluate its body again, a scan per lookup.
@@ -153,13 +149,46 @@ version_at_least(v, floor) if version_key(v) >= version_key(floor)
 # Names of the instances that use Groups.
 in_scope_instance_names := {input.dynamics[i].name | some i in in_scope_instances}
 
-# Reason to skip a user control: nobody to check.
+# Reason to skip a user control: nobody to check — no enabled Dynamics user
+# in the instances in scope, or none whose tenant account is enabled.
 no_dynamics_user := "no enabled Dynamics user in the instances that use Groups" if {
 	count(in_scope_instances) > 0
 	count(instances_lacking_users) == 0
+	count(_dynamics_entries) == 0
+} else := "no enabled Dynamics user in the instances that use Groups" if {
+	count(in_scope_instances) > 0
+	count(instances_lacking_users) == 0
 	exported("users")
-	count(scoped_users) == 0
+	count(scoped_dynamics_entries) == 0
 }
+
+# True when the snapshot lists its instances and none uses Groups: the
+# instance, user and group controls skip, whatever else the export lacks,
+# and the tenant is not applicable.
+nothing_in_scope if {
+	is_array(input.dynamics)
+	count(in_scope_instances) == 0
+}
+
+# Whether the tenant was assessed: "assessed" (an instance uses Groups),
+# "none" (no instance does) or "unknown" (dynamics not exported). The
+# scanner reads it to tell "not applicable" tenants apart.
+scope := "assessed" if {
+	count(in_scope_instances) > 0
+} else := "none" if {
+	nothing_in_scope
+} else := "unknown"
+
+# True when a user control has somebody to check, or cannot tell: its
+# errors count only then (a tenant with nobody in scope skips).
+user_controls_apply if {
+	not nothing_in_scope
+	not no_dynamics_user
+}
+
+# True when a group control may have a connected group to check: its
+# errors count only then.
+group_controls_apply if not nothing_in_scope
 
 # In-scope instances that lack a field (absent: false and null are values).
 instances_lacking(field) := {input.dynamics[i].name |
@@ -216,9 +245,12 @@ licence_sku(l) := l.skuPartNumber if is_object(l)
 # The SKUs a user holds, in order (a user without licenses: none).
 user_skus(user) := [licence_sku(l) | some l in object.get(user, "licenses", [])]
 
-# The plans switched off on one licence of a user.
-licence_disabled(user, l) := object.get(l, "disabledPlans", []) if {
+# The plans switched off on one licence of a user: the licence's own
+# disabledPlans, else (a plain SKU name, or an object without them) the
+# user's, else none.
+licence_disabled(user, l) := l.disabledPlans if {
 	is_object(l)
+	is_array(l.disabledPlans)
 } else := object.get(user, "disabledPlans", [])
 
 # The state of a licence's subscription: usable, unlisted (no subscription of
@@ -493,7 +525,7 @@ upn_domain(upn) := lower(parts[count(parts) - 1]) if parts := split(upn, "@")
 
 _tenant_domains := {d |
 	some u in input.users
-	not u.userType == "Guest"
+	u.userType == "Member"
 	d := upn_domain(u.userPrincipalName)
 } | {lower(d) | d := input.tenant.defaultDomain}
 
