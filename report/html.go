@@ -25,7 +25,7 @@ type htmlTenant struct {
 	Name, Anchor, Snapshot, TenantID, Status, Error string
 	Ready, AllErrored                               bool
 	Readiness                                       string // ready, not ready, not applicable, not evaluated
-	Blocking                                        []string
+	Blocking, Warnings                              []string
 	Severity                                        map[string]int
 	Controls                                        []htmlControl
 }
@@ -59,7 +59,7 @@ func (HTML) write(w io.Writer, r *Report) error {
 		i++
 		ht := htmlTenant{
 			Name: TenantName(t), Anchor: fmt.Sprintf("tenant-%d", i+1), Snapshot: t.Snapshot, TenantID: t.TenantID,
-			Status: t.Status, Ready: t.Readiness.Ready, Readiness: strings.ToLower(t.Readiness.Label()), Blocking: t.Readiness.Blocking,
+			Status: t.Status, Warnings: t.Warnings, Ready: t.Readiness.Ready, Readiness: strings.ToLower(t.Readiness.Label()), Blocking: t.Readiness.Blocking,
 			Severity: SeverityCounts(t, controls), AllErrored: t.Unevaluated(),
 		}
 		if t.Error != nil {

@@ -54,6 +54,9 @@ func (Markdown) write(w io.Writer, r *Report) error {
 		if len(t.Readiness.Blocking) > 0 {
 			fmt.Fprintf(&b, "Blocking, in the order of the procedure: %s.\n\n", strings.Join(t.Readiness.Blocking, ", "))
 		}
+		for _, w := range t.Warnings {
+			fmt.Fprintf(&b, "> Note: %s\n\n", mdText(w))
+		}
 		if t.Error != nil {
 			b.WriteString("Error:\n\n")
 			for _, line := range strings.Split(*t.Error, "\n") {

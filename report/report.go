@@ -121,13 +121,18 @@ type Control struct {
 // Tenant is the result of one snapshot: either the verdict of every control,
 // or an error explaining why the snapshot could not be evaluated.
 type Tenant struct {
-	Snapshot    string          `json:"snapshot"`
-	TenantID    string          `json:"tenantId"`
-	DisplayName string          `json:"displayName"`
-	Status      string          `json:"status"` // pass | fail | error | notApplicable
-	Readiness   Readiness       `json:"readiness"`
-	Error       *string         `json:"error"`
-	Controls    []ControlResult `json:"controls"`
+	Snapshot    string    `json:"snapshot"`
+	TenantID    string    `json:"tenantId"`
+	DisplayName string    `json:"displayName"`
+	Status      string    `json:"status"` // pass | fail | error | notApplicable
+	Readiness   Readiness `json:"readiness"`
+	Error       *string   `json:"error"`
+	// Warnings are what the export says about itself (exporter.warnings of
+	// the snapshot, and the records an import left out): facts not
+	// exported, team roles not considered, system users left out. Reports
+	// show them with the tenant, so no verdict hides its context.
+	Warnings []string        `json:"warnings,omitempty"`
+	Controls []ControlResult `json:"controls"`
 }
 
 // Tenant statuses. A tenant is notApplicable when nothing failed or

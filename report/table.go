@@ -115,6 +115,9 @@ func (p *tablePrinter) tenant(t Tenant, controls map[string]Control) {
 		}
 	}
 	p.wrap("  ", "  ", verdict)
+	for _, w := range t.Warnings {
+		p.wrap("  note: ", "        ", p.paint(ansiDim, w))
+	}
 	if t.Error != nil {
 		lines := strings.Split(*t.Error, "\n")
 		if !t.Unevaluated() {

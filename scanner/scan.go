@@ -201,6 +201,7 @@ func scanOne(ctx context.Context, engine *Engine, src Source, opts Options, waiv
 		return errorTenant(t, engine, err.Error()), nil, "", true
 	}
 	t.TenantID, t.DisplayName = snap.TenantID, snap.DisplayName
+	t.Warnings = exporterWarnings(snap.Doc)
 	exportedAt, _ = snap.Doc["exportedAt"].(string)
 	input, err := ast.InterfaceToValue(snap.Doc)
 	if err != nil {
@@ -311,4 +312,23 @@ func finishTenant(t *report.Tenant, controls []report.Control, nothingInScope bo
 		t.Readiness.State = report.ReadinessNotApplicable
 		t.Readiness.Reason = notApplicableReason
 	}
+}
+
+// exporterWarnings reads what the snapshot says about its own export: each
+// exporter.warnings entry, and how many records an import left out (their
+// list is in exporter.leftOut and printed by tenantscan import).
+func exporterWarnings(doc map[string]any) []string {
+	exp, _ := doc["exporter"].(map[string]any)
+	var out []string
+	if ws, ok := exp["warnings"].([]any); ok {
+		for _, w := range ws {
+			if s, ok := w.(string); ok {
+				out = append(out, s)
+			}
+		}
+	}
+	if left, ok := exp["leftOut"].([]any); ok && len(left) > 0 {
+		out = append(out, fmt.Sprintf("the import left out %d record(s) (system, support and application users, rows without a principal name …); tenantscan import lists them", len(left)))
+	}
+	return out
 }

@@ -99,3 +99,33 @@ func readFile(t *testing.T, path string) string {
 	}
 	return string(b)
 }
+
+// TestExportWarningsInEveryReport: what an import knows it could not
+// consider (here: team roles, with teams.json not exported) and the records
+// it left out are said in the table, JSON, Markdown and HTML of a scan.
+func TestExportWarningsInEveryReport(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	export := filepath.Join(dir, "export")
+	if err := os.CopyFS(export, os.DirFS(filepath.Join("..", "..", "fixtures", "export-contoso"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(export, "dataverse", "contoso-sales", "teams.json")); err != nil {
+		t.Fatal(err)
+	}
+	out := func(name string) string { return filepath.Join(dir, name) }
+	r := runCLI(t, "", "scan", "-q", "--output", "json="+out("r.json"), "--output", "markdown="+out("r.md"),
+		"--output", "html="+out("r.html"), "--format", "table", export)
+	if r.code == 2 {
+		t.Fatalf("exit 2: %s", r.stderr)
+	}
+	const teams = "roles granted through team membership are not considered"
+	const left = "the import left out 5 record(s)"
+	texts := map[string]string{"table": strings.Join(strings.Fields(r.stdout), " "), "json": readFile(t, out("r.json")),
+		"markdown": readFile(t, out("r.md")), "html": readFile(t, out("r.html"))}
+	for format, text := range texts {
+		if !strings.Contains(text, teams) || !strings.Contains(text, left) {
+			t.Errorf("%s does not carry the import's warnings", format)
+		}
+	}
+}
