@@ -175,6 +175,7 @@ func scanOne(ctx context.Context, engine *Engine, src Source, opts Options, waiv
 		return errorTenant(t, engine, err.Error()), nil
 	}
 	t.TenantID, t.DisplayName = snap.TenantID, snap.DisplayName
+	t.ExportedAt, _ = snap.Doc["exportedAt"].(string)
 	input, err := ast.InterfaceToValue(snap.Doc)
 	if err != nil {
 		return errorTenant(t, engine, fmt.Sprintf("%s: convert snapshot: %v", src.Name, err)), nil
