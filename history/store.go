@@ -137,7 +137,7 @@ func (s *Store) provider() (*goose.Provider, error) {
 	if s.dialect == Postgres {
 		dialect = goose.DialectPostgres
 		// Shards of one job migrate at once: one waits for the other.
-		locker, err := lock.NewPostgresSessionLocker()
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300)) // retry each second, for 5 minutes
 		if err != nil {
 			return nil, err
 		}
@@ -164,8 +164,12 @@ func (s *Store) Migrate(ctx context.Context) (int64, error) {
 	if err != nil && !strings.Contains(err.Error(), "no such table") && !strings.Contains(err.Error(), "does not exist") {
 		return 0, fmt.Errorf("history %s: read schema version: %w", s.where, err)
 	}
-	if known := SchemaVersion(); current > known {
+	known := SchemaVersion()
+	if current > known {
 		return current, fmt.Errorf("history %s: %w (database at version %d, this binary knows %d): upgrade tenantscan", s.where, ErrNewerSchema, current, known)
+	}
+	if current == known {
+		return current, nil // nothing to apply, no lock to take
 	}
 	if _, err := p.Up(ctx); err != nil {
 		return 0, fmt.Errorf("history %s: migrate: %w", s.where, err)

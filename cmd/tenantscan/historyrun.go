@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -55,35 +56,38 @@ func (h *historyFlags) validate(e *env, baseline, shard string) error {
 	return nil
 }
 
-// historyRun is an open history for one scan or merge; nil when --history
-// is not given (its methods then do nothing).
+// historyRun is the history of one scan or merge; nil when --history is
+// not given (its methods then do nothing). When the database cannot be
+// opened, err says why: the scan still runs and writes its reports, and
+// exits 2 (unless --baseline history needs it first).
 type historyRun struct {
 	store *history.Store
 	flags historyFlags
+	err   error
 }
 
-// openHistory opens (and migrates) the history, or returns nil without
-// --history. Failing to open it is exit code 2 before anything is scanned.
+// open opens (and migrates) the history, or returns nil without
+// --history.
 func (h historyFlags) open(ctx context.Context) (*historyRun, error) {
 	if h.url == "" {
 		return nil, nil
 	}
 	s, err := history.Open(ctx, h.url)
-	if err != nil {
-		return nil, &exitCodeError{code: exitError, err: err}
-	}
-	return &historyRun{store: s, flags: h}, nil
+	return &historyRun{store: s, flags: h, err: err}, nil
 }
 
 // Close closes the history.
 func (r *historyRun) Close() {
-	if r != nil {
+	if r != nil && r.store != nil {
 		r.store.Close()
 	}
 }
 
 // baseline reads the history as a baseline.
 func (r *historyRun) baseline(ctx context.Context) (*report.Baseline, error) {
+	if r.err != nil {
+		return nil, &exitCodeError{code: exitError, err: fmt.Errorf("--baseline history: %w", r.err)}
+	}
 	b, err := r.store.Baseline(ctx)
 	if err != nil {
 		return nil, &exitCodeError{code: exitError, err: err}
@@ -97,6 +101,10 @@ func (r *historyRun) baseline(ctx context.Context) (*report.Baseline, error) {
 func (r *historyRun) record(ctx context.Context, e *env, rep *report.Report, s *scanFlags, result error) error {
 	if r == nil {
 		return result
+	}
+	if r.err != nil {
+		e.log.Error("history not written; the reports are", "error", r.err)
+		return &exitCodeError{code: exitError, err: r.err}
 	}
 	code := exitOK
 	var ec *exitCodeError
