@@ -88,7 +88,7 @@ func (s *Store) Record(ctx context.Context, run Run, controls []report.Control, 
 		return rec, s.wrap("begin", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
-	w := &writer{tx: tx, ctx: ctx, severity: map[string]string{}}
+	w := &writer{tx: tx, ctx: ctx, dialect: s.dialect, severity: map[string]string{}}
 	for _, c := range controls {
 		w.severity[c.ID] = c.Severity
 	}
@@ -142,6 +142,7 @@ func isUnique(err error) bool {
 type writer struct {
 	ctx      context.Context
 	tx       *sql.Tx
+	dialect  string
 	seq      int64
 	severity map[string]string
 }
@@ -290,7 +291,7 @@ func (w *writer) findings(t *report.Tenant, now map[string]current, order []stri
 		event(fp, EventResolved, StateResolved, "", "")
 	}
 
-	if err := w.insert(`findings (fingerprint, tenant_id, control_id, resource_kind, resource_id, severity, warning, message, state, first_seen_run, opened_run, waiver, waiver_owner, waiver_reason, waiver_expires)`, inserts); err != nil {
+	if err := w.insert(findingsTable, inserts); err != nil {
 		return 0, err
 	}
 	for _, u := range updates {
@@ -333,34 +334,85 @@ func (w *writer) findings(t *report.Tenant, now map[string]current, order []stri
 			}
 		}
 	}
-	if err := w.insert(`finding_events (fingerprint, run_seq, event, state, waiver, waiver_expires)`, events); err != nil {
+	if err := w.insert(eventsTable, events); err != nil {
 		return 0, err
 	}
 	return len(events), nil
 }
 
-// insert writes rows into table (with its column list) in batches.
-func (w *writer) insert(table string, rows [][]any) error {
+// table names a table and its columns with their PostgreSQL types, for
+// insert.
+type table struct {
+	name  string
+	cols  []string
+	types []string // text, bigint or boolean
+}
+
+var (
+	findingsTable = table{"findings",
+		[]string{"fingerprint", "tenant_id", "control_id", "resource_kind", "resource_id", "severity", "warning", "message", "state", "first_seen_run", "opened_run", "waiver", "waiver_owner", "waiver_reason", "waiver_expires"},
+		[]string{"text", "text", "text", "text", "text", "text", "boolean", "text", "text", "bigint", "bigint", "text", "text", "text", "text"}}
+	eventsTable = table{"finding_events",
+		[]string{"fingerprint", "run_seq", "event", "state", "waiver", "waiver_expires"},
+		[]string{"text", "bigint", "text", "text", "text", "text"}}
+)
+
+// insert writes rows into a table in batches: on SQLite, multi-row
+// VALUES with anonymous ? parameters (numbered $N ones make SQLite's
+// parser quadratic in their count); on PostgreSQL, one array parameter
+// per column, unnested, so a batch is one statement of a few parameters
+// whatever its size.
+func (w *writer) insert(t table, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	head := "INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ") "
+	if w.dialect == Postgres {
+		const pgBatch = 5000
+		for start := 0; start < len(rows); start += pgBatch {
+			part := rows[start:min(start+pgBatch, len(rows))]
+			args := make([]any, len(t.cols))
+			marks := make([]string, len(t.cols))
+			for j, typ := range t.types {
+				marks[j] = fmt.Sprintf("$%d::%s[]", j+1, typ)
+				switch typ {
+				case "bigint":
+					col := make([]int64, len(part))
+					for i, row := range part {
+						col[i] = row[j].(int64)
+					}
+					args[j] = col
+				case "boolean":
+					col := make([]bool, len(part))
+					for i, row := range part {
+						col[i] = row[j].(bool)
+					}
+					args[j] = col
+				default:
+					col := make([]*string, len(part))
+					for i, row := range part {
+						if v, ok := row[j].(string); ok {
+							col[i] = &v
+						}
+					}
+					args[j] = col
+				}
+			}
+			if _, err := w.tx.ExecContext(w.ctx, head+"SELECT * FROM unnest("+strings.Join(marks, ", ")+")", args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(t.cols)), ", ") + ")"
 	for start := 0; start < len(rows); start += batchRows {
 		part := rows[start:min(start+batchRows, len(rows))]
-		var sb strings.Builder
-		sb.WriteString("INSERT INTO " + table + " VALUES ")
-		args := make([]any, 0, len(part)*len(part[0]))
-		for i, row := range part {
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			sb.WriteByte('(')
-			for j, v := range row {
-				if j > 0 {
-					sb.WriteString(", ")
-				}
-				args = append(args, v)
-				fmt.Fprintf(&sb, "$%d", len(args))
-			}
-			sb.WriteByte(')')
+		args := make([]any, 0, len(part)*len(t.cols))
+		for _, row := range part {
+			args = append(args, row...)
 		}
-		if _, err := w.tx.ExecContext(w.ctx, sb.String(), args...); err != nil {
+		q := head + "VALUES " + strings.TrimSuffix(strings.Repeat(one+", ", len(part)), ", ")
+		if _, err := w.tx.ExecContext(w.ctx, q, args...); err != nil {
 			return err
 		}
 	}

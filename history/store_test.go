@@ -44,7 +44,7 @@ func each(ts ...report.Tenant) func(func(*report.Tenant) error) error {
 
 func day(d int) time.Time { return time.Date(2026, 11, d, 0, 0, 0, 0, time.UTC) }
 
-func open(t *testing.T, url string) *history.Store {
+func open(t testing.TB, url string) *history.Store {
 	t.Helper()
 	s, err := history.Open(context.Background(), url)
 	if err != nil {
