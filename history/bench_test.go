@@ -3,6 +3,7 @@ package history_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/tenantscan/tenantscan/history"
@@ -34,16 +35,38 @@ func BenchmarkRecord(b *testing.B) {
 			b.ReportMetric(float64(tenants*findings)*float64(b.N)/b.Elapsed().Seconds(), "findings/s")
 		})
 		b.Run(kind+"/nightly", func(b *testing.B) {
-			s := open(b, dbtest.URL(b, kind))
+			url := dbtest.URL(b, kind)
+			s := open(b, url)
 			if _, err := s.Record(context.Background(), history.Run{}, controls, each(ts...)); err != nil {
 				b.Fatal(err)
 			}
+			first := dbSize(b, url)
 			for b.Loop() {
 				if _, err := s.Record(context.Background(), history.Run{}, controls, each(ts...)); err != nil {
 					b.Fatal(err)
 				}
 			}
 			b.ReportMetric(float64(tenants*findings)*float64(b.N)/b.Elapsed().Seconds(), "findings/s")
+			b.ReportMetric(float64(first), "first-run-db-bytes")
+			b.ReportMetric(float64(dbSize(b, url)-first)/float64(b.N), "db-bytes/quiet-run")
 		})
 	}
+}
+
+// dbSize is the size of the history's data: pages in use (SQLite, after
+// a checkpoint), or the database's size on disk (PostgreSQL, after a
+// VACUUM so that dead rows do not count).
+func dbSize(b *testing.B, url string) int64 {
+	db := rawDB(b, url)
+	var n int64
+	if strings.HasPrefix(url, "sqlite:") {
+		var pages, size, free int64
+		db.QueryRow(`PRAGMA page_count`).Scan(&pages)
+		db.QueryRow(`PRAGMA page_size`).Scan(&size)
+		db.QueryRow(`PRAGMA freelist_count`).Scan(&free)
+		return (pages - free) * size
+	}
+	db.Exec(`VACUUM`)
+	db.QueryRow(`SELECT pg_database_size(current_database())`).Scan(&n)
+	return n
 }

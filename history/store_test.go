@@ -104,7 +104,7 @@ func TestNewerSchemaIsAnError(t *testing.T) {
 	})
 }
 
-func rawDB(t *testing.T, url string) *sql.DB {
+func rawDB(t testing.TB, url string) *sql.DB {
 	t.Helper()
 	driver, dsn := "pgx", url
 	if strings.HasPrefix(url, "sqlite:") {
