@@ -17,6 +17,8 @@ if ! PG_BIN="$(pg_bin)"; then
 	echo "installing PostgreSQL (apt-get)" >&2
 	apt-get update -qq >&2
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+	# The package may start a default cluster; the tests use their own.
+	service postgresql stop >/dev/null 2>&1 || true
 	PG_BIN="$(pg_bin)"
 fi
 

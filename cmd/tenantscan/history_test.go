@@ -350,3 +350,44 @@ func TestHistoryUsage(t *testing.T) {
 		})
 	}
 }
+
+// The shards of one job, given the same run id, record one run; merge
+// --history records the merged report as a run of its own.
+func TestHistoryShardsShareARun(t *testing.T) {
+	for _, kind := range dbtest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			url := dbtest.URL(t, kind)
+			dir := t.TempDir()
+			var shardReports []string
+			for _, shard := range []string{"1/2", "2/2"} {
+				out := filepath.Join(dir, strings.Replace(shard, "/", "-of-", 1)+".json")
+				shardReports = append(shardReports, out)
+				res := runCLI(t, "", "scan", "--history", url, "--run-id", "job-7", "--shard", shard, "--fail-on", "none",
+					"--format", "json", "--output", "json="+out, fixtures)
+				if res.code != 0 && res.code != 2 {
+					t.Fatalf("shard %s: exit %d: %s", shard, res.code, res.stderr)
+				}
+			}
+			res := runCLI(t, "", "history", "runs", "--history", url, "--format", "json")
+			var runs []history.RunRow
+			if err := json.Unmarshal([]byte(res.stdout), &runs); err != nil {
+				t.Fatalf("runs: %v\n%s%s", err, res.stdout, res.stderr)
+			}
+			if len(runs) != 1 || runs[0].RunID != "job-7" || runs[0].Shards != 2 || runs[0].ShardCount != 2 || runs[0].Tenants != 12 {
+				t.Fatalf("runs %+v, want one run job-7 of 2/2 shards and 12 tenants", runs)
+			}
+			res = runCLI(t, "", append([]string{"merge", "--history", url, "--fail-on", "none", "--format", "json", "--output", "json=" + filepath.Join(dir, "all.json")}, shardReports...)...)
+			if res.code != 0 && res.code != 2 {
+				t.Fatalf("merge: exit %d: %s", res.code, res.stderr)
+			}
+			res = runCLI(t, "", "history", "runs", "--history", url, "--format", "json")
+			if err := json.Unmarshal([]byte(res.stdout), &runs); err != nil {
+				t.Fatal(err)
+			}
+			if len(runs) != 2 || runs[0].Tenants != 12 || runs[0].Changes != 0 {
+				t.Fatalf("after merge: runs %+v, want a second run of 12 tenants and no change", runs)
+			}
+		})
+	}
+}
