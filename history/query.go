@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/tenantscan/tenantscan/report"
 )
 
 // RunRow is one run with its counts, as `history runs` lists it.
@@ -340,4 +342,19 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (Pruned, error) {
 		}
 	}
 	return p, s.wrapNil("prune", tx.Commit())
+}
+
+// Trend returns the last n runs as trend points, oldest first.
+func (s *Store) Trend(ctx context.Context, n int) ([]report.TrendPoint, error) {
+	runs, err := s.Runs(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]report.TrendPoint, 0, len(runs))
+	for i := len(runs) - 1; i >= 0; i-- {
+		r := runs[i]
+		out = append(out, report.TrendPoint{At: r.At, RunID: r.RunID, Tenants: r.Tenants, Ready: r.Ready, Errors: r.Errors,
+			Findings: map[string]int{report.SeverityCritical: r.Critical, report.SeverityHigh: r.High, report.SeverityMedium: r.Medium, report.SeverityLow: r.Low}})
+	}
+	return out, nil
 }

@@ -62,6 +62,9 @@ type Report struct {
 	// Parameters records how the scan was run (paths, policies, data,
 	// fail-on …), for the auditor reading the report later.
 	Parameters []Parameter `json:"parameters,omitempty"`
+	// Trend is the last runs before this one, oldest first (with
+	// --history only).
+	Trend []TrendPoint `json:"trend,omitempty"`
 
 	// spool holds the tenants, instead of Tenants, when the scan kept
 	// them on disk (see UseSpool); spooled lists them in order.

@@ -3,11 +3,14 @@ package main
 import (
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/tenantscan/tenantscan/history"
 	"github.com/tenantscan/tenantscan/internal/dbtest"
@@ -100,8 +103,9 @@ func TestHistoryThreeNights(t *testing.T) {
 				writeFile(t, filepath.Join(snaps, "adatum.yaml"), n.adatum(adatumSrc))
 				writeFile(t, filepath.Join(snaps, "tailspin.yaml"), n.tailspin(tailspinSrc))
 				out := filepath.Join(dir, n.date+".json")
+				html, book := filepath.Join(dir, n.date+".html"), filepath.Join(dir, n.date+".xlsx")
 				res := runCLI(t, "", "scan", "--history", url, "--baseline", "history", "--as-of", n.date, "--waivers", waivers,
-					"--fail-on", "none", "--format", "json", "--output", "json="+out, snaps)
+					"--fail-on", "none", "--output", "json="+out, "--output", "html="+html, "--output", "xlsx="+book, snaps)
 				wantCode := 0
 				if n.date == "2026-11-02" {
 					wantCode = 2
@@ -143,6 +147,7 @@ func TestHistoryThreeNights(t *testing.T) {
 				if !slices.Equal(reopened, n.reopened) {
 					t.Errorf("night %d (%s): reopened %v, want %v", i+1, n.date, reopened, n.reopened)
 				}
+				checkTrend(t, i, html, book)
 				if n.date == "2026-11-03" {
 					if len(rep.Resolved) != 1 || rep.Resolved[0].Resource.ID != "adatum-sales/cleo@adatum.com" {
 						t.Errorf("night 3: resolved %+v, want cleo's finding", rep.Resolved)
@@ -389,5 +394,45 @@ func TestHistoryShardsShareARun(t *testing.T) {
 				t.Fatalf("after merge: runs %+v, want a second run of 12 tenants and no change", runs)
 			}
 		})
+	}
+}
+
+// checkTrend checks the trend of night i's reports: the i earlier nights,
+// oldest first, the second with its tenant in error.
+func checkTrend(t *testing.T, i int, html, book string) {
+	t.Helper()
+	page := readFile(t, html)
+	var want []string // the Trend sheet's rows: date, tenants, errors
+	for k := range i {
+		want = append(want, fmt.Sprintf("2026-11-0%d 00:00 2 %d", k+1, k%2))
+	}
+	if i == 0 {
+		if strings.Contains(page, "Trend:") {
+			t.Errorf("night 1: a trend without earlier runs")
+		}
+	} else if !strings.Contains(page, fmt.Sprintf("Trend: the last %d run(s) before this one", i)) {
+		t.Errorf("night %d: the HTML report has no trend of %d runs", i+1, i)
+	}
+	f, err := excelize.OpenFile(book)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("Trend")
+	if i == 0 {
+		if err == nil {
+			t.Errorf("night 1: a Trend sheet without earlier runs")
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("night %d: %v", i+1, err)
+	}
+	var got []string
+	for _, r := range rows[1:] {
+		got = append(got, r[0]+" "+r[2]+" "+r[4])
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("night %d: Trend sheet %q, want %q", i+1, got, want)
 	}
 }

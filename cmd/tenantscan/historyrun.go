@@ -95,6 +95,24 @@ func (r *historyRun) baseline(ctx context.Context) (*report.Baseline, error) {
 	return b, nil
 }
 
+// trendRuns is how many earlier runs the reports show as a trend.
+const trendRuns = 14
+
+// trend gives the report the last runs of the history, for the HTML and
+// workbook trend. A history that cannot be read gives no trend; record
+// then reports the failure.
+func (r *historyRun) trend(ctx context.Context, e *env, rep *report.Report) {
+	if r == nil || r.err != nil {
+		return
+	}
+	t, err := r.store.Trend(ctx, trendRuns)
+	if err != nil {
+		e.log.Warn("no trend in the reports", "error", err)
+		return
+	}
+	rep.Trend = t
+}
+
 // record writes the finished run, whose reports are already written, and
 // returns the run's exit status: result unchanged, or exit code 2 when the
 // history could not be written.

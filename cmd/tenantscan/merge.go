@@ -34,6 +34,7 @@ counts as unused only when no shard used it. Exit codes as for scan.`,
 				return usageError("%w", err)
 			}
 			defer merged.Close()
+			hist.trend(cmd.Context(), e, merged)
 			if err := p.write(e, merged); err != nil {
 				return err
 			}

@@ -186,6 +186,7 @@ func runScan(cmd *cobra.Command, e *env, p scanParams) error {
 	if base != nil {
 		rep.Parameters = append(rep.Parameters, report.Parameter{Name: "baseline", Value: p.baseline})
 	}
+	hist.trend(cmd.Context(), e, rep)
 
 	if err := p.write(e, rep); err != nil {
 		return err
