@@ -104,15 +104,14 @@ type Control struct {
 // Tenant is the result of one snapshot: either the verdict of every control,
 // or an error explaining why the snapshot could not be evaluated.
 type Tenant struct {
-	Snapshot    string    `json:"snapshot"`
-	TenantID    string    `json:"tenantId"`
-	DisplayName string    `json:"displayName"`
-	Status      string    `json:"status"` // pass | fail | error
-	Readiness   Readiness `json:"readiness"`
-	Error       *string   `json:"error"`
-	// ExportedAt is the snapshot's exportedAt, as written there.
-	ExportedAt string          `json:"exportedAt,omitempty"`
-	Controls   []ControlResult `json:"controls"`
+	Snapshot    string          `json:"snapshot"`
+	TenantID    string          `json:"tenantId"`
+	DisplayName string          `json:"displayName"`
+	Status      string          `json:"status"` // pass | fail | error
+	Readiness   Readiness       `json:"readiness"`
+	Error       *string         `json:"error"`
+	ExportedAt  string          `json:"exportedAt,omitempty"` // the snapshot's exportedAt, as written there
+	Controls    []ControlResult `json:"controls"`
 }
 
 // Tenant statuses.
