@@ -171,8 +171,21 @@ func (s *Store) Migrate(ctx context.Context) (int64, error) {
 	if current == known {
 		return current, nil // nothing to apply, no lock to take
 	}
-	if _, err := p.Up(ctx); err != nil {
-		return 0, fmt.Errorf("history %s: migrate: %w", s.where, err)
+	// Two processes may migrate one SQLite file at once (PostgreSQL takes
+	// a lock): the loser's transaction rolls back, and the schema the
+	// winner applied is what counts.
+	var upErr error
+	for range 3 {
+		if _, upErr = p.Up(ctx); upErr == nil {
+			break
+		}
+		if v, err := p.GetDBVersion(ctx); err == nil && v == known {
+			upErr = nil
+			break
+		}
+	}
+	if upErr != nil {
+		return 0, fmt.Errorf("history %s: migrate: %w", s.where, upErr)
 	}
 	return p.GetDBVersion(ctx)
 }
