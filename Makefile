@@ -54,9 +54,10 @@ verify: ## run the Rego unit tests only
 BENCH_CORPUS ?= $(or $(TMPDIR),/tmp)/tenantscan-bench-corpus
 
 .PHONY: bench
-bench: ## run the Go benchmarks, on a generated corpus of 20 tenants x 2,000 users too
+bench: ## run the Go benchmarks, on generated corpora of 20 tenants x 2,000 users (and 10 findings-heavy ones) too
 	$(GO) run ./fixtures/gen -tenants 20 -users 2000 -out $(BENCH_CORPUS)
-	TENANTSCAN_BENCH_CORPUS=$(BENCH_CORPUS) $(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./fixtures/gen -tenants 10 -users 2000 -findings-heavy -out $(BENCH_CORPUS)-heavy
+	TENANTSCAN_BENCH_CORPUS=$(BENCH_CORPUS) TENANTSCAN_BENCH_HEAVY_CORPUS=$(BENCH_CORPUS)-heavy $(GO) test -run '^$$' -bench . -benchmem ./...
 
 .PHONY: bench-peers
 bench-peers: ## tenantscan vs decode-only, conftest and opa eval on a generated corpus (docs/performance.md)

@@ -68,6 +68,9 @@ type Report struct {
 	// Parameters records how the scan was run (paths, policies, data,
 	// fail-on …), for the auditor reading the report later.
 	Parameters []Parameter `json:"parameters,omitempty"`
+	// Trend is the last runs before this one, oldest first (with
+	// --history only).
+	Trend []TrendPoint `json:"trend,omitempty"`
 
 	// spool holds the tenants, instead of Tenants, when the scan kept
 	// them on disk (see UseSpool); spooled lists them in order.
@@ -127,6 +130,8 @@ type Tenant struct {
 	Status      string    `json:"status"` // pass | fail | error | notApplicable
 	Readiness   Readiness `json:"readiness"`
 	Error       *string   `json:"error"`
+	// ExportedAt is the snapshot's exportedAt, as written there.
+	ExportedAt string `json:"exportedAt,omitempty"`
 	// Warnings are what the export says about itself (exporter.warnings of
 	// the snapshot, and the records an import left out): facts not
 	// exported, team roles not considered, system users left out. Reports

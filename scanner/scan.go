@@ -203,6 +203,7 @@ func scanOne(ctx context.Context, engine *Engine, src Source, opts Options, waiv
 	t.TenantID, t.DisplayName = snap.TenantID, snap.DisplayName
 	t.Warnings = exporterWarnings(snap.Doc)
 	exportedAt, _ = snap.Doc["exportedAt"].(string)
+	t.ExportedAt, _ = snap.Doc["exportedAt"].(string)
 	input, err := ast.InterfaceToValue(snap.Doc)
 	if err != nil {
 		return errorTenant(t, engine, fmt.Sprintf("%s: convert snapshot: %v", src.Name, err)), nil, "", true

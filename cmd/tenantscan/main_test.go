@@ -24,7 +24,7 @@ type result struct {
 	stdout, stderr string
 }
 
-func runCLI(t *testing.T, stdin string, args ...string) result {
+func runCLI(t testing.TB, stdin string, args ...string) result {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)

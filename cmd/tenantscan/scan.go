@@ -24,6 +24,7 @@ type scanParams struct {
 	outputFlags
 	baseline    string
 	metricsFile string
+	history     historyFlags
 }
 
 // outputFlags are the report flags of scan and merge: formats, where each
@@ -67,7 +68,10 @@ scanned), or bad usage.`,
 			} else {
 				p.paths = e.configPaths
 			}
-			return p.validate()
+			if err := p.validate(); err != nil {
+				return err
+			}
+			return p.history.validate(e, p.baseline, p.shard)
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runScan(cmd, e, p)
@@ -75,7 +79,8 @@ scanned), or bad usage.`,
 	}
 	f := cmd.Flags()
 	p.outputFlags.register(f)
-	f.StringVar(&p.baseline, "baseline", "", "an earlier JSON report: mark findings new or unchanged, list resolved ones; only new findings then count for --fail-on")
+	f.StringVar(&p.baseline, "baseline", "", "an earlier JSON report, or history (with --history): mark findings new or unchanged, list resolved ones; only new findings then count for --fail-on")
+	p.history.register(f)
 	f.StringVar(&p.metricsFile, "metrics-file", "", "write Prometheus metrics here (text format, for the node_exporter textfile collector)")
 	p.scanFlags.register(f)
 	return cmd
@@ -156,8 +161,17 @@ func runScan(cmd *cobra.Command, e *env, p scanParams) error {
 		return err
 	}
 	defer set.Close()
+	hist, err := p.history.open(cmd.Context())
+	if err != nil {
+		return err
+	}
+	defer hist.Close()
 	var base *report.Baseline
-	if p.baseline != "" {
+	if p.baseline == historyBaseline {
+		if base, err = hist.baseline(cmd.Context()); err != nil {
+			return err
+		}
+	} else if p.baseline != "" {
 		f, err := os.Open(p.baseline)
 		if err != nil {
 			return usageError("baseline: %w", err)
@@ -177,6 +191,7 @@ func runScan(cmd *cobra.Command, e *env, p scanParams) error {
 	if base != nil {
 		rep.Parameters = append(rep.Parameters, report.Parameter{Name: "baseline", Value: p.baseline})
 	}
+	hist.trend(cmd.Context(), e, rep)
 
 	var extra []extraOutput
 	if p.metricsFile != "" {
@@ -188,7 +203,7 @@ func runScan(cmd *cobra.Command, e *env, p scanParams) error {
 		return err
 	}
 
-	return p.exitCode(rep, base != nil)
+	return hist.record(cmd.Context(), e, rep, &p.scanFlags, p.exitCode(rep, base != nil))
 }
 
 // exitCode maps a finished report to the exit code: 2 when a tenant is in

@@ -61,6 +61,9 @@ func (wr Writer) Write(w io.Writer, r *report.Report) error {
 	steps := []func(*excelize.File, styles, *report.Report) error{
 		writeSummary, writeFindings, writeControls, writeActionPlan, writeErrors,
 	}
+	if len(r.Trend) > 0 {
+		steps = append(steps, writeTrend)
+	}
 	for _, step := range steps {
 		if err := step(f, st, r); err != nil {
 			return fmt.Errorf("write xlsx report: %w", err)

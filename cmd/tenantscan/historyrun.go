@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/tenantscan/tenantscan/history"
+	"github.com/tenantscan/tenantscan/report"
+)
+
+// historyBaseline is the --baseline value that compares with the history.
+const historyBaseline = "history"
+
+// historyFlags are the history flags of scan and merge.
+type historyFlags struct {
+	url   string
+	runID string
+}
+
+func (h *historyFlags) register(f *pflag.FlagSet) {
+	f.StringVar(&h.url, "history", "", "record the run in a history database: sqlite:PATH, a file path (SQLite), or postgres://… (default $TENANTSCAN_HISTORY)")
+	f.StringVar(&h.runID, "run-id", "", "run id shared by the shards of one job, so they record one run (default $TENANTSCAN_RUN_ID, else a new id)")
+}
+
+// validate fills the defaults from the environment and checks the flags
+// against --baseline and --shard.
+func (h *historyFlags) validate(e *env, baseline, shard string) error {
+	if h.url == "" {
+		h.url = e.getenv("TENANTSCAN_HISTORY")
+	}
+	if h.runID == "" {
+		h.runID = e.getenv("TENANTSCAN_RUN_ID")
+	}
+	if baseline == historyBaseline && h.url == "" {
+		return usageError("--baseline history needs --history URL (or TENANTSCAN_HISTORY)")
+	}
+	if h.url != "" {
+		if _, _, err := history.ParseURL(h.url); err != nil {
+			return usageError("--history: %w", err)
+		}
+		if shard != "" && h.runID == "" {
+			return usageError("--shard with --history needs --run-id (or TENANTSCAN_RUN_ID), the same for every shard of the job, so the shards record one run")
+		}
+	}
+	return nil
+}
+
+// historyRun is the history of one scan or merge; nil when --history is
+// not given (its methods then do nothing). When the database cannot be
+// opened, err says why: the scan still runs and writes its reports, and
+// exits 2 (unless --baseline history needs it first).
+type historyRun struct {
+	store *history.Store
+	flags historyFlags
+	err   error
+}
+
+// open opens (and migrates) the history, or returns nil without
+// --history.
+func (h historyFlags) open(ctx context.Context) (*historyRun, error) {
+	if h.url == "" {
+		return nil, nil
+	}
+	s, err := history.Open(ctx, h.url)
+	return &historyRun{store: s, flags: h, err: err}, nil
+}
+
+// Close closes the history.
+func (r *historyRun) Close() {
+	if r != nil && r.store != nil {
+		r.store.Close()
+	}
+}
+
+// baseline reads the history as a baseline.
+func (r *historyRun) baseline(ctx context.Context) (*report.Baseline, error) {
+	if r.err != nil {
+		return nil, &exitCodeError{code: exitError, err: fmt.Errorf("--baseline history: %w", r.err)}
+	}
+	b, err := r.store.Baseline(ctx)
+	if err != nil {
+		return nil, &exitCodeError{code: exitError, err: err}
+	}
+	return b, nil
+}
+
+// trendRuns is how many earlier runs the reports show as a trend.
+const trendRuns = 14
+
+// trend gives the report the last runs of the history, for the HTML and
+// workbook trend. A history that cannot be read gives no trend; record
+// then reports the failure.
+func (r *historyRun) trend(ctx context.Context, e *env, rep *report.Report) {
+	if r == nil || r.err != nil {
+		return
+	}
+	t, err := r.store.Trend(ctx, trendRuns)
+	if err != nil {
+		e.log.Warn("no trend in the reports", "error", err)
+		return
+	}
+	rep.Trend = t
+}
+
+// record writes the finished run, whose reports are already written, and
+// returns the run's exit status: result unchanged, or exit code 2 when the
+// history could not be written.
+func (r *historyRun) record(ctx context.Context, e *env, rep *report.Report, s *scanFlags, result error) error {
+	if r == nil {
+		return result
+	}
+	if r.err != nil {
+		e.log.Error("history not written; the reports are", "error", r.err)
+		return &exitCodeError{code: exitError, err: r.err}
+	}
+	code := exitOK
+	var ec *exitCodeError
+	if errors.As(result, &ec) {
+		code = ec.code
+	}
+	run := history.Run{
+		ID: r.flags.runID, At: rep.StartedAt, StartedAt: rep.StartedAt, FinishedAt: rep.FinishedAt,
+		ToolVersion: rep.Tool.Version, Parameters: rep.Parameters, ExitCode: code,
+	}
+	if s != nil {
+		if s.asOf != "" {
+			// A run judged as of a date is filed on that date.
+			run.At, _ = time.Parse(time.DateOnly, s.asOf)
+		}
+		run.ShardIndex, run.ShardCount = s.shardSpec.Index, s.shardSpec.Count
+		run.PolicyHash = hashFiles("policies: built-in "+rep.Tool.Version, s.policyDirs)
+		run.DataHash = hashFiles("data: built-in "+rep.Tool.Version, s.dataFiles)
+	}
+	rec, err := r.store.Record(ctx, run, rep.Controls, rep.EachTenant)
+	if err != nil {
+		e.log.Error("history not written; the reports are", "error", err)
+		return &exitCodeError{code: exitError, err: err}
+	}
+	e.log.Info("history written", "run", rec.RunID, "seq", rec.Seq, "tenants", rec.Tenants, "changes", rec.Changes)
+	return result
+}
+
+// hashFiles is the SHA-256 of a label and every file under paths (folders
+// walked in name order), names and contents: it changes when a policy or
+// data file does.
+func hashFiles(label string, paths []string) string {
+	h := sha256.New()
+	io.WriteString(h, label+"\x00")
+	for _, root := range slices.Sorted(slices.Values(paths)) {
+		_ = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				io.WriteString(h, path+"\x00unreadable\x00")
+				return nil
+			}
+			if d.IsDir() {
+				return nil
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				io.WriteString(h, path+"\x00unreadable\x00")
+				return nil
+			}
+			io.WriteString(h, path+"\x00")
+			h.Write(data)
+			return nil
+		})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}

@@ -1,0 +1,441 @@
+package history
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tenantscan/tenantscan/report"
+)
+
+// Finding states.
+const (
+	StateOpen     = "open"     // failing (or warning), no live waiver
+	StateWaived   = "waived"   // covered by a live waiver
+	StateResolved = "resolved" // gone from a run that evaluated its control
+)
+
+// Finding events: what changed in a run.
+const (
+	EventNew      = "new"      // first seen
+	EventResolved = "resolved" // gone
+	EventRecurred = "recurred" // back after being resolved
+	EventWaived   = "waived"   // a waiver now covers it (or another waiver)
+	EventReopened = "reopened" // its waiver expired or was removed
+)
+
+// Run describes one run, or one shard of a run, as Record writes it.
+type Run struct {
+	// ID is shared by the shards of one job; empty means a new random id.
+	ID string
+	// At is the run's date in the history (lifecycle dates, ages, MTTR,
+	// --as-of); the first shard to be recorded sets it for the run.
+	At                    time.Time
+	StartedAt, FinishedAt time.Time
+	ToolVersion           string
+	PolicyHash, DataHash  string
+	Parameters            []report.Parameter
+	ExitCode              int
+	// ShardIndex of ShardCount, 1-based; 0 of 0 means not sharded (1/1).
+	ShardIndex, ShardCount int
+}
+
+// Recorded is what Record wrote.
+type Recorded struct {
+	RunID   string
+	Seq     int64 // the run's number in this database
+	Tenants int   // tenant rows
+	Changes int   // finding events: what changed since the last run
+}
+
+// batchRows is how many rows one INSERT carries.
+const batchRows = 400
+
+// NewRunID returns a random run id.
+func NewRunID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return time.Now().UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+}
+
+// Record writes a run in one transaction: each calls its argument with
+// every tenant of the run in turn (report.Report.EachTenant does), and
+// Record stores the tenant's row and the changes of its findings, so
+// memory holds one tenant at a time. Until Record returns nothing of the
+// run is visible; on error nothing is written. controls give each
+// finding its severity.
+//
+// A finding changes only in a tenant and control evaluated in this run:
+// a tenant in error, or a control in error or skipped, leaves its
+// findings as they were (open ones are not resolved).
+func (s *Store) Record(ctx context.Context, run Run, controls []report.Control, each func(func(*report.Tenant) error) error) (Recorded, error) {
+	if run.ID == "" {
+		run.ID = NewRunID()
+	}
+	if run.ShardIndex == 0 {
+		run.ShardIndex, run.ShardCount = 1, 1
+	}
+	rec := Recorded{RunID: run.ID}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return rec, s.wrap("begin", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
+	w := &writer{tx: tx, ctx: ctx, dialect: s.dialect, severity: map[string]string{}}
+	for _, c := range controls {
+		w.severity[c.ID] = c.Severity
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO runs (run_id, at) VALUES ($1, $2) ON CONFLICT (run_id) DO NOTHING`, run.ID, utc(run.At)); err != nil {
+		return rec, s.wrap("record the run", err)
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT seq FROM runs WHERE run_id = $1`, run.ID).Scan(&w.seq); err != nil {
+		return rec, s.wrap("record the run", err)
+	}
+	rec.Seq = w.seq
+	params, _ := json.Marshal(run.Parameters)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO run_parts (run_seq, shard_index, shard_count, started_at, finished_at, tool_version, policy_hash, data_hash, parameters, exit_code)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		w.seq, run.ShardIndex, run.ShardCount, utc(run.StartedAt), utc(run.FinishedAt), run.ToolVersion, run.PolicyHash, run.DataHash, string(params), run.ExitCode); err != nil {
+		if isUnique(err) {
+			return rec, fmt.Errorf("history %s: shard %d/%d of run %s is already recorded", s.where, run.ShardIndex, run.ShardCount, run.ID)
+		}
+		return rec, s.wrap("record the run", err)
+	}
+	err = each(func(t *report.Tenant) error {
+		n, err := w.tenant(t)
+		if err != nil {
+			return fmt.Errorf("tenant %s (%s): %w", t.TenantID, t.Snapshot, err)
+		}
+		rec.Tenants++
+		rec.Changes += n
+		return nil
+	})
+	if err != nil {
+		return rec, s.wrap("record tenants", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return rec, s.wrap("commit", err)
+	}
+	return rec, nil
+}
+
+func (s *Store) wrap(what string, err error) error {
+	if strings.Contains(err.Error(), "database is locked") || strings.Contains(err.Error(), "SQLITE_BUSY") {
+		return fmt.Errorf("history %s: %s: another tenantscan is writing this SQLite file and did not finish within %s: %w", s.where, what, BusyTimeout, err)
+	}
+	return fmt.Errorf("history %s: %s: %w", s.where, what, err)
+}
+
+func isUnique(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint") || strings.Contains(msg, "SQLSTATE 23505")
+}
+
+// writer writes the tenants of one run inside its transaction.
+type writer struct {
+	ctx      context.Context
+	tx       *sql.Tx
+	dialect  string
+	seq      int64
+	severity map[string]string
+}
+
+// known is a finding as the history has it.
+type known struct {
+	control, state, waiver, expires string
+}
+
+// current is a finding of this run.
+type current struct {
+	controlID string
+	f         *report.Finding
+	waived    bool
+	waiver    string
+	expires   string
+}
+
+// waiverKey names a waiver by what it matches.
+func waiverKey(w *report.Waiver) string {
+	return w.Control + " " + w.Tenant + " " + w.Resource
+}
+
+// tenant records one tenant: its row, and the changes of its findings.
+// It returns the number of finding events.
+func (w *writer) tenant(t *report.Tenant) (int, error) {
+	counts := map[string]int{}
+	waived := 0
+	evaluated := map[string]bool{}
+	now := map[string]current{}
+	var order []string // fingerprints in report order, for deterministic writes
+	for ci := range t.Controls {
+		c := &t.Controls[ci]
+		if !report.Evaluated(c.Status) {
+			continue
+		}
+		evaluated[c.ID] = true
+		for fi := range c.Findings {
+			f := &c.Findings[fi]
+			if f.Waived() {
+				waived++
+			} else if c.Status == report.StatusFail && !f.Warning {
+				counts[w.severity[c.ID]]++
+			}
+			fp := report.Fingerprint(t.TenantID, c.ID, f.Resource)
+			cur := current{controlID: c.ID, f: f, waived: f.Waived()}
+			if cur.waived {
+				cur.waiver, cur.expires = waiverKey(f.Waiver), f.Waiver.Expires
+			}
+			if _, dup := now[fp]; !dup {
+				order = append(order, fp)
+			}
+			now[fp] = cur
+		}
+	}
+	changes := 0
+	if t.Status != report.TenantError {
+		var err error
+		if changes, err = w.findings(t, now, order, evaluated); err != nil {
+			return 0, err
+		}
+	}
+	var errText *string
+	if t.Error != nil {
+		errText = t.Error
+	}
+	_, err := w.tx.ExecContext(w.ctx, `INSERT INTO tenant_runs (run_seq, tenant_id, snapshot, display_name, status, ready, blocking, exported_at, error, critical, high, medium, low, waived, changes)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+		w.seq, t.TenantID, t.Snapshot, t.DisplayName, t.Status, t.Readiness.Ready, strings.Join(t.Readiness.Blocking, ","), exportedAt(t), errText,
+		counts[report.SeverityCritical], counts[report.SeverityHigh], counts[report.SeverityMedium], counts[report.SeverityLow], waived, changes)
+	if err != nil {
+		return 0, err
+	}
+	return changes, nil
+}
+
+// findings compares a tenant's findings with the history and writes what
+// changed.
+func (w *writer) findings(t *report.Tenant, now map[string]current, order []string, evaluated map[string]bool) (int, error) {
+	had := map[string]known{}
+	rows, err := w.tx.QueryContext(w.ctx, `SELECT fingerprint, control_id, state, COALESCE(waiver, ''), COALESCE(waiver_expires, '') FROM findings WHERE tenant_id = $1`, t.TenantID)
+	if err != nil {
+		return 0, err
+	}
+	for rows.Next() {
+		var fp string
+		var k known
+		if err := rows.Scan(&fp, &k.control, &k.state, &k.waiver, &k.expires); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		had[fp] = k
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+
+	var inserts, events [][]any
+	type update struct {
+		fp, event string
+		cur       current
+	}
+	var updates []update
+	event := func(fp, ev, state, waiver, expires string) {
+		events = append(events, []any{fp, w.seq, ev, state, nullable(waiver), nullable(expires)})
+	}
+	for _, fp := range order {
+		cur := now[fp]
+		state := StateOpen
+		if cur.waived {
+			state = StateWaived
+		}
+		k, ok := had[fp]
+		var ev string
+		switch {
+		case !ok:
+			f := cur.f
+			inserts = append(inserts, []any{fp, t.TenantID, cur.controlID, f.Resource.Kind, f.Resource.ID, w.severity[cur.controlID], f.Warning, f.Message,
+				state, w.seq, w.seq, nullable(cur.waiver), nullable(waiverField(f, "owner")), nullable(waiverField(f, "reason")), nullable(cur.expires)})
+			event(fp, EventNew, state, cur.waiver, cur.expires)
+			continue
+		case k.state == StateResolved:
+			ev = EventRecurred
+		case k.state == StateOpen && cur.waived:
+			ev = EventWaived
+		case k.state == StateWaived && !cur.waived:
+			ev = EventReopened
+		case k.state == StateWaived && (k.waiver != cur.waiver || k.expires != cur.expires):
+			ev = EventWaived
+		default:
+			continue // unchanged
+		}
+		updates = append(updates, update{fp: fp, event: ev, cur: cur})
+		event(fp, ev, state, cur.waiver, cur.expires)
+	}
+	var resolved []string
+	for fp, k := range had {
+		if _, still := now[fp]; !still && k.state != StateResolved && evaluated[k.control] {
+			resolved = append(resolved, fp)
+		}
+	}
+	// Resolved ones in a stable order (map order is random).
+	slices.Sort(resolved)
+	for _, fp := range resolved {
+		event(fp, EventResolved, StateResolved, "", "")
+	}
+
+	if err := w.insert(findingsTable, inserts); err != nil {
+		return 0, err
+	}
+	for _, u := range updates {
+		state := StateOpen
+		if u.cur.waived {
+			state = StateWaived
+		}
+		f := u.cur.f
+		args := []any{state, nullable(u.cur.waiver), nullable(waiverField(f, "owner")), nullable(waiverField(f, "reason")), nullable(u.cur.expires), f.Message, u.fp}
+		set := ""
+		switch u.event {
+		case EventRecurred:
+			set, args = ", resolved_run = NULL, last_seen_run = NULL, opened_run = $8, reopened_run = $8", append(args, w.seq)
+		case EventReopened:
+			set, args = ", reopened_run = $8", append(args, w.seq)
+		}
+		q := `UPDATE findings SET state = $1, waiver = $2, waiver_owner = $3, waiver_reason = $4, waiver_expires = $5, message = $6` + set + ` WHERE fingerprint = $7`
+		if _, err := w.tx.ExecContext(w.ctx, q, args...); err != nil {
+			return 0, err
+		}
+	}
+	if len(resolved) > 0 {
+		// Last seen: the tenant's latest run before this one that
+		// evaluated it.
+		var lastSeen sql.NullInt64
+		err := w.tx.QueryRowContext(w.ctx, `SELECT run_seq FROM tenant_runs WHERE tenant_id = $1 AND status <> 'error' AND run_seq < $2 ORDER BY run_seq DESC LIMIT 1`, t.TenantID, w.seq).Scan(&lastSeen)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return 0, err
+		}
+		for start := 0; start < len(resolved); start += batchRows {
+			part := resolved[start:min(start+batchRows, len(resolved))]
+			args := []any{w.seq, lastSeen}
+			marks := make([]string, len(part))
+			for i, fp := range part {
+				args = append(args, fp)
+				marks[i] = fmt.Sprintf("$%d", i+3)
+			}
+			if _, err := w.tx.ExecContext(w.ctx, `UPDATE findings SET state = 'resolved', resolved_run = $1, last_seen_run = $2 WHERE fingerprint IN (`+strings.Join(marks, ", ")+`)`, args...); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if err := w.insert(eventsTable, events); err != nil {
+		return 0, err
+	}
+	return len(events), nil
+}
+
+// table names a table and its columns with their PostgreSQL types, for
+// insert.
+type table struct {
+	name  string
+	cols  []string
+	types []string // text, bigint or boolean
+}
+
+var (
+	findingsTable = table{"findings",
+		[]string{"fingerprint", "tenant_id", "control_id", "resource_kind", "resource_id", "severity", "warning", "message", "state", "first_seen_run", "opened_run", "waiver", "waiver_owner", "waiver_reason", "waiver_expires"},
+		[]string{"text", "text", "text", "text", "text", "text", "boolean", "text", "text", "bigint", "bigint", "text", "text", "text", "text"}}
+	eventsTable = table{"finding_events",
+		[]string{"fingerprint", "run_seq", "event", "state", "waiver", "waiver_expires"},
+		[]string{"text", "bigint", "text", "text", "text", "text"}}
+)
+
+// insert writes rows into a table in batches: on SQLite, multi-row
+// VALUES with anonymous ? parameters (numbered $N ones make SQLite's
+// parser quadratic in their count); on PostgreSQL, one array parameter
+// per column, unnested, so a batch is one statement of a few parameters
+// whatever its size.
+func (w *writer) insert(t table, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	head := "INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ") "
+	if w.dialect == Postgres {
+		const pgBatch = 5000
+		for start := 0; start < len(rows); start += pgBatch {
+			part := rows[start:min(start+pgBatch, len(rows))]
+			args := make([]any, len(t.cols))
+			marks := make([]string, len(t.cols))
+			for j, typ := range t.types {
+				marks[j] = fmt.Sprintf("$%d::%s[]", j+1, typ)
+				switch typ {
+				case "bigint":
+					col := make([]int64, len(part))
+					for i, row := range part {
+						col[i] = row[j].(int64)
+					}
+					args[j] = col
+				case "boolean":
+					col := make([]bool, len(part))
+					for i, row := range part {
+						col[i] = row[j].(bool)
+					}
+					args[j] = col
+				default:
+					col := make([]*string, len(part))
+					for i, row := range part {
+						if v, ok := row[j].(string); ok {
+							col[i] = &v
+						}
+					}
+					args[j] = col
+				}
+			}
+			if _, err := w.tx.ExecContext(w.ctx, head+"SELECT * FROM unnest("+strings.Join(marks, ", ")+")", args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(t.cols)), ", ") + ")"
+	for start := 0; start < len(rows); start += batchRows {
+		part := rows[start:min(start+batchRows, len(rows))]
+		args := make([]any, 0, len(part)*len(t.cols))
+		for _, row := range part {
+			args = append(args, row...)
+		}
+		q := head + "VALUES " + strings.TrimSuffix(strings.Repeat(one+", ", len(part)), ", ")
+		if _, err := w.tx.ExecContext(w.ctx, q, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func waiverField(f *report.Finding, field string) string {
+	if !f.Waived() {
+		return ""
+	}
+	if field == "owner" {
+		return f.Waiver.Owner
+	}
+	return f.Waiver.Reason
+}
+
+// nullable maps "" to NULL.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// exportedAt is the snapshot's export time as the report gives it.
+func exportedAt(t *report.Tenant) string { return t.ExportedAt }

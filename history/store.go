@@ -1,0 +1,195 @@
+// Package history keeps the run history of tenantscan in a database:
+// runs, tenants per run, and each finding as a lifecycle (first seen, last
+// seen, resolved, reopened, waived) keyed by its fingerprint. It stores
+// changes, not every finding every night: a night where nothing changed
+// adds one row per tenant and one per run.
+//
+// Two databases, one code path: SQLite through a pure-Go driver
+// (modernc.org/sqlite, no cgo) for one machine, and PostgreSQL through
+// pgx for fleets and dashboards. The SQL is written once, with $N
+// placeholders both understand; only the schema's types differ, in one
+// migration folder per dialect, embedded and applied with goose.
+package history
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Dialects of history database.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// BusyTimeout is how long a SQLite writer waits for another to finish
+// before it fails with "database is locked".
+const BusyTimeout = 60 * time.Second
+
+// Store is an open history database. It is safe for concurrent use; Close
+// it when done.
+type Store struct {
+	db      *sql.DB
+	dialect string
+	where   string // the URL without its password, for messages
+}
+
+// ErrNewerSchema reports a database migrated by a newer tenantscan.
+var ErrNewerSchema = errors.New("history database has a newer schema than this tenantscan knows")
+
+// ParseURL splits a history URL into the dialect and the driver's data
+// source: sqlite:PATH, a bare PATH (SQLite), or postgres://… /
+// postgresql://… (PostgreSQL).
+func ParseURL(raw string) (dialect, dsn string, err error) {
+	switch {
+	case raw == "":
+		return "", "", errors.New("history URL is empty")
+	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
+		return Postgres, raw, nil
+	case strings.HasPrefix(raw, "sqlite:"):
+		raw = strings.TrimPrefix(strings.TrimPrefix(raw, "sqlite:"), "//")
+	case strings.Contains(raw, "://"):
+		return "", "", fmt.Errorf("history URL %q: want sqlite:PATH, a file path, or postgres://…", redact(raw))
+	}
+	if raw == "" {
+		return "", "", errors.New("history URL sqlite: names no file")
+	}
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds()))
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate") // a writer takes the lock at BEGIN, so it waits rather than fails mid-way
+	return SQLite, "file:" + raw + "?" + q.Encode(), nil
+}
+
+// redact hides the password of a URL.
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	return u.Redacted()
+}
+
+// Open opens the history database at url and applies the migrations it
+// lacks. A database with a newer schema than this binary knows is
+// ErrNewerSchema.
+func Open(ctx context.Context, url string) (*Store, error) {
+	s, err := open(url)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Migrate(ctx); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func open(raw string) (*Store, error) {
+	dialect, dsn, err := ParseURL(raw)
+	if err != nil {
+		return nil, err
+	}
+	driver := map[string]string{SQLite: "sqlite", Postgres: "pgx"}[dialect]
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("history %s: %w", redact(raw), err)
+	}
+	if dialect == SQLite {
+		// One connection: SQLite has one writer anyway, and the
+		// pragmas then hold for every statement.
+		db.SetMaxOpenConns(1)
+	}
+	return &Store{db: db, dialect: dialect, where: redact(raw)}, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Dialect is SQLite or Postgres.
+func (s *Store) Dialect() string { return s.dialect }
+
+// provider is the goose migration provider of the store's dialect.
+func (s *Store) provider() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations/"+s.dialect)
+	if err != nil {
+		return nil, err
+	}
+	dialect := goose.DialectSQLite3
+	var opts []goose.ProviderOption
+	if s.dialect == Postgres {
+		dialect = goose.DialectPostgres
+		// Shards of one job migrate at once: one waits for the other.
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300)) // retry each second, for 5 minutes
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	return goose.NewProvider(dialect, s.db, sub, opts...)
+}
+
+// SchemaVersion is the newest migration this binary knows.
+func SchemaVersion() int64 {
+	entries, _ := fs.Glob(migrations, "migrations/sqlite/*.sql")
+	return int64(len(entries))
+}
+
+// Migrate applies the migrations the database lacks and returns the
+// schema version it is at. A newer schema than this binary knows is
+// ErrNewerSchema, and nothing is changed.
+func (s *Store) Migrate(ctx context.Context) (int64, error) {
+	p, err := s.provider()
+	if err != nil {
+		return 0, fmt.Errorf("history %s: %w", s.where, err)
+	}
+	current, err := p.GetDBVersion(ctx)
+	if err != nil && !strings.Contains(err.Error(), "no such table") && !strings.Contains(err.Error(), "does not exist") {
+		return 0, fmt.Errorf("history %s: read schema version: %w", s.where, err)
+	}
+	known := SchemaVersion()
+	if current > known {
+		return current, fmt.Errorf("history %s: %w (database at version %d, this binary knows %d): upgrade tenantscan", s.where, ErrNewerSchema, current, known)
+	}
+	if current == known {
+		return current, nil // nothing to apply, no lock to take
+	}
+	// Two processes may migrate one SQLite file at once (PostgreSQL takes
+	// a lock): the loser's transaction rolls back, and the schema the
+	// winner applied is what counts.
+	var upErr error
+	for range 3 {
+		if _, upErr = p.Up(ctx); upErr == nil {
+			break
+		}
+		if v, err := p.GetDBVersion(ctx); err == nil && v == known {
+			upErr = nil
+			break
+		}
+	}
+	if upErr != nil {
+		return 0, fmt.Errorf("history %s: migrate: %w", s.where, upErr)
+	}
+	return p.GetDBVersion(ctx)
+}
+
+// utc truncates a time to the second, in UTC: how the history stores
+// every time, so that SQLite's text times compare in order.
+func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
