@@ -16,6 +16,11 @@ import (
 const (
 	DriftNew       = "new"
 	DriftUnchanged = "unchanged"
+	// DriftCarried marks a baseline finding kept in a control that could
+	// not be evaluated this run (status error): not resolved, not
+	// counted, but in the report, so that the next run, against this
+	// report, finds it unchanged instead of new.
+	DriftCarried = "carried"
 )
 
 // Fingerprint identifies a finding across runs: the tenant id, the control
@@ -74,8 +79,11 @@ type Baseline struct {
 	// tenant reads baseline tenant i again.
 	tenant func(i int) (Tenant, error)
 
-	mu           sync.Mutex      // guards seen and evaluatedNow
+	tenantIdx map[string][]int // baseline tenants by id, for carrying findings over
+
+	mu           sync.Mutex      // guards seen, evaluatedNow and err
 	evaluatedNow map[string]bool // tenant id + control id evaluated in this run
+	err          error           // the first error carrying findings over
 }
 
 // baseFinding is 24 bytes: a 2,000-tenant baseline of 100,000 findings
@@ -88,7 +96,8 @@ type baseFinding struct {
 }
 
 func newBaseline() *Baseline {
-	return &Baseline{findings: map[[16]byte]baseFinding{}, controlIdx: map[string]int32{}, evaluatedNow: map[string]bool{}}
+	return &Baseline{findings: map[[16]byte]baseFinding{}, controlIdx: map[string]int32{}, evaluatedNow: map[string]bool{},
+		tenantIdx: map[string][]int{}}
 }
 
 // NewBaseline indexes the findings of a baseline report, which must stay
@@ -140,6 +149,7 @@ func ReadBaseline(r BaselineFile) (*Baseline, error) {
 // add indexes the findings of baseline tenant i.
 func (b *Baseline) add(i int, t *Tenant) {
 	b.tenantIDs = append(b.tenantIDs, t.TenantID)
+	b.tenantIdx[t.TenantID] = append(b.tenantIdx[t.TenantID], i)
 	for ci, c := range t.Controls {
 		id, ok := b.controlIdx[c.ID]
 		if !ok {
@@ -161,9 +171,11 @@ func (b *Baseline) add(i int, t *Tenant) {
 }
 
 // Mark marks every finding of a tenant as new or unchanged, and reopened
-// when it was waived in the baseline and is not now. It is safe for
-// concurrent use.
+// when it was waived in the baseline and is not now. A control in error
+// gets the baseline's findings of that tenant and control, marked
+// DriftCarried. It is safe for concurrent use.
 func (b *Baseline) Mark(t *Tenant) {
+	b.carry(t)
 	var seen []int32
 	var evaluatedNow []string
 	for ci := range t.Controls {
@@ -173,6 +185,9 @@ func (b *Baseline) Mark(t *Tenant) {
 		}
 		for fi := range c.Findings {
 			f := &c.Findings[fi]
+			if f.Drift == DriftCarried {
+				continue
+			}
 			if old, ok := b.findings[fingerprint(t.TenantID, c.ID, f.Resource)]; ok {
 				f.Drift = DriftUnchanged
 				f.Reopened = old.waived && !f.Waived()
@@ -192,6 +207,46 @@ func (b *Baseline) Mark(t *Tenant) {
 	}
 }
 
+// carry adds to each control of t in error the findings the baseline had
+// for it (the baseline read again for this tenant only).
+func (b *Baseline) carry(t *Tenant) {
+	if t.TenantID == "" || len(b.tenantIdx[t.TenantID]) == 0 {
+		return
+	}
+	inError := map[string]int{}
+	for ci, c := range t.Controls {
+		if c.Status == StatusError {
+			inError[c.ID] = ci
+		}
+	}
+	if len(inError) == 0 {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, i := range b.tenantIdx[t.TenantID] {
+		base, err := b.tenant(i)
+		if err != nil {
+			if b.err == nil {
+				b.err = err
+			}
+			return
+		}
+		for _, bc := range base.Controls {
+			ci, ok := inError[bc.ID]
+			if !ok {
+				continue
+			}
+			c := &t.Controls[ci]
+			for _, f := range bc.Findings {
+				// Not judged this run: no waiver applies or counts.
+				f.Drift, f.Reopened, f.Waiver = DriftCarried, false, nil
+				c.Findings = append(c.Findings, f)
+			}
+		}
+	}
+}
+
 // Resolved lists the baseline findings that the marked tenants no longer
 // have, in the baseline's order. A finding counts as resolved only when
 // its tenant and control were evaluated in both runs: a tenant in error
@@ -199,6 +254,9 @@ func (b *Baseline) Mark(t *Tenant) {
 func (b *Baseline) Resolved() ([]Finding, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.err != nil {
+		return nil, b.err
+	}
 	var gone []baseFinding
 	for _, bf := range b.findings {
 		if !b.seen[bf.seq] && b.evaluatedNow[b.tenantIDs[bf.tenant]+"\x00"+b.controlIDs[bf.controlID]] {

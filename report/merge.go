@@ -1,11 +1,13 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
 	"slices"
 	"sort"
+	"strings"
 )
 
 // Summarize computes a report's summary from its tenants: tenants by
@@ -80,7 +82,7 @@ func (t *Tally) Add(tn *Tenant) {
 				t.d.Unchanged++
 				t.drift = true
 			}
-			if c.CountsFindings() && !f.Warning && !f.Waived() {
+			if c.CountsFindings() && f.Failing() {
 				t.s.Findings[t.sev[c.ID]]++
 				if f.Drift == DriftNew || f.Reopened {
 					t.newFinds[t.sev[c.ID]]++
@@ -139,7 +141,9 @@ func Merge(reports ...*Report) (*Report, error) {
 
 // MergeFiles merges the JSON reports of shards as Merge does, reading each
 // one tenant at a time (ReadStream) into a spool in spoolDir, so that
-// merging thousands of tenants keeps none of them in memory. It stops with
+// merging thousands of tenants keeps none of them in memory. The files must
+// be exactly the shards 1 to N of one run (see checkShards) and hold each
+// tenant once; the merged parameters name them. It stops with
 // ctx (checked at every tenant), returning ctx's error. The caller closes
 // the report.
 func MergeFiles(ctx context.Context, paths []string, spoolDir string) (*Report, error) {
@@ -156,11 +160,22 @@ func MergeFiles(ctx context.Context, paths []string, spoolDir string) (*Report, 
 	}
 	var entries []entry
 	heads := make([]*Report, 0, len(paths))
-	for _, path := range paths {
+	owner := map[string]int{} // tenant id (or, without one, snapshot) → file
+	var overlap error
+	for i, path := range paths {
 		head, err := readShard(path, func(t *Tenant) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
+			key := "id:" + strings.ToLower(t.TenantID)
+			if t.TenantID == "" {
+				key = "snapshot:" + t.Snapshot
+			}
+			if j, dup := owner[key]; dup && j != i && overlap == nil {
+				// Reported after the shard checks, which say more.
+				overlap = fmt.Errorf("%s and %s both hold tenant %s (%s): shards must not overlap", paths[j], path, TenantName(*t), t.Snapshot)
+			}
+			owner[key] = i
 			ref, err := spool.Put(t)
 			entries = append(entries, entry{t.Snapshot, ref})
 			return err
@@ -177,7 +192,12 @@ func MergeFiles(ctx context.Context, paths []string, spoolDir string) (*Report, 
 		}
 		heads = append(heads, head)
 	}
+	if err := cmp.Or(checkShards(paths, heads), overlap); err != nil {
+		spool.Close()
+		return nil, err
+	}
 	out := mergeHeads(heads)
+	out.Parameters = mergedParameters(heads[0], len(heads), paths)
 	sort.SliceStable(entries, func(i, j int) bool { return entries[i].snapshot < entries[j].snapshot })
 	refs := make([]SpoolRef, len(entries))
 	for i, e := range entries {
@@ -250,7 +270,7 @@ func mergeHeads(reports []*Report) *Report {
 		out.UnusedWaivers = []Waiver{}
 	}
 	sort.SliceStable(out.Controls, func(i, j int) bool { return out.Controls[i].ID < out.Controls[j].ID })
-	out.Parameters = append(append([]Parameter(nil), reports[0].Parameters...), Parameter{Name: "merged", Value: fmt.Sprintf("%d reports", len(reports))})
+	out.Parameters = mergedParameters(reports[0], len(reports), nil)
 	return out
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -18,6 +19,8 @@ func TestMergeFilesMatchesMerge(t *testing.T) {
 	whole := sample()
 	a, b := sample(), sample()
 	a.Tenants, b.Tenants = whole.Tenants[2:], whole.Tenants[:2] // out of order on purpose
+	a.Parameters = []Parameter{{Name: "paths", Value: "snapshots"}, {Name: "shard", Value: "1/2"}}
+	b.Parameters = []Parameter{{Name: "paths", Value: "snapshots"}, {Name: "shard", Value: "2/2"}}
 	a.UnusedWaivers = []Waiver{{Control: "O365G-001", Tenant: "*", Resource: "*", File: "w.yaml", Line: 3}}
 	b.UnusedWaivers = a.UnusedWaivers
 	var paths []string
@@ -46,6 +49,11 @@ func TestMergeFilesMatchesMerge(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer streamed.Close()
+	wantParams := []Parameter{{Name: "paths", Value: "snapshots"}, {Name: "shards", Value: "2 of 2"}, {Name: "merged", Value: strings.Join(paths, ", ")}}
+	if !reflect.DeepEqual(streamed.Parameters, wantParams) {
+		t.Errorf("merged parameters %+v, want %+v", streamed.Parameters, wantParams)
+	}
+	inMemory.Parameters = streamed.Parameters // only MergeFiles knows the file names
 	want, _ := Render(JSON{}, inMemory)
 	got, err := Render(JSON{}, streamed)
 	if err != nil {
@@ -68,4 +76,63 @@ func TestMergeFilesMatchesMerge(t *testing.T) {
 	if left, _ := os.ReadDir(spoolDir); len(left) != 0 {
 		t.Errorf("spool left behind after a failed merge: %v", left)
 	}
+}
+
+// TestMergeFilesRefuses: a set that is not exactly the shards of one run
+// is refused, naming the files.
+func TestMergeFilesRefuses(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	whole := sample()
+	write := func(name string, tenants []Tenant, params ...Parameter) string {
+		r := sample()
+		r.Tenants = tenants
+		r.Parameters = params
+		data, err := Render(JSON{}, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	shard := func(v string) Parameter { return Parameter{Name: "shard", Value: v} }
+	s1 := write("s1.json", whole.Tenants[:1], shard("1/3"))
+	s2 := write("s2.json", whole.Tenants[1:2], shard("2/3"))
+	s3 := write("s3.json", whole.Tenants[2:], shard("3/3"))
+	overlap := write("overlap.json", whole.Tenants[1:], shard("3/3"))
+	notShard := write("whole.json", whole.Tenants)
+	other := write("other.json", whole.Tenants[2:], shard("3/3"), Parameter{Name: "data", Value: "built-in, mine.yaml"})
+	s2of2 := write("half.json", whole.Tenants[2:], shard("2/2"))
+	tests := []struct {
+		name  string
+		paths []string
+		want  string
+	}{
+		{"not a shard", []string{s1, s2, notShard}, notShard + " is not a shard report"},
+		{"a shard twice", []string{s1, s2, s2}, s2 + " and " + s2 + " are both shard 2/3"},
+		{"a missing shard", []string{s1, s3}, "shard 2/3 missing"},
+		{"overlapping tenants", []string{s1, s2, overlap}, s2 + " and " + overlap + " both hold tenant Fabrikam Inc."},
+		{"shards of another split", []string{s1, s2, s2of2}, s2of2 + " is shard 2/2 but " + s1 + " is shard 1/3"},
+		{"shards of other rules", []string{s1, s2, other}, other + ` has data "built-in, mine.yaml"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rep, err := MergeFiles(context.Background(), tc.paths, t.TempDir())
+			if err == nil {
+				rep.Close()
+				t.Fatal("merged")
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q, want %q", err, tc.want)
+			}
+		})
+	}
+	rep, err := MergeFiles(context.Background(), []string{s3, s1, s2}, t.TempDir())
+	if err != nil {
+		t.Fatalf("the three shards: %v", err)
+	}
+	rep.Close()
 }

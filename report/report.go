@@ -278,6 +278,13 @@ func (c ControlResult) CountsFindings() bool {
 	return c.Status == StatusFail || c.Status == StatusError
 }
 
+// Failing reports whether the finding counts as a failure (in a control
+// whose findings count, see CountsFindings): not a warning, not waived, and
+// not carried over from the baseline for a control in error.
+func (f Finding) Failing() bool {
+	return !f.Warning && !f.Waived() && f.Drift != DriftCarried
+}
+
 // Waived reports whether a live waiver covers the finding.
 func (f Finding) Waived() bool { return f.Waiver != nil && !f.Waiver.Expired }
 

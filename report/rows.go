@@ -137,7 +137,7 @@ func SeverityCounts(t Tenant, controls map[string]Control) map[string]int {
 			continue
 		}
 		for _, f := range c.Findings {
-			if !f.Warning && !f.Waived() {
+			if f.Failing() {
 				m[controls[c.ID].Severity]++
 			}
 		}

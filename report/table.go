@@ -155,8 +155,11 @@ func (p *tablePrinter) tenant(t Tenant, controls map[string]Control) {
 			if f.Path != "" {
 				text += " [" + f.Path + "]"
 			}
-			if f.Drift == DriftNew {
+			switch f.Drift {
+			case DriftNew:
 				text += " (new)"
+			case DriftCarried:
+				text += " (not evaluated: carried from the baseline)"
 			}
 			p.wrap(indent+mark, indent+"  ", text)
 			if f.Waiver != nil {

@@ -15,6 +15,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"gopkg.in/yaml.v3"
 
 	"github.com/tenantscan/tenantscan/policies"
 	"github.com/tenantscan/tenantscan/report"
@@ -66,7 +68,7 @@ func NewEngine(ctx context.Context, opts EngineOptions) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := loadData(opts.DataFiles)
+	data, err := loadData(opts.DataFiles, opts.PolicyDirs)
 	if err != nil {
 		return nil, err
 	}
@@ -472,8 +474,11 @@ func phaseRank(p string) int {
 	return len(Phases)
 }
 
-// loadData reads the built-in policy data and merges each file over it.
-func loadData(files []string) (map[string]any, error) {
+// loadData reads the built-in policy data and merges each file over it,
+// once the file is valid against the policy data schema (with the keys the
+// policy folders declare): a wrong type or an unknown key is an error
+// naming the file and line, never a silent change of verdict.
+func loadData(files, policyDirs []string) (map[string]any, error) {
 	raw, err := fs.ReadFile(policies.FS, policies.DataFile)
 	if err != nil {
 		return nil, fmt.Errorf("built-in policy data: %w", err)
@@ -483,19 +488,29 @@ func loadData(files []string) (map[string]any, error) {
 		return nil, fmt.Errorf("built-in policy data: %w", err)
 	}
 	data, _ := base.(map[string]any)
+	var schema *jsonschema.Schema
+	if len(files) > 0 {
+		if schema, err = compileDataSchema(policyDirs); err != nil {
+			return nil, err
+		}
+	}
 	for _, f := range files {
 		src, err := os.ReadFile(f)
 		if err != nil {
 			return nil, fmt.Errorf("policy data: %w", err)
 		}
 		var v any
+		var tree *yaml.Node
 		if strings.EqualFold(filepath.Ext(f), ".json") {
 			v, err = decodeJSON(src, DefaultLimits())
 		} else {
-			v, _, err = decodeYAML(src, DefaultLimits())
+			v, tree, err = decodeYAML(src, DefaultLimits())
 		}
 		if err != nil {
 			return nil, fmt.Errorf("policy data %s: %w", f, err)
+		}
+		if err := checkData(schema, f, src, v, tree); err != nil {
+			return nil, err
 		}
 		obj, ok := v.(map[string]any)
 		if !ok {

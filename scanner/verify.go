@@ -31,7 +31,7 @@ func RunPolicyTests(ctx context.Context, opts EngineOptions) ([]TestResult, erro
 	if err != nil {
 		return nil, err
 	}
-	data, err := loadData(opts.DataFiles)
+	data, err := loadData(opts.DataFiles, opts.PolicyDirs)
 	if err != nil {
 		return nil, err
 	}

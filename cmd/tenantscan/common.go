@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"runtime"
@@ -55,6 +56,13 @@ func (s *scanFlags) register(f *pflag.FlagSet) {
 func (s *scanFlags) validate() error {
 	if len(s.paths) == 0 {
 		return usageError("give at least one snapshot path (a file, a folder, or - for stdin), or paths in --config")
+	}
+	for _, p := range s.paths {
+		// A path that does not exist is a mistake on the command line (or
+		// in --config), not a tenant: say so in one line, before any work.
+		if _, err := os.Stat(p); p != scanner.StdinName && errors.Is(err, fs.ErrNotExist) {
+			return usageError("%s: no such file or folder", p)
+		}
 	}
 	if s.parallel < 1 {
 		return usageError("--parallel %d: want 1 or more", s.parallel)

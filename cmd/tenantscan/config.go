@@ -6,14 +6,18 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
+
+	"github.com/tenantscan/tenantscan/scanner"
 )
 
 // applyConfig sets the flags of cmd from a YAML file whose keys are flag
 // names (and paths, the snapshots to scan). A flag given on the command
-// line wins. A key that is no flag of cmd is an error, unless it is a flag
+// line wins. Relative paths in the file are relative to its folder. A key that is no flag of cmd is an error, unless it is a flag
 // of scan, so one file serves scan and readiness alike.
 func applyConfig(path string, cmd, scan *cobra.Command) ([]string, error) {
 	data, err := os.ReadFile(path)
@@ -46,6 +50,7 @@ func applyConfig(path string, cmd, scan *cobra.Command) ([]string, error) {
 		if err != nil {
 			return nil, fail(v, "%s: %v", k.Value, err)
 		}
+		values = relativeTo(filepath.Dir(path), k.Value, values)
 		if k.Value == "paths" {
 			paths = values
 			continue
@@ -73,6 +78,34 @@ func applyConfig(path string, cmd, scan *cobra.Command) ([]string, error) {
 		}
 	}
 	return paths, nil
+}
+
+// pathKeys are the keys whose values are paths; outputs are FORMAT=FILE
+// (or FILE).
+var pathKeys = map[string]bool{"paths": true, "policy": true, "data": true, "waivers": true,
+	"baseline": true, "metrics-file": true, "output": true}
+
+// relativeTo resolves the relative paths of a key against dir, the config
+// file's folder, so that a config file means the same from any working
+// folder. "-" (standard input) stays.
+func relativeTo(dir, key string, values []string) []string {
+	if !pathKeys[key] {
+		return values
+	}
+	out := make([]string, len(values))
+	for i, v := range values {
+		prefix, file := "", v
+		if key == "output" {
+			if f, rest, ok := strings.Cut(v, "="); ok {
+				prefix, file = f+"=", rest
+			}
+		}
+		if file != "" && file != scanner.StdinName && !filepath.IsAbs(file) {
+			file = filepath.Join(dir, file)
+		}
+		out[i] = prefix + file
+	}
+	return out
 }
 
 // scanOnly are the keys that set scan's reports and exit code; other

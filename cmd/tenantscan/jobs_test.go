@@ -219,7 +219,11 @@ func TestConfigFile(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "tenantscan.yaml")
 	out := filepath.Join(dir, "report.json")
-	if err := os.WriteFile(cfg, []byte("paths: ["+filepath.Join(fixtures, "fabrikam-prerequisites.yaml")+"]\nfail-on: none\nformat: json\noutput: [json="+out+"]\nparallel: 2\n"), 0o644); err != nil {
+	fixturesAbs, err := filepath.Abs(fixtures) // relative paths would be the config folder's
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg, []byte("paths: ["+filepath.Join(fixturesAbs, "fabrikam-prerequisites.yaml")+"]\nfail-on: none\nformat: json\noutput: [json="+out+"]\nparallel: 2\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	r := runCLI(t, "", "scan", "--config", cfg)
@@ -244,6 +248,45 @@ func TestConfigFile(t *testing.T) {
 	r = runCLI(t, "", "scan", "--config", bad)
 	if r.code != 2 || !strings.Contains(r.stderr, `bad.yaml:2: unknown key "fail_on"`) {
 		t.Errorf("unknown key: exit %d, %s", r.code, r.stderr)
+	}
+}
+
+// TestConfigPathsRelativeToTheFile: relative paths in a config file are
+// read from the file's folder, whatever the working folder; a path that
+// does not exist is a one-line usage error.
+func TestConfigPathsRelativeToTheFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	data, err := os.ReadFile(filepath.Join(fixtures, "contoso-compliant.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "snaps"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "snaps", "contoso.yaml"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "tenantscan.yaml")
+	if err := os.WriteFile(cfg, []byte("paths: [snaps]\noutput: [json=report.json]\nmetrics-file: metrics.prom\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The test runs in cmd/tenantscan, not in dir.
+	if r := runCLI(t, "", "scan", "--config", cfg); r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, f := range []string{"report.json", "metrics.prom"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("%s not written beside the config file: %v", f, err)
+		}
+	}
+	missing := filepath.Join(dir, "missing.yaml")
+	if err := os.WriteFile(missing, []byte("paths: [nowhere]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, "", "scan", "--config", missing)
+	if want := "tenantscan: " + filepath.Join(dir, "nowhere") + ": no such file or folder\n"; r.code != 2 || r.stderr != want {
+		t.Errorf("exit %d, stderr %q; want 2 and %q", r.code, r.stderr, want)
 	}
 }
 

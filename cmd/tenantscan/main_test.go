@@ -47,7 +47,7 @@ func TestExitCodes(t *testing.T) {
 		{"fail-on none never fails", []string{"scan", "--fail-on", "none", failing}, 0, ""},
 		{"errors win over findings", []string{"scan", failing, filepath.Join(fixtures, "broken")}, 2, "3 of 4 snapshot(s) could not be evaluated"},
 		{"control error is exit 2", []string{"scan", filepath.Join(fixtures, "woodgrove-partial-export.yaml")}, 2, "1 of 1 snapshot(s) could not be evaluated"},
-		{"missing path", []string{"scan", "nope.yaml"}, 2, "1 of 1 snapshot(s)"},
+		{"missing path", []string{"scan", "nope.yaml"}, 2, "tenantscan: nope.yaml: no such file or folder\n"},
 		{"no path", []string{"scan"}, 2, "give at least one snapshot path"},
 		{"empty folder", []string{"scan", t.TempDir()}, 2, "no snapshots"},
 		{"unknown format", []string{"scan", "--format", "pdf", compliant}, 2, `unknown format "pdf"`},

@@ -14,7 +14,10 @@ func newMergeCommand(e *env) *cobra.Command {
 		Short: "Merge the JSON reports of shards (scan --shard K/N) into one report",
 		Long: `merge joins JSON reports written by scan --shard K/N into one report, with
 the tenants of all shards, and writes it in any format scan writes. A waiver
-counts as unused only when no shard used it. Exit codes as for scan.`,
+counts as unused only when no shard used it. The reports must be exactly
+shards 1 to N of one run (same version, catalogue, policies, data, waivers
+and --fail-on), each tenant in one shard; anything else is refused naming
+the files (exit 2). Exit codes as for scan.`,
 		Example: `  tenantscan merge --output json=report.json --output xlsx=audit.xlsx shard-*.json`,
 		Args:    cobra.MinimumNArgs(1),
 		PreRunE: func(*cobra.Command, []string) error {

@@ -72,7 +72,7 @@ func writeMetrics(w io.Writer, path string, r *report.Report) error {
 			n := 0
 			if c.CountsFindings() {
 				for _, f := range c.Findings {
-					if !f.Warning && !f.Waived() {
+					if f.Failing() {
 						n++
 					}
 				}
