@@ -5,6 +5,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -12,6 +13,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -73,44 +75,67 @@ type imageFixture struct {
 	rootfs string
 }
 
-// buildImage compiles a static tenantscan, builds the image tarball as
-// `make image-tar` does, reads it back and extracts its file system.
+// builtImage is the image tarball, built once for the tests of this
+// package (in a folder TestMain removes).
+var (
+	imageDir   string
+	builtImage = sync.OnceValues(func() (string, error) {
+		goBin, err := exec.LookPath("go")
+		if err != nil {
+			return "", err
+		}
+		bin := filepath.Join(imageDir, "tenantscan")
+		// The flags of make build, so that make test's build cache serves it.
+		gobuild := exec.Command(goBin, "build", "-trimpath", "-ldflags", "-s -w -buildid= -X main.version=v0.0.0-imagetest", "-o", bin, "./cmd/tenantscan")
+		gobuild.Dir = repoRoot
+		gobuild.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := gobuild.CombinedOutput(); err != nil {
+			return "", fmt.Errorf("go build: %w\n%s", err, out)
+		}
+		ca := filepath.Join(imageDir, "ca.crt")
+		if err := os.WriteFile(ca, []byte("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n"), 0o644); err != nil {
+			return "", err
+		}
+		img, err := build(options{binary: bin, caBundle: ca, version: "v0.0.0-imagetest", arch: runtime.GOARCH, epoch: time.Unix(0, 0)})
+		if err != nil {
+			return "", err
+		}
+		tarPath := filepath.Join(imageDir, "image.tar")
+		return tarPath, tarball.WriteToFile(tarPath, testTag, img)
+	})
+	testTag, _ = name.NewTag("tenantscan:test")
+)
+
+func TestMain(m *testing.M) {
+	var err error
+	if imageDir, err = os.MkdirTemp("", "tenantscan-image-test-"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(imageDir)
+	os.Exit(code)
+}
+
+// buildImage builds the image tarball as `make image-tar` does (once for
+// all tests), reads it back and extracts its file system for this test.
 func buildImage(t *testing.T) imageFixture {
 	t.Helper()
 	if runtime.GOOS != "linux" {
 		t.Skip("the image is linux; its binary runs only on linux")
 	}
-	goBin, err := exec.LookPath("go")
-	if err != nil {
+	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("no go command")
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "tenantscan")
-	// The flags of make build, so that make test's build cache serves it.
-	gobuild := exec.Command(goBin, "build", "-trimpath", "-ldflags", "-s -w -buildid= -X main.version=v0.0.0-imagetest", "-o", bin, "./cmd/tenantscan")
-	gobuild.Dir = repoRoot
-	gobuild.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := gobuild.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	ca := filepath.Join(dir, "ca.crt")
-	if err := os.WriteFile(ca, []byte("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	img, err := build(options{binary: bin, caBundle: ca, version: "v0.0.0-imagetest", arch: runtime.GOARCH, epoch: time.Unix(0, 0)})
+	tarPath, err := builtImage()
 	if err != nil {
 		t.Fatal(err)
 	}
-	tag, _ := name.NewTag("tenantscan:test")
-	tarPath := filepath.Join(dir, "image.tar")
-	if err := tarball.WriteToFile(tarPath, tag, img); err != nil {
-		t.Fatal(err)
-	}
-	loaded, err := tarball.ImageFromPath(tarPath, &tag)
+	loaded, err := tarball.ImageFromPath(tarPath, &testTag)
 	if err != nil {
 		t.Fatalf("read the tarball back: %v", err)
 	}
-	root := filepath.Join(dir, "rootfs")
+	root := filepath.Join(t.TempDir(), "rootfs")
 	if err := extract(loaded, root); err != nil {
 		t.Fatal(err)
 	}
