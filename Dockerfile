@@ -11,8 +11,11 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-ARG TARGETOS=linux TARGETARCH=amd64 VERSION=
-RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -buildvcs=false \
+# TARGETOS and TARGETARCH are set by BuildKit (docker buildx --platform).
+ARG TARGETOS
+ARG TARGETARCH
+ARG VERSION
+RUN CGO_ENABLED=0 GOOS=${TARGETOS:-linux} GOARCH=${TARGETARCH:-amd64} go build -trimpath -buildvcs=false \
       -ldflags "-s -w -buildid= -X main.version=${VERSION}" \
       -o /rootfs/usr/local/bin/tenantscan ./cmd/tenantscan
 RUN mkdir -p /rootfs/etc/ssl/certs /rootfs/home/nonroot /rootfs/tmp \

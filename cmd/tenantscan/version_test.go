@@ -61,6 +61,7 @@ func TestBuildVersion(t *testing.T) {
 // catches what breaks `go install …@version` for everyone, such as a
 // replace directive in go.mod.
 func TestInstalledVersion(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds tenantscan twice")
 	}

@@ -244,7 +244,6 @@ func (c *cluster) readReport(t *testing.T, path string) (tenants int, newFinding
 // image, on fixtures: the first scan, two nights of the CronJob (the
 // second with a new failing tenant), the four shards and their merge.
 func TestKubernetesExamples(t *testing.T) {
-	t.Parallel()
 	f := buildImage(t)
 	if os.Geteuid() != 0 {
 		t.Skip("running the image's binary as its user in its file system (chroot) needs root")

@@ -13,7 +13,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"syscall"
+	"sync"
 	"testing"
 	"time"
 
@@ -75,44 +75,67 @@ type imageFixture struct {
 	rootfs string
 }
 
-// buildImage compiles a static tenantscan, builds the image tarball as
-// `make image-tar` does, reads it back and extracts its file system.
+// builtImage is the image tarball, built once for the tests of this
+// package (in a folder TestMain removes).
+var (
+	imageDir   string
+	builtImage = sync.OnceValues(func() (string, error) {
+		goBin, err := exec.LookPath("go")
+		if err != nil {
+			return "", err
+		}
+		bin := filepath.Join(imageDir, "tenantscan")
+		// The flags of make build, so that make test's build cache serves it.
+		gobuild := exec.Command(goBin, "build", "-trimpath", "-ldflags", "-s -w -buildid= -X main.version=v0.0.0-imagetest", "-o", bin, "./cmd/tenantscan")
+		gobuild.Dir = repoRoot
+		gobuild.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := gobuild.CombinedOutput(); err != nil {
+			return "", fmt.Errorf("go build: %w\n%s", err, out)
+		}
+		ca := filepath.Join(imageDir, "ca.crt")
+		if err := os.WriteFile(ca, []byte("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n"), 0o644); err != nil {
+			return "", err
+		}
+		img, err := build(options{binary: bin, caBundle: ca, version: "v0.0.0-imagetest", arch: runtime.GOARCH, epoch: time.Unix(0, 0)})
+		if err != nil {
+			return "", err
+		}
+		tarPath := filepath.Join(imageDir, "image.tar")
+		return tarPath, tarball.WriteToFile(tarPath, testTag, img)
+	})
+	testTag, _ = name.NewTag("tenantscan:test")
+)
+
+func TestMain(m *testing.M) {
+	var err error
+	if imageDir, err = os.MkdirTemp("", "tenantscan-image-test-"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(imageDir)
+	os.Exit(code)
+}
+
+// buildImage builds the image tarball as `make image-tar` does (once for
+// all tests), reads it back and extracts its file system for this test.
 func buildImage(t *testing.T) imageFixture {
 	t.Helper()
 	if runtime.GOOS != "linux" {
 		t.Skip("the image is linux; its binary runs only on linux")
 	}
-	goBin, err := exec.LookPath("go")
-	if err != nil {
+	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("no go command")
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "tenantscan")
-	// The flags of make build, so that make test's build cache serves it.
-	gobuild := exec.Command(goBin, "build", "-trimpath", "-ldflags", "-s -w -buildid= -X main.version=v0.0.0-imagetest", "-o", bin, "./cmd/tenantscan")
-	gobuild.Dir = repoRoot
-	gobuild.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := gobuild.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	ca := filepath.Join(dir, "ca.crt")
-	if err := os.WriteFile(ca, []byte("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	img, err := build(options{binary: bin, caBundle: ca, version: "v0.0.0-imagetest", arch: runtime.GOARCH, epoch: time.Unix(0, 0)})
+	tarPath, err := builtImage()
 	if err != nil {
 		t.Fatal(err)
 	}
-	tag, _ := name.NewTag("tenantscan:test")
-	tarPath := filepath.Join(dir, "image.tar")
-	if err := tarball.WriteToFile(tarPath, tag, img); err != nil {
-		t.Fatal(err)
-	}
-	loaded, err := tarball.ImageFromPath(tarPath, &tag)
+	loaded, err := tarball.ImageFromPath(tarPath, &testTag)
 	if err != nil {
 		t.Fatalf("read the tarball back: %v", err)
 	}
-	root := filepath.Join(dir, "rootfs")
+	root := filepath.Join(t.TempDir(), "rootfs")
 	if err := extract(loaded, root); err != nil {
 		t.Fatal(err)
 	}
@@ -168,40 +191,10 @@ func modeBits(m int64) os.FileMode {
 	return fm
 }
 
-// run runs the image's entrypoint with args as a container runtime would:
-// inside its file system (chroot) as its user. It needs root; without it
-// the test is skipped.
-func (f imageFixture) run(t *testing.T, env []string, args ...string) (string, int) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("running the image's binary as its user in its file system (chroot) needs root")
-	}
-	cf, err := f.img.ConfigFile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var uid, gid uint32
-	if _, err := fmt.Sscanf(cf.Config.User, "%d:%d", &uid, &gid); err != nil {
-		t.Fatalf("image user %q: %v", cf.Config.User, err)
-	}
-	argv := append(slices.Clone(cf.Config.Entrypoint), args...)
-	c := exec.Command(argv[0], argv[1:]...)
-	c.Path = argv[0]
-	c.Env = append(slices.Clone(cf.Config.Env), env...)
-	c.Dir = cf.Config.WorkingDir
-	c.SysProcAttr = &syscall.SysProcAttr{Chroot: f.rootfs, Credential: &syscall.Credential{Uid: uid, Gid: gid}}
-	out, err := c.CombinedOutput()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		return string(out), exit.ExitCode()
-	} else if err != nil {
-		t.Fatalf("run %v in the image: %v", argv, err)
-	}
-	return string(out), 0
-}
-
+// TestImage and TestKubernetesExamples do not run in parallel: one writing
+// the binary while the other forks could make the exec fail with "text
+// file busy" (the forked child holds the file open until it execs).
 func TestImage(t *testing.T) {
-	t.Parallel()
 	f := buildImage(t)
 	cf, err := f.img.ConfigFile()
 	if err != nil {
