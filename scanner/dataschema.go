@@ -99,27 +99,7 @@ func checkData(s *jsonschema.Schema, file string, src []byte, doc any, tree *yam
 	if !errors.As(err, &ve) {
 		return fmt.Errorf("policy data %s: %w", file, err)
 	}
-	var problems []*posError
-	seen := map[string]bool{}
-	var walk func(*jsonschema.ValidationError)
-	walk = func(e *jsonschema.ValidationError) {
-		if len(e.Causes) > 0 {
-			for _, c := range e.Causes {
-				walk(c)
-			}
-			return
-		}
-		ptr := ""
-		for _, tok := range e.InstanceLocation {
-			ptr = pointerJoin(ptr, tok)
-		}
-		msg := schemaMessage(e, ptr)
-		if key := ptr + "\x00" + msg; !seen[key] && len(problems) < maxProblems {
-			seen[key] = true
-			problems = append(problems, &posError{Pointer: ptr, Msg: msg})
-		}
-	}
-	walk(ve)
+	problems := schemaProblems(ve)
 	if tree == nil {
 		_, tree, _ = decodeYAML(src, DefaultLimits())
 	}

@@ -286,6 +286,15 @@ func validateSchema(doc any) []*posError {
 	if !errors.As(err, &ve) {
 		return []*posError{{Msg: err.Error()}}
 	}
+	out := schemaProblems(ve)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Pointer < out[j].Pointer })
+	return out
+}
+
+// schemaProblems flattens a schema validation error into one problem per
+// failing leaf (its JSON pointer and message), without repeats and at most
+// maxProblems of them.
+func schemaProblems(ve *jsonschema.ValidationError) []*posError {
 	var out []*posError
 	seen := map[string]bool{}
 	var walk func(*jsonschema.ValidationError)
@@ -307,7 +316,6 @@ func validateSchema(doc any) []*posError {
 		}
 	}
 	walk(ve)
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Pointer < out[j].Pointer })
 	return out
 }
 

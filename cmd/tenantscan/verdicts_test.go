@@ -44,7 +44,7 @@ func TestNotApplicableAndNotEvaluated(t *testing.T) {
 			}
 		}
 	}
-	if err := json.Unmarshal([]byte(readText(t, out("r.json"))), &rep); err != nil {
+	if err := json.Unmarshal([]byte(readFile(t, out("r.json"))), &rep); err != nil {
 		t.Fatal(err)
 	}
 	tn := rep.Tenants[0]
@@ -53,14 +53,14 @@ func TestNotApplicableAndNotEvaluated(t *testing.T) {
 		t.Errorf("JSON: status %q, readiness %+v, summary pass %d notApplicable %d", tn.Status, tn.Readiness, rep.Summary.Pass, rep.Summary.NotApplicable)
 	}
 	for _, f := range []string{"r.md", "r.html"} {
-		if s := readText(t, out(f)); !strings.Contains(s, "not applicable") {
+		if s := readFile(t, out(f)); !strings.Contains(s, "not applicable") {
 			t.Errorf("%s does not say not applicable", f)
 		}
 	}
-	if s := readText(t, out("r.xml")); !strings.Contains(s, `<property name="readiness" value="notApplicable">`) {
+	if s := readFile(t, out("r.xml")); !strings.Contains(s, `<property name="readiness" value="notApplicable">`) {
 		t.Errorf("JUnit lacks the readiness property:\n%s", s)
 	}
-	if s := readText(t, out("r.prom")); !strings.Contains(s, `tenantscan_tenant_readiness{snapshot="testdata/verdicts/not-applicable.yaml",state="notApplicable",tenant="Nothing In Scope",tenant_id="9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"} 1`) || !strings.Contains(s, `tenantscan_tenant_ready{snapshot="testdata/verdicts/not-applicable.yaml",tenant="Nothing In Scope",tenant_id="9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"} 0`) {
+	if s := readFile(t, out("r.prom")); !strings.Contains(s, `tenantscan_tenant_readiness{snapshot="testdata/verdicts/not-applicable.yaml",state="notApplicable",tenant="Nothing In Scope",tenant_id="9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"} 1`) || !strings.Contains(s, `tenantscan_tenant_ready{snapshot="testdata/verdicts/not-applicable.yaml",tenant="Nothing In Scope",tenant_id="9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"} 0`) {
 		t.Errorf("metrics do not say not applicable:\n%s", s)
 	}
 	x, err := excelize.OpenFile(out("r.xlsx"))
@@ -91,15 +91,6 @@ func TestNotApplicableAndNotEvaluated(t *testing.T) {
 	}
 }
 
-func readText(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 // TestExportWarningsInEveryReport: what an import knows it could not
 // consider (here: team roles, with teams.json not exported) and the records
 // it left out are said in the table, JSON, Markdown and HTML of a scan.
@@ -121,8 +112,8 @@ func TestExportWarningsInEveryReport(t *testing.T) {
 	}
 	const teams = "roles granted through team membership are not considered"
 	const left = "the import left out 5 record(s)"
-	texts := map[string]string{"table": strings.Join(strings.Fields(r.stdout), " "), "json": readText(t, out("r.json")),
-		"markdown": readText(t, out("r.md")), "html": readText(t, out("r.html"))}
+	texts := map[string]string{"table": strings.Join(strings.Fields(r.stdout), " "), "json": readFile(t, out("r.json")),
+		"markdown": readFile(t, out("r.md")), "html": readFile(t, out("r.html"))}
 	for format, text := range texts {
 		if !strings.Contains(text, teams) || !strings.Contains(text, left) {
 			t.Errorf("%s does not carry the import's warnings", format)
