@@ -1,3 +1,8 @@
+//go:build unix
+
+// Special files (FIFOs) and symbolic links are Unix behaviour; Windows builds
+// vet and compile without these tests.
+
 package scanner
 
 import (
