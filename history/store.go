@@ -161,6 +161,17 @@ func (s *Store) Migrate(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("history %s: %w", s.where, err)
 	}
 	current, err := p.GetDBVersion(ctx)
+	// SQLite answers "database is locked" at once, without its busy
+	// timeout, while another process turns a new file to WAL or migrates
+	// it: wait for that process (up to the busy timeout), then read again.
+	for wait := time.Duration(0); err != nil && isBusy(err) && wait < BusyTimeout; wait += 50 * time.Millisecond {
+		select {
+		case <-ctx.Done():
+			return 0, fmt.Errorf("history %s: read schema version: %w", s.where, ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+		current, err = p.GetDBVersion(ctx)
+	}
 	if err != nil && !strings.Contains(err.Error(), "no such table") && !strings.Contains(err.Error(), "does not exist") {
 		return 0, fmt.Errorf("history %s: read schema version: %w", s.where, err)
 	}
@@ -188,6 +199,11 @@ func (s *Store) Migrate(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("history %s: migrate: %w", s.where, upErr)
 	}
 	return p.GetDBVersion(ctx)
+}
+
+// isBusy reports whether err is SQLite's "database is locked".
+func isBusy(err error) bool {
+	return strings.Contains(err.Error(), "SQLITE_BUSY") || strings.Contains(err.Error(), "database is locked")
 }
 
 // utc truncates a time to the second, in UTC: how the history stores
