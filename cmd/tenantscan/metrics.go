@@ -24,12 +24,12 @@ func writeMetrics(w io.Writer, path string, r *report.Report) error {
 	reg := prometheus.NewRegistry()
 	failures := prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "tenantscan_failures",
-		Help: "Unwaived failing findings, per tenant, control and severity.",
-	}, []string{"tenant_id", "tenant", "control", "severity"})
+		Help: "Unwaived failing findings, per tenant (and snapshot), control and severity.",
+	}, []string{"tenant_id", "tenant", "snapshot", "control", "severity"})
 	controlStatus := prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "tenantscan_control_status",
 		Help: "1 for the status of each control of each tenant (pass, fail, warn, skip, waived, error).",
-	}, []string{"tenant_id", "tenant", "control", "status"})
+	}, []string{"tenant_id", "tenant", "snapshot", "control", "status"})
 	ready := prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "tenantscan_tenant_ready",
 		Help: "1 when the tenant is ready for Office 365 Groups, else 0.",
@@ -68,7 +68,7 @@ func writeMetrics(w io.Writer, path string, r *report.Report) error {
 		ready.WithLabelValues(t.TenantID, name, t.Snapshot).Set(readyVal)
 		readiness.WithLabelValues(t.TenantID, name, t.Snapshot, t.Readiness.Verdict()).Set(1)
 		for _, c := range t.Controls {
-			controlStatus.WithLabelValues(t.TenantID, name, c.ID, c.Status).Set(1)
+			controlStatus.WithLabelValues(t.TenantID, name, t.Snapshot, c.ID, c.Status).Set(1)
 			n := 0
 			if c.CountsFindings() {
 				for _, f := range c.Findings {
@@ -77,7 +77,7 @@ func writeMetrics(w io.Writer, path string, r *report.Report) error {
 					}
 				}
 			}
-			failures.WithLabelValues(t.TenantID, name, c.ID, controls[c.ID].Severity).Set(float64(n))
+			failures.WithLabelValues(t.TenantID, name, t.Snapshot, c.ID, controls[c.ID].Severity).Set(float64(n))
 		}
 		return nil
 	})

@@ -120,3 +120,42 @@ func TestExportWarningsInEveryReport(t *testing.T) {
 		}
 	}
 }
+
+// TestMetricsKeepTiedSnapshotsApart: two snapshots of one tenant exported
+// at the same moment are both scanned (no newer one to prefer); the metrics
+// carry the snapshot in every series, so a failing and a passing copy do
+// not collapse into one, and the failures add up to the summary's.
+func TestMetricsKeepTiedSnapshotsApart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	src, err := os.ReadFile(filepath.Join("..", "..", "fixtures", "contoso-compliant.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	failing := strings.Replace(string(src), "licenses: [ENTERPRISEPACK]", "licenses: [STANDARDPACK]", 1)
+	failing = strings.Replace(failing, "  - skuPartNumber: ENTERPRISEPREMIUM", "  - skuPartNumber: STANDARDPACK\n    capabilityStatus: Enabled\n  - skuPartNumber: ENTERPRISEPREMIUM", 1)
+	for name, text := range map[string]string{"a.yaml": string(src), "b.yaml": failing} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	prom := filepath.Join(dir, "m.prom")
+	r := runCLI(t, "", "scan", "-q", "--format", "json", "--metrics-file", prom, dir)
+	if r.code == 2 {
+		t.Fatalf("exit 2: %s", r.stderr)
+	}
+	fams := readMetrics(t, prom)
+	total := 0.0
+	snapshots := map[string]bool{}
+	for _, m := range fams["tenantscan_failures"].GetMetric() {
+		total += m.GetGauge().GetValue()
+		for _, l := range m.GetLabel() {
+			if l.GetName() == "snapshot" {
+				snapshots[l.GetValue()] = true
+			}
+		}
+	}
+	if total != 1 || len(snapshots) != 2 {
+		t.Errorf("tenantscan_failures: %v failures over snapshots %v, want 1 over both", total, snapshots)
+	}
+}
