@@ -4,10 +4,11 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/tenantscan/tenantscan/internal/safeopen"
 )
 
 // Summarize computes a report's summary from its tenants: tenants by
@@ -212,7 +213,7 @@ func MergeFiles(ctx context.Context, paths []string, spoolDir string) (*Report, 
 }
 
 func readShard(path string, fn func(*Tenant) error) (*Report, error) {
-	f, err := os.Open(path)
+	f, err := safeopen.Open(path)
 	if err != nil {
 		return nil, err
 	}

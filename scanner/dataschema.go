@@ -7,13 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"gopkg.in/yaml.v3"
+
+	"github.com/tenantscan/tenantscan/internal/safeopen"
 )
 
 //go:embed dataschema.json
@@ -39,7 +40,7 @@ func compileDataSchema(policyDirs []string) (*jsonschema.Schema, error) {
 	declaredBy := map[string]string{}
 	for _, dir := range policyDirs {
 		path := filepath.Join(dir, DataSchemaFile)
-		data, err := os.ReadFile(path)
+		data, err := safeopen.ReadFile(path)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"gopkg.in/yaml.v3"
 
+	"github.com/tenantscan/tenantscan/internal/safeopen"
 	"github.com/tenantscan/tenantscan/policies"
 	"github.com/tenantscan/tenantscan/report"
 )
@@ -341,7 +342,7 @@ func loadModules(dirs []string, withTests bool) (map[string]*ast.Module, error) 
 			if err != nil || d.IsDir() || !keep(path) {
 				return err
 			}
-			src, err := os.ReadFile(path)
+			src, err := safeopen.ReadFile(path)
 			if err != nil {
 				return fmt.Errorf("read policy: %w", err)
 			}
@@ -495,7 +496,7 @@ func loadData(files, policyDirs []string) (map[string]any, error) {
 		}
 	}
 	for _, f := range files {
-		src, err := os.ReadFile(f)
+		src, err := safeopen.ReadFile(f)
 		if err != nil {
 			return nil, fmt.Errorf("policy data: %w", err)
 		}

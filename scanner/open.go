@@ -1,27 +1,21 @@
 package scanner
 
 import (
+	"errors"
+	"io/fs"
 	"os"
+
+	"github.com/tenantscan/tenantscan/internal/safeopen"
 )
 
-// openRegular opens a file for reading only if it is a regular file. It
-// opens without blocking (O_NONBLOCK on Unix: opening a named pipe with no
-// writer would otherwise wait forever) and checks the type of what it
-// opened, so a file swapped for a pipe after the folder was walked is
-// refused too.
+// openRegular opens a snapshot or export file for reading only if it is a
+// regular file, never blocking on a named pipe (see safeopen.Open). The
+// caller names the file, so a refusal is returned without the path.
 func openRegular(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|openNonBlock, 0)
-	if err != nil {
-		return nil, err
+	f, err := safeopen.Open(path)
+	var pe *fs.PathError
+	if errors.Is(err, safeopen.ErrNotRegular) && errors.As(err, &pe) {
+		return nil, pe.Err
 	}
-	info, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		f.Close()
-		return nil, notRegular(info.Mode())
-	}
-	return f, nil
+	return f, err
 }

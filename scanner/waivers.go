@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/tenantscan/tenantscan/internal/safeopen"
 	"github.com/tenantscan/tenantscan/report"
 )
 
@@ -43,7 +43,7 @@ func (e *WaiverError) Error() string {
 // LoadWaivers reads and checks a waiver file. Control ids must be in
 // known (when it is not nil). Every problem is a *WaiverError.
 func LoadWaivers(path string, known map[string]bool) ([]report.Waiver, error) {
-	data, err := os.ReadFile(path)
+	data, err := safeopen.ReadFile(path)
 	if err != nil {
 		return nil, &WaiverError{File: path, Msg: describeOSError(err)}
 	}

@@ -1,12 +1,13 @@
 package scanner
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/tenantscan/tenantscan/internal/safeopen"
 )
 
 // Walk expands paths into snapshot sources, and says what it left out on
@@ -181,24 +182,9 @@ func realPath(p string) (string, error) {
 
 // errNotRegular is wrapped by the error of a source that is not a regular
 // file.
-var errNotRegular = errors.New("not a regular file")
+var errNotRegular = safeopen.ErrNotRegular
 
-// notRegular says what kind of special file a mode is.
+// notRegular describes a source that is not a regular file.
 func notRegular(m fs.FileMode) error {
-	kind := "special file"
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		kind = "named pipe (FIFO)"
-	case m&fs.ModeSocket != 0:
-		kind = "socket"
-	case m&fs.ModeCharDevice != 0:
-		kind = "character device"
-	case m&fs.ModeDevice != 0:
-		kind = "block device"
-	case m.IsDir():
-		kind = "folder"
-	case m&fs.ModeIrregular != 0:
-		kind = "file of unknown type"
-	}
-	return fmt.Errorf("%w: a %s; only regular files are read as snapshots", errNotRegular, kind)
+	return fmt.Errorf("%w as snapshots", safeopen.NotRegular(m))
 }

@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
 
+	"github.com/tenantscan/tenantscan/internal/safeopen"
 	"github.com/tenantscan/tenantscan/scanner"
 )
 
@@ -20,7 +20,7 @@ import (
 // line wins. Relative paths in the file are relative to its folder. A key that is no flag of cmd is an error, unless it is a flag
 // of scan, so one file serves scan and readiness alike.
 func applyConfig(path string, cmd, scan *cobra.Command) ([]string, error) {
-	data, err := os.ReadFile(path)
+	data, err := safeopen.ReadFile(path)
 	if err != nil {
 		return nil, usageError("config: %w", err)
 	}

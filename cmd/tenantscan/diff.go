@@ -1,10 +1,9 @@
 package main
 
 import (
-	"os"
-
 	"github.com/spf13/cobra"
 
+	"github.com/tenantscan/tenantscan/internal/safeopen"
 	"github.com/tenantscan/tenantscan/report"
 )
 
@@ -53,7 +52,7 @@ kind and resource id. Exit code 0 either way (2 when a report cannot be read).`,
 }
 
 func readReport(path string) (*report.Report, error) {
-	f, err := os.Open(path)
+	f, err := safeopen.Open(path)
 	if err != nil {
 		return nil, usageError("%w", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/tenantscan/tenantscan/internal/safeopen"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/report/sarif"
 	"github.com/tenantscan/tenantscan/report/xlsx"
@@ -172,7 +173,7 @@ func runScan(cmd *cobra.Command, e *env, p scanParams) error {
 			return err
 		}
 	} else if p.baseline != "" {
-		f, err := os.Open(p.baseline)
+		f, err := safeopen.Open(p.baseline)
 		if err != nil {
 			return usageError("baseline: %w", err)
 		}

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package scanner
+package safeopen
 
 // openNonBlock is 0 where opening a named pipe does not block.
 const openNonBlock = 0
