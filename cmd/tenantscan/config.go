@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -18,11 +19,13 @@ import (
 // applyConfig sets the flags of cmd from a YAML file whose keys are flag
 // names (and paths, the snapshots to scan). A flag given on the command
 // line wins. Relative paths in the file are relative to its folder. A key that is no flag of cmd is an error, unless it is a flag
-// of scan, so one file serves scan and readiness alike.
-func applyConfig(path string, cmd, scan *cobra.Command) ([]string, error) {
+// of scan, so one file serves scan and readiness alike. origins maps each
+// flag the file set to "config FILE:LINE", so that a value refused later
+// (by a command's checks) is reported where it was written.
+func applyConfig(path string, cmd, scan *cobra.Command) (paths []string, origins map[string]string, err error) {
 	data, err := safeopen.ReadFile(path)
 	if err != nil {
-		return nil, usageError("config: %w", err)
+		return nil, nil, usageError("config: %w", err)
 	}
 	fail := func(n *yaml.Node, format string, args ...any) error {
 		return usageError("config %s:%d: %s", path, n.Line, fmt.Sprintf(format, args...))
@@ -30,25 +33,25 @@ func applyConfig(path string, cmd, scan *cobra.Command) ([]string, error) {
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, nil
+			return nil, nil, nil
 		}
-		return nil, usageError("config %s: %w", path, err)
+		return nil, nil, usageError("config %s: %w", path, err)
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return nil, fail(root, "want a mapping of flag names to values")
+		return nil, nil, fail(root, "want a mapping of flag names to values")
 	}
-	var paths []string
+	origins = map[string]string{}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		if seen[k.Value] {
-			return nil, fail(k, "duplicate key %q", k.Value)
+			return nil, nil, fail(k, "duplicate key %q", k.Value)
 		}
 		seen[k.Value] = true
 		values, err := scalars(v)
 		if err != nil {
-			return nil, fail(v, "%s: %v", k.Value, err)
+			return nil, nil, fail(v, "%s: %v", k.Value, err)
 		}
 		values = relativeTo(filepath.Dir(path), k.Value, values)
 		if k.Value == "paths" {
@@ -56,7 +59,7 @@ func applyConfig(path string, cmd, scan *cobra.Command) ([]string, error) {
 			continue
 		}
 		if k.Value == "config" {
-			return nil, fail(k, "a config file cannot name another one")
+			return nil, nil, fail(k, "a config file cannot name another one")
 		}
 		if cmd != scan && scanOnly[k.Value] {
 			continue // report settings of scan, not of this command
@@ -66,19 +69,33 @@ func applyConfig(path string, cmd, scan *cobra.Command) ([]string, error) {
 			if scan.Flag(k.Value) != nil {
 				continue // a scan setting; this command has no use for it
 			}
-			return nil, fail(k, "unknown key %q (keys are the flag names of tenantscan scan, and paths)", k.Value)
+			return nil, nil, fail(k, "unknown key %q (keys are the flag names of tenantscan scan, and paths)", k.Value)
 		}
 		if flag.Changed {
 			continue // the command line wins
 		}
 		for _, val := range values {
 			if err := flag.Value.Set(val); err != nil {
-				return nil, fail(v, "%s: %v", k.Value, err)
+				return nil, nil, fail(v, "%s: %v", k.Value, err)
 			}
 		}
+		origins[k.Value] = fmt.Sprintf("config %s:%d", path, v.Line)
 	}
-	return paths, nil
+	return paths, origins, nil
 }
+
+// configured names where a config file set the flag that a usage error
+// starts with ("--fail-on …"), as "config FILE:LINE: …", so that a bad
+// value in the file is reported at its line.
+func configured(err error, origins map[string]string) error {
+	m := leadingFlag.FindStringSubmatch(err.Error())
+	if m == nil || origins[m[1]] == "" {
+		return err
+	}
+	return fmt.Errorf("%s: %w", origins[m[1]], err)
+}
+
+var leadingFlag = regexp.MustCompile(`^--([a-z][a-z-]*)`)
 
 // pathKeys are the keys whose values are paths; outputs are FORMAT=FILE
 // (or FILE).

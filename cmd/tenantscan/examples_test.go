@@ -28,7 +28,7 @@ func TestExamples(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := applyConfig(path, scan, scan); err != nil {
+		if _, _, err := applyConfig(path, scan, scan); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
 	}

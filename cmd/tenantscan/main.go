@@ -83,7 +83,9 @@ type env struct {
 	log         *slog.Logger
 	quiet       bool
 	configPaths []string // paths from --config, used when none are given
-	bar         *progressbar.ProgressBar
+	// configOrigins maps the flags --config set to "config FILE:LINE".
+	configOrigins map[string]string
+	bar           *progressbar.ProgressBar
 }
 
 // run executes the command line and returns the process exit code.
@@ -101,7 +103,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	var ec *exitCodeError
 	if errors.As(err, &ec) {
 		if ec.err != nil {
-			fmt.Fprintln(stderr, "tenantscan:", ec.err)
+			fmt.Fprintln(stderr, "tenantscan:", configured(ec.err, e.configOrigins))
 		}
 		return ec.code
 	}
@@ -136,11 +138,11 @@ policy could not be evaluated, or bad usage.`,
 	scan := newScanCommand(e)
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		if configFile != "" {
-			paths, err := applyConfig(configFile, cmd, scan)
+			paths, origins, err := applyConfig(configFile, cmd, scan)
 			if err != nil {
 				return err
 			}
-			e.configPaths = paths
+			e.configPaths, e.configOrigins = paths, origins
 		}
 		logger, err := newLogger(e.stderr, logFormat, logLevel)
 		if err != nil {

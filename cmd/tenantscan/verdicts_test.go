@@ -159,3 +159,30 @@ func TestMetricsKeepTiedSnapshotsApart(t *testing.T) {
 		t.Errorf("tenantscan_failures: %v failures over snapshots %v, want 1 over both", total, snapshots)
 	}
 }
+
+// TestConfigValueErrorsNameFileAndLine: a value a command refuses after
+// reading the config file is reported at its line in the file.
+func TestConfigValueErrorsNameFileAndLine(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "tenantscan.yaml")
+	if err := os.WriteFile(cfg, []byte("paths: [snapshots]\nparallel: 0\nfail-on: severe\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "snapshots"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, "", "scan", "--config", cfg, "--fail-on", "high")
+	if r.code != 2 || !strings.Contains(r.stderr, "config "+cfg+":2: --parallel 0: want 1 or more") {
+		t.Errorf("exit %d, stderr %q; want the config file and line 2", r.code, r.stderr)
+	}
+	r = runCLI(t, "", "scan", "--config", cfg, "--parallel", "2")
+	if r.code != 2 || !strings.Contains(r.stderr, "config "+cfg+":3: --fail-on \"severe\"") {
+		t.Errorf("exit %d, stderr %q; want the config file and line 3", r.code, r.stderr)
+	}
+	// A value given on the command line is the user's own: no config line.
+	r = runCLI(t, "", "scan", "--config", cfg, "--parallel", "2", "--fail-on", "severe")
+	if r.code != 2 || strings.Contains(r.stderr, "config ") {
+		t.Errorf("exit %d, stderr %q; a command-line value must not be blamed on the config", r.code, r.stderr)
+	}
+}
