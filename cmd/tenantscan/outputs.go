@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/tenantscan/tenantscan/internal/outputs"
 	"github.com/tenantscan/tenantscan/report"
@@ -42,12 +44,21 @@ func (p *outputFlags) open(extra ...string) (*outputs.Set, error) {
 // write writes every report and extra file of the run as one set: each to
 // its temporary file (a failing one does not stop the others, so every
 // problem is reported), then, when all succeeded, all are renamed over
-// their targets together and standard output gets its report (rendered in
-// memory). When one fails or ctx ends, no file is replaced and nothing is
-// printed. A signal stops the writer within one buffer (1 MiB).
+// their targets together and standard output gets its report. The report
+// for standard output is rendered to an unlinked file in $TMPDIR first, not
+// to memory, so its size costs disk, not memory, and a reader of the pipe
+// gets the whole report or nothing (with a failing exit code). When one
+// fails or ctx ends, no file is replaced and nothing is printed. A signal
+// stops the writer within one buffer (1 MiB).
 func (p *outputFlags) write(ctx context.Context, e *env, set *outputs.Set, rep *report.Report, extra ...extraOutput) error {
 	e.log.Info("writing reports", "files", len(set.Paths()))
-	var stdout []byte
+	var stdout *os.File
+	defer func() {
+		if stdout != nil {
+			stdout.Close()
+			os.Remove(stdout.Name()) // where the open file could not be unlinked at once
+		}
+	}()
 	var errs []error
 	for _, format := range p.order {
 		if ctx.Err() != nil {
@@ -56,11 +67,11 @@ func (p *outputFlags) write(ctx context.Context, e *env, set *outputs.Set, rep *
 		file := p.targets[format]
 		w := e.writer(format, file == "")
 		if file == "" {
-			data, err := report.Render(w, rep)
+			f, err := renderToTemp(w, rep)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s report: %w", format, err))
 			}
-			stdout = data
+			stdout = f
 			continue
 		}
 		if xw, ok := w.(xlsx.Writer); ok {
@@ -99,9 +110,32 @@ func (p *outputFlags) write(ctx context.Context, e *env, set *outputs.Set, rep *
 		e.log.Info("written", "file", path)
 	}
 	if stdout != nil {
-		if _, err := e.stdout.Write(stdout); err != nil {
+		if _, err := stdout.Seek(0, io.SeekStart); err != nil {
+			return &exitCodeError{code: exitError, err: fmt.Errorf("standard output report: %w", err)}
+		}
+		if _, err := io.Copy(e.stdout, stdout); err != nil {
 			return &exitCodeError{code: exitError, err: fmt.Errorf("write to standard output: %w", err)}
 		}
 	}
 	return nil
+}
+
+// renderToTemp renders a report to a temporary file in $TMPDIR, unlinked at
+// once where the system allows (so a killed run leaves nothing), and
+// returns it open. On an error the file is returned too, for the caller to
+// close.
+func renderToTemp(w report.Writer, rep *report.Report) (*os.File, error) {
+	f, err := os.CreateTemp("", "tenantscan-stdout-*")
+	if err != nil {
+		return nil, fmt.Errorf("a temporary file for standard output (is TMPDIR writable?): %w", err)
+	}
+	os.Remove(f.Name()) // Unix: gone from the folder, still open
+	buf := bufio.NewWriterSize(f, 1<<20)
+	if err := w.Write(buf, rep); err != nil {
+		return f, err
+	}
+	if err := buf.Flush(); err != nil {
+		return f, err
+	}
+	return f, nil
 }
