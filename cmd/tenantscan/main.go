@@ -10,11 +10,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"syscall"
 
+	"github.com/KimMachineGun/automemlimit/memlimit"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 )
@@ -58,6 +60,7 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(defaultGCPercent)
 	}
+	setMemoryLimit(memlimit.FromCgroup)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() {
 		// The first signal stops the run cleanly (nothing written, temporary
@@ -149,6 +152,9 @@ policy could not be evaluated, or bad usage.`,
 			return err
 		}
 		e.log = logger
+		if limit := debug.SetMemoryLimit(-1); limit != math.MaxInt64 {
+			e.log.Debug("Go runtime soft memory limit", "bytes", limit)
+		}
 		return nil
 	}
 	root.AddCommand(
@@ -222,4 +228,20 @@ func newVersionCommand(e *env) *cobra.Command {
 			return err
 		},
 	}
+}
+
+// memoryLimitRatio is the share of the container's memory limit (cgroup
+// v1 or v2) given to the Go runtime as its soft limit: the collector works
+// harder near it instead of letting the kernel kill the pod. The rest is
+// headroom for what the runtime does not count.
+const memoryLimitRatio = 0.9
+
+// setMemoryLimit sets the Go runtime's soft memory limit to a share of
+// what the provider says (main: the cgroup a container runs in), unless
+// GOMEMLIMIT is set (automemlimit leaves it then). Outside a container, or
+// when the limit cannot be read, nothing changes.
+func setMemoryLimit(provider memlimit.Provider) {
+	// Errors (no cgroup, an unreadable one) leave the runtime's default;
+	// the limit in force is logged when a command starts (debug level).
+	_, _ = memlimit.Set(memlimit.WithRatio(memoryLimitRatio), memlimit.WithProvider(provider))
 }
