@@ -16,7 +16,7 @@ type FindingRow struct {
 	ControlID    string
 	Title        string
 	Severity     string
-	Status       string // the control's status
+	Status       string // the finding's own status, see FindingStatus
 	ResourceKind string
 	ResourceID   string
 	Message      string
@@ -36,7 +36,7 @@ func EachFindingRow(r *Report, fn func(FindingRow) error) error {
 			for _, f := range c.Findings {
 				err := fn(FindingRow{
 					Tenant: TenantName(*t), TenantID: t.TenantID, Snapshot: t.Snapshot,
-					ControlID: c.ID, Title: ctl.Title, Severity: ctl.Severity, Status: c.Status,
+					ControlID: c.ID, Title: ctl.Title, Severity: ctl.Severity, Status: FindingStatus(f),
 					ResourceKind: f.Resource.Kind, ResourceID: f.Resource.ID,
 					Message: f.Message, Evidence: EvidenceText(f.Evidence), Path: f.Path,
 					Drift: f.Drift, Waiver: WaiverText(f.Waiver),
@@ -48,6 +48,23 @@ func EachFindingRow(r *Report, fn func(FindingRow) error) error {
 		}
 		return nil
 	})
+}
+
+// FindingStatus is the status an auditor sees on one finding, so that a
+// waived finding never reads as an open failure: waived (a live waiver
+// covers it), carried (kept from the baseline for a control in error),
+// warn (a recommendation), else fail — an expired waiver's finding fails
+// again, as the summary counts it, and its waiver column says "expired".
+func FindingStatus(f Finding) string {
+	switch {
+	case f.Waived():
+		return StatusWaived
+	case f.Drift == DriftCarried:
+		return DriftCarried
+	case f.Warning:
+		return StatusWarn
+	}
+	return StatusFail
 }
 
 // ControlsByID indexes the catalogue.

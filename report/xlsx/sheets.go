@@ -206,12 +206,19 @@ func writeActionPlan(f *excelize.File, st styles, r *report.Report) error {
 				continue
 			}
 			ctl := controls[c.ID]
+			// The action plan holds what needs action: not the waived
+			// findings, nor those carried from the baseline.
 			ids := make([]string, 0, len(c.Findings))
 			for _, fd := range c.Findings {
-				ids = append(ids, fd.Resource.ID)
+				if fd.Failing() {
+					ids = append(ids, fd.Resource.ID)
+				}
+			}
+			if len(ids) == 0 {
+				continue
 			}
 			err := s.add(s.text(report.TenantName(t)), s.text(c.ID), s.long(ctl.Title), s.text(ctl.Severity),
-				s.number(len(c.Findings)), s.long(strings.Join(ids, ", ")), s.long(ctl.Remediation),
+				s.number(len(ids)), s.long(strings.Join(ids, ", ")), s.long(ctl.Remediation),
 				s.text(""), s.long(""), excelize.Cell{StyleID: st.date}, s.long(""))
 			if err != nil {
 				return err
