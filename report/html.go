@@ -26,7 +26,7 @@ type htmlTenant struct {
 	Ready, AllErrored                               bool
 	Readiness                                       string // ready, not ready, not applicable, not evaluated
 	Blocking, Warnings                              []string
-	Severity                                        map[string]int
+	Severity                                        map[string]string
 	Controls                                        []htmlControl
 }
 
@@ -60,7 +60,7 @@ func (HTML) write(w io.Writer, r *Report) error {
 		ht := htmlTenant{
 			Name: TenantName(t), Anchor: fmt.Sprintf("tenant-%d", i+1), Snapshot: t.Snapshot, TenantID: t.TenantID,
 			Status: t.Status, Warnings: t.Warnings, Ready: t.Readiness.Ready, Readiness: strings.ToLower(t.Readiness.Label()), Blocking: t.Readiness.Blocking,
-			Severity: SeverityCounts(t, controls), AllErrored: t.Unevaluated(),
+			Severity: SeverityCountTexts(t, controls), AllErrored: t.Unevaluated(),
 		}
 		if t.Error != nil {
 			ht.Error = *t.Error

@@ -37,8 +37,8 @@ func (Markdown) write(w io.Writer, r *Report) error {
 	b.WriteString("|---|---|---|---:|---:|---:|---:|---|\n")
 	err := r.EachTenant(func(tp *Tenant) error {
 		t := *tp
-		sev := SeverityCounts(t, controls)
-		fmt.Fprintf(&b, "| %s | %s | %s | %d | %d | %d | %d | %s |\n", mdText(TenantName(t)), t.Status, readinessText(t),
+		sev := SeverityCountTexts(t, controls)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", mdText(TenantName(t)), t.Status, readinessText(t),
 			sev[SeverityCritical], sev[SeverityHigh], sev[SeverityMedium], sev[SeverityLow], mdCode(t.Snapshot))
 		return nil
 	})

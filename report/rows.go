@@ -162,6 +162,24 @@ func SeverityCounts(t Tenant, controls map[string]Control) map[string]int {
 	return m
 }
 
+// SeverityCountTexts are SeverityCounts as reports print them: "—", never
+// 0, for a tenant whose snapshot could not be evaluated, so that a tenant
+// nobody could check never reads as clean.
+func SeverityCountTexts(t Tenant, controls map[string]Control) map[string]string {
+	counts := SeverityCounts(t, controls)
+	out := make(map[string]string, len(Severities))
+	for _, s := range Severities {
+		out[s] = fmt.Sprint(counts[s])
+		if t.Unevaluated() {
+			out[s] = NotCounted
+		}
+	}
+	return out
+}
+
+// NotCounted stands in a count column for a tenant that was not evaluated.
+const NotCounted = "—"
+
 // SafeCell makes text safe for a spreadsheet cell: text that a spreadsheet
 // would read as a formula (it starts with =, +, -, @, a tab or a carriage
 // return) gets a leading apostrophe, so it stays text.

@@ -85,9 +85,21 @@ func TestNotApplicableAndNotEvaluated(t *testing.T) {
 	if r.code != 2 || !strings.Contains(r.stdout, `"state": "notEvaluated"`) || !strings.Contains(r.stdout, `"reason": "`) {
 		t.Errorf("readiness of a broken snapshot: exit %d, want 2:\n%s", r.code, r.stdout)
 	}
-	r = runCLI(t, "", "scan", "-q", broken)
+	r = runCLI(t, "", "scan", "-q", "--output", "xlsx="+out("broken.xlsx"), "--format", "table", broken)
 	if r.code != 2 || !strings.Contains(r.stdout, "ERROR · NOT EVALUATED") {
 		t.Errorf("scan of a broken snapshot: exit %d:\n%s", r.code, r.stdout)
+	}
+	// A tenant nobody could check never reads as clean: "—", not 0.
+	bx, err := excelize.OpenFile(out("broken.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bx.Close()
+	if v, _ := bx.GetCellValue("Summary", "G2"); v != "—" {
+		t.Errorf("workbook Summary critical count of an unevaluated tenant = %q, want —", v)
+	}
+	if v, _ := bx.GetCellValue("Summary", "E2"); v != "not evaluated" {
+		t.Errorf("workbook Summary readiness of an unevaluated tenant = %q, want not evaluated", v)
 	}
 }
 

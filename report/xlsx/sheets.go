@@ -29,10 +29,16 @@ func writeSummary(f *excelize.File, st styles, r *report.Report) error {
 		if t.Error != nil {
 			errMsg = *t.Error
 		}
+		count := func(t report.Tenant, n int) excelize.Cell {
+			if t.Unevaluated() {
+				return s.text(report.NotCounted) // never 0 for a tenant nobody could check
+			}
+			return s.number(n)
+		}
 		return s.add(
 			s.text(report.TenantName(t)), s.text(t.TenantID), s.text(t.Snapshot), s.text(t.Status), s.text(readiness),
 			s.long(strings.Join(t.Readiness.Blocking, ", ")),
-			s.number(sev[report.SeverityCritical]), s.number(sev[report.SeverityHigh]), s.number(sev[report.SeverityMedium]), s.number(sev[report.SeverityLow]),
+			count(t, sev[report.SeverityCritical]), count(t, sev[report.SeverityHigh]), count(t, sev[report.SeverityMedium]), count(t, sev[report.SeverityLow]),
 			s.number(cnt[report.StatusPass]), s.number(cnt[report.StatusFail]), s.number(cnt[report.StatusWarn]),
 			s.number(cnt[report.StatusSkip]), s.number(cnt[report.StatusWaived]), s.number(cnt[report.StatusError]),
 			excelize.Cell{StyleID: st.date, Value: r.FinishedAt.UTC()}, s.text(r.Tool.Version), s.long(firstLine(errMsg)),
