@@ -34,6 +34,16 @@ func editJSON(t *testing.T, dir, rel string, edit func(doc map[string]any)) {
 // rows is the value array of an OData page.
 func rows(doc map[string]any) []any { return doc["value"].([]any) }
 
+// setEveryRow sets one field of every row of an OData file.
+func setEveryRow(t *testing.T, dir, rel, key string, value any) {
+	t.Helper()
+	editJSON(t, dir, rel, func(d map[string]any) {
+		for i := range rows(d) {
+			row(d, i)[key] = value
+		}
+	})
+}
+
 // row is the i-th row of an OData page.
 func row(doc map[string]any, i int) map[string]any { return rows(doc)[i].(map[string]any) }
 
@@ -194,30 +204,18 @@ func TestImportMeaning(t *testing.T) {
 		// Server-side synchronization from the records.
 		{name: "mailboxes pending approval",
 			edit: func(t *testing.T, dir string) {
-				editJSON(t, dir, dvDir+"mailboxes.json", func(d map[string]any) {
-					for i := range rows(d) {
-						row(d, i)["emailrouteraccessapproval"] = 2
-					}
-				})
+				setEveryRow(t, dir, dvDir+"mailboxes.json", "emailrouteraccessapproval", 2)
 			},
 			control: "O365G-019", status: report.StatusFail, count: 1},
 		{name: "approval not required by the organization",
 			edit: func(t *testing.T, dir string) {
-				editJSON(t, dir, dvDir+"mailboxes.json", func(d map[string]any) {
-					for i := range rows(d) {
-						row(d, i)["emailrouteraccessapproval"] = 2
-					}
-				})
+				setEveryRow(t, dir, dvDir+"mailboxes.json", "emailrouteraccessapproval", 2)
 				editJSON(t, dir, dvDir+"organizations.json", func(d map[string]any) { row(d, 0)["requireapprovalforuseremail"] = false })
 			},
 			control: "O365G-019", status: report.StatusPass},
 		{name: "mailboxes test failed",
 			edit: func(t *testing.T, dir string) {
-				editJSON(t, dir, dvDir+"mailboxes.json", func(d map[string]any) {
-					for i := range rows(d) {
-						row(d, i)["outgoingemailstatus"] = 2
-					}
-				})
+				setEveryRow(t, dir, dvDir+"mailboxes.json", "outgoingemailstatus", 2)
 			},
 			control: "O365G-019", status: report.StatusFail, count: 1},
 		{name: "only a POP3/SMTP profile",
