@@ -171,127 +171,36 @@ func (e *Engine) Evaluate(ctx context.Context, input ast.Value) ([]report.Contro
 // its instances and none uses Groups (data.lib.snapshot.scope "none"): such
 // a tenant is not applicable, never ready.
 func (e *Engine) EvaluateScope(ctx context.Context, input ast.Value) ([]report.ControlResult, bool, error) {
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input))
+	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input), rawResult)
 	if err != nil {
 		return nil, false, fmt.Errorf("evaluate policies: %w", err)
 	}
 	if len(rs) != 1 {
 		return nil, false, errors.New("evaluate policies: the query returned no result")
 	}
-	all, ok := rs[0].Bindings["result"].(map[string]any)
-	if !ok {
-		return nil, false, errors.New("evaluate policies: unexpected result shape")
-	}
-	out := make([]report.ControlResult, 0, len(e.controls))
-	for i, c := range e.controls {
-		sets, _ := all[e.packages[i]].(map[string]any)
-		out = append(out, controlResult(c.ID, sets))
-	}
-	scope, _ := all[scopeKey].(string)
-	return out, scope == "none", nil
-}
-
-func controlResult(id string, sets map[string]any) report.ControlResult {
-	res := report.ControlResult{ID: id, Findings: []report.Finding{}}
-	errs := messages(sets[ruleError])
-	skips := messages(sets[ruleSkip])
-	res.Notes = messages(sets[ruleNotes])
-	deny := findings(sets[ruleDeny], false)
-	warn := findings(sets[ruleWarn], true)
-	res.Findings = append(deny, warn...)
-	switch {
-	case len(errs) > 0:
-		// An error in one resource hides nothing else: the findings the
-		// control established for resources whose data is complete stay
-		// listed, and the status stays error.
-		res.Status = report.StatusError
-		res.Reason = ptr(strings.Join(errs, "; "))
-	case len(skips) > 0:
-		res.Status = report.StatusSkip
-		res.Reason = ptr(strings.Join(skips, "; "))
-		res.Findings = []report.Finding{}
-	case len(deny) > 0:
-		res.Status = report.StatusFail
-	case len(warn) > 0:
-		res.Status = report.StatusWarn
-	default:
-		res.Status = report.StatusPass
-	}
-	return res
+	return e.resultsFromAST(rs[0].Bindings["result"])
 }
 
 func ptr(s string) *string { return &s }
 
-// messages turns a rule's set of strings (or objects with msg) into sorted
-// strings.
-func messages(v any) []string {
-	items, _ := v.([]any)
-	out := make([]string, 0, len(items))
-	for _, it := range items {
-		switch x := it.(type) {
-		case string:
-			out = append(out, x)
-		case map[string]any:
-			if m, ok := x["msg"].(string); ok {
-				out = append(out, m)
-			}
-		default:
-			out = append(out, fmt.Sprint(x))
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-// findings turns a deny or warn set into findings. An element may be a plain
-// message string (conftest style) or an object with msg, resource, path and
-// evidence.
-func findings(v any, warning bool) []report.Finding {
-	items, _ := v.([]any)
-	out := make([]report.Finding, 0, len(items))
-	for _, it := range items {
-		f := report.Finding{Warning: warning, Evidence: map[string]any{}}
-		switch x := it.(type) {
-		case string:
-			f.Message = x
-		case map[string]any:
-			f.Message, _ = x["msg"].(string)
-			if r, ok := x["resource"].(map[string]any); ok {
-				f.Resource.Kind, _ = r["kind"].(string)
-				f.Resource.ID, _ = r["id"].(string)
-			}
-			f.Path, _ = x["path"].(string)
-			if ev, ok := x["evidence"].(map[string]any); ok {
-				f.Evidence = ev
-			}
-		default:
-			f.Message = fmt.Sprint(x)
-		}
-		out = append(out, f)
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Path != out[j].Path {
-			return pathLess(out[i].Path, out[j].Path)
-		}
-		return out[i].Message < out[j].Message
-	})
-	return out
-}
-
 // pathLess orders JSON pointers with numeric tokens compared as numbers, so
-// /users/2 comes before /users/10.
+// /users/2 comes before /users/10. It walks both pointers token by token
+// without splitting them: sorting thousands of findings allocates nothing.
 func pathLess(a, b string) bool {
-	as, bs := strings.Split(a, "/"), strings.Split(b, "/")
-	for i := 0; i < len(as) && i < len(bs); i++ {
-		if as[i] == bs[i] {
-			continue
+	for {
+		ta, restA, moreA := strings.Cut(a, "/")
+		tb, restB, moreB := strings.Cut(b, "/")
+		if ta != tb {
+			if len(ta) != len(tb) && isDigits(ta) && isDigits(tb) {
+				return len(ta) < len(tb)
+			}
+			return ta < tb
 		}
-		if len(as[i]) != len(bs[i]) && isDigits(as[i]) && isDigits(bs[i]) {
-			return len(as[i]) < len(bs[i])
+		if !moreA || !moreB {
+			return !moreA && moreB // the shorter pointer first
 		}
-		return as[i] < bs[i]
+		a, b = restA, restB
 	}
-	return len(as) < len(bs)
 }
 
 func isDigits(s string) bool {

@@ -175,11 +175,15 @@ deny contains finding if {
 		"evidence": {
 			"instance": e.instance,
 			"roles": e.roles,
-			"isvExtensionsDepth": {r: _depth_of(e.instanceIndex, r) | some r in e.roles},
+			"isvExtensionsDepth": _depths_of(e.instanceIndex, e.roles),
 			"requiredDepth": _required,
 		},
 	}
 }
+
+# The depth each role of a list holds: a function of the instance and the
+# list, so OPA computes it once per distinct list of roles, not per user.
+_depths_of(i, roles) := {r: _depth_of(i, r) | some r in roles}
 
 _message(e) := sprintf("%s has no security role in instance %s", [e.upn, e.instance]) if {
 	count(e.roles) == 0
