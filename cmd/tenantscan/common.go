@@ -136,10 +136,11 @@ func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline)
 		scanCtx, cancel = context.WithTimeout(ctx, s.timeout)
 		defer cancel()
 	}
-	e.log.Info("scan started", "snapshots", len(sources), "controls", len(engine.Controls()), "parallel", s.parallel, "waivers", len(waivers))
+	parallel := fitParallel(e.log, s.parallel, sources, runtimeMemoryLimit())
+	e.log.Info("scan started", "snapshots", len(sources), "controls", len(engine.Controls()), "parallel", parallel, "waivers", len(waivers))
 	progress := e.progress(len(sources))
 	rep, err := scanner.Scan(scanCtx, engine, sources, scanner.Options{
-		Parallel:        s.parallel,
+		Parallel:        parallel,
 		Limits:          lim,
 		Stdin:           e.stdin,
 		ToolVersion:     toolVersion(),
