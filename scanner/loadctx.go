@@ -13,7 +13,7 @@ import (
 // holding up the scan.
 func loadContext(ctx context.Context, src Source, stdin io.Reader, lim Limits, owns func(string) bool) (*Snapshot, error) {
 	if ctx.Done() == nil {
-		return LoadOwned(src, stdin, lim, owns)
+		return load(src, stdin, lim, owns)
 	}
 	type result struct {
 		snap *Snapshot
@@ -26,7 +26,7 @@ func loadContext(ctx context.Context, src Source, stdin io.Reader, lim Limits, o
 				done <- result{err: &LoadError{File: src.Name, Problems: []*posError{{Msg: fmt.Sprintf("internal error while loading: %v", p)}}}}
 			}
 		}()
-		snap, err := LoadOwned(src, stdin, lim, owns)
+		snap, err := load(src, stdin, lim, owns)
 		done <- result{snap, err}
 	}()
 	select {
@@ -35,4 +35,14 @@ func loadContext(ctx context.Context, src Source, stdin io.Reader, lim Limits, o
 	case <-ctx.Done():
 		return nil, &LoadError{File: src.Name, Problems: []*posError{{Msg: "scan cancelled while reading this snapshot: " + ctx.Err().Error()}}}
 	}
+}
+
+// load is the one place a source becomes a snapshot: a raw export folder
+// goes through the importer (LoadExport), a file or standard input through
+// the snapshot loader (LoadOwned).
+func load(src Source, stdin io.Reader, lim Limits, owns func(string) bool) (*Snapshot, error) {
+	if src.Export {
+		return LoadExport(src, lim, owns)
+	}
+	return LoadOwned(src, stdin, lim, owns)
 }

@@ -136,6 +136,21 @@ func Import(dir string, lim Limits) (*Imported, error) {
 	return &Imported{Doc: doc, Warnings: im.warnings, LeftOut: im.leftOut, Facts: im.facts}, nil
 }
 
+// LoadExport imports the raw export folder src names and validates the
+// result like any snapshot (FromImport): the one way a folder becomes a
+// snapshot. owns is asked as soon as the tenant id is known, as in
+// LoadOwned.
+func LoadExport(src Source, lim Limits, owns func(string) bool) (*Snapshot, error) {
+	if src.Err != nil {
+		return nil, &LoadError{File: src.Name, Problems: []*posError{{Msg: describeOSError(src.Err)}}}
+	}
+	doc, _, err := ImportExport(src.Name, lim)
+	if err != nil {
+		return nil, err
+	}
+	return FromImport(src.Name, doc, owns)
+}
+
 func anyStrings(list []string) []any {
 	out := make([]any, len(list))
 	for i, s := range list {

@@ -95,11 +95,11 @@ func TestImportFixtures(t *testing.T) {
 			if err := yaml.Unmarshal(data, &hw); err != nil {
 				t.Fatal(err)
 			}
-			imported, err := roundTrip(res.Doc)
+			imported, err := RoundTrip(res.Doc)
 			if err != nil {
 				t.Fatal(err)
 			}
-			handDoc, err := roundTrip(hw)
+			handDoc, err := RoundTrip(hw)
 			if err != nil {
 				t.Fatal(err)
 			}

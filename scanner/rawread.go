@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"unicode/utf16"
 )
 
 // readRaw reads one raw export file as JSON, whatever PowerShell or a
@@ -30,20 +29,6 @@ func readRaw(path string, lim Limits) (any, error) {
 		return nil, err
 	}
 	return v, nil
-}
-
-func decodeUTF16(data []byte) []byte {
-	big := data[0] == 0xFE
-	data = data[2:]
-	units := make([]uint16, 0, len(data)/2)
-	for i := 0; i+1 < len(data); i += 2 {
-		if big {
-			units = append(units, uint16(data[i])<<8|uint16(data[i+1]))
-		} else {
-			units = append(units, uint16(data[i+1])<<8|uint16(data[i]))
-		}
-	}
-	return []byte(string(utf16.Decode(units)))
 }
 
 // rawItem is one element of a collection, with where it came from.

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf16"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
@@ -95,7 +96,7 @@ func LoadOwned(src Source, stdin io.Reader, lim Limits, owns func(tenantID strin
 		return nil, fail(describeOSError(src.Err))
 	}
 	if src.Export {
-		return loadExport(src, lim, owns)
+		return nil, fail("a raw export folder: the importer loads it (LoadExport), not the snapshot loader")
 	}
 	data, err := readLimited(src, stdin, lim.MaxBytes)
 	if err != nil {
@@ -163,14 +164,26 @@ func normalizeEncoding(data []byte) []byte {
 	return data
 }
 
-// loadExport imports a raw export folder and validates the result like any
-// snapshot; problems of the imported snapshot name the folder.
-func loadExport(src Source, lim Limits, owns func(string) bool) (*Snapshot, error) {
-	doc, _, err := ImportExport(src.Name, lim)
-	if err != nil {
-		return nil, err
+func decodeUTF16(data []byte) []byte {
+	big := data[0] == 0xFE
+	data = data[2:]
+	units := make([]uint16, 0, len(data)/2)
+	for i := 0; i+1 < len(data); i += 2 {
+		if big {
+			units = append(units, uint16(data[i])<<8|uint16(data[i+1]))
+		} else {
+			units = append(units, uint16(data[i+1])<<8|uint16(data[i]))
+		}
 	}
-	snap := &Snapshot{Source: src.Name, Doc: doc}
+	return []byte(string(utf16.Decode(units)))
+}
+
+// FromImport validates a document an importer built from the files of
+// name, like any snapshot file; problems of the imported snapshot name
+// name. As in LoadOwned, owns is asked as soon as the tenant id is known
+// and ErrNotOwned is returned for another shard's tenant.
+func FromImport(name string, doc map[string]any, owns func(string) bool) (*Snapshot, error) {
+	snap := &Snapshot{Source: name, Doc: doc}
 	if t, ok := doc["tenant"].(map[string]any); ok {
 		snap.TenantID, _ = t["id"].(string)
 		snap.DisplayName, _ = t["displayName"].(string)
@@ -179,9 +192,9 @@ func loadExport(src Source, lim Limits, owns func(string) bool) (*Snapshot, erro
 		return nil, ErrNotOwned
 	}
 	// Validate the JSON form, as a snapshot file would be.
-	plain, err := roundTrip(doc)
+	plain, err := RoundTrip(doc)
 	if err != nil {
-		return nil, &LoadError{File: src.Name, Problems: []*posError{{Msg: "imported snapshot: " + err.Error()}}}
+		return nil, &LoadError{File: name, Problems: []*posError{{Msg: "imported snapshot: " + err.Error()}}}
 	}
 	problems := validateSchema(plain)
 	if len(problems) == 0 {
@@ -191,15 +204,15 @@ func loadExport(src Source, lim Limits, owns func(string) bool) (*Snapshot, erro
 		for _, p := range problems {
 			p.Msg = "imported snapshot: " + p.Msg
 		}
-		return nil, &LoadError{File: src.Name, Problems: problems, TenantID: snap.TenantID, DisplayName: snap.DisplayName}
+		return nil, &LoadError{File: name, Problems: problems, TenantID: snap.TenantID, DisplayName: snap.DisplayName}
 	}
 	snap.Doc = plain
 	return snap, nil
 }
 
-// roundTrip turns a document built in Go (ints, []string …) into the
+// RoundTrip turns a document built in Go (ints, []string …) into the
 // JSON-compatible values the loader produces for files.
-func roundTrip(doc map[string]any) (map[string]any, error) {
+func RoundTrip(doc map[string]any) (map[string]any, error) {
 	data, err := json.Marshal(doc)
 	if err != nil {
 		return nil, err
