@@ -18,6 +18,7 @@ import (
 
 	"github.com/tenantscan/tenantscan/internal/golden"
 	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 // documentedAbsence lists the fields whose absence has a meaning the
@@ -99,7 +100,7 @@ func TestAbsentNeverEmpty(t *testing.T) {
 		}
 		cut := deleteAt(doc, ptr)
 		got, err := evaluateDoc(engine, dir, cut)
-		var le *LoadError
+		var le *snapshot.LoadError
 		if errors.As(err, &le) {
 			r.rejected = true
 			continue
@@ -203,7 +204,7 @@ func evaluateDoc(engine *Engine, dir string, doc map[string]any) (map[string]res
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		return nil, err
 	}
-	snap, err := Load(Source{Name: path}, nil, DefaultLimits())
+	snap, err := snapshot.Load(snapshot.Source{Name: path}, nil, snapshot.DefaultLimits())
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/tenantscan/tenantscan/internal/safeopen"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 //go:embed dataschema.json
@@ -100,13 +101,13 @@ func checkData(s *jsonschema.Schema, file string, src []byte, doc any, tree *yam
 	if !errors.As(err, &ve) {
 		return fmt.Errorf("policy data %s: %w", file, err)
 	}
-	problems := schemaProblems(ve)
+	problems := snapshot.SchemaProblems(ve)
 	if tree == nil {
-		_, tree, _ = decodeYAML(src, DefaultLimits())
+		_, tree, _ = snapshot.DecodeYAML(src, snapshot.DefaultLimits())
 	}
 	for _, p := range problems {
-		p.Line, p.Column = locate(tree, p.Pointer)
+		p.Line, p.Column = snapshot.Locate(tree, p.Pointer)
 	}
 	sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
-	return &LoadError{File: "policy data " + file, Problems: problems}
+	return &snapshot.LoadError{File: "policy data " + file, Problems: problems}
 }

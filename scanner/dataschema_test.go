@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/tenantscan/tenantscan/policies"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 // TestBuiltInDataMatchesItsSchema: the schema describes every key of the
@@ -22,7 +23,7 @@ func TestBuiltInDataMatchesItsSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := decodeJSON(src, DefaultLimits())
+	doc, err := snapshot.DecodeJSON(src, snapshot.DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}

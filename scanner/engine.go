@@ -21,6 +21,7 @@ import (
 	"github.com/tenantscan/tenantscan/internal/safeopen"
 	"github.com/tenantscan/tenantscan/policies"
 	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 // Rule names a control package may define. deny and warn follow the
@@ -484,7 +485,7 @@ func loadData(files, policyDirs []string) (map[string]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("built-in policy data: %w", err)
 	}
-	base, err := decodeJSON(raw, DefaultLimits())
+	base, err := snapshot.DecodeJSON(raw, snapshot.DefaultLimits())
 	if err != nil {
 		return nil, fmt.Errorf("built-in policy data: %w", err)
 	}
@@ -503,9 +504,9 @@ func loadData(files, policyDirs []string) (map[string]any, error) {
 		var v any
 		var tree *yaml.Node
 		if strings.EqualFold(filepath.Ext(f), ".json") {
-			v, err = decodeJSON(src, DefaultLimits())
+			v, err = snapshot.DecodeJSON(src, snapshot.DefaultLimits())
 		} else {
-			v, tree, err = decodeYAML(src, DefaultLimits())
+			v, tree, err = snapshot.DecodeYAML(src, snapshot.DefaultLimits())
 		}
 		if err != nil {
 			return nil, fmt.Errorf("policy data %s: %w", f, err)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tenantscan/tenantscan/snapshot"
 	"io/fs"
 	"maps"
 	"math/bits"
@@ -86,7 +87,7 @@ func (im *importer) instance(dir, name string, extra *extraFile) (map[string]any
 			inst["version"] = ver
 		case nil:
 		default:
-			return nil, rawError(verPath, &posError{Pointer: "/Version", Msg: "got " + jsonType(ver) + ", want a string"})
+			return nil, rawError(verPath, &snapshot.PosError{Pointer: "/Version", Msg: "got " + jsonType(ver) + ", want a string"})
 		}
 		serviceURL = odataServiceRoot(obj)
 	}
@@ -309,14 +310,14 @@ func (im *importer) roles(dir, instance string) (*dvRoles, error) {
 			return nil, err
 		}
 		if id == "" {
-			return nil, &LoadError{File: it.file, Problems: []*posError{{Pointer: it.ptr + "/roleid", Msg: "a role without roleid: add roleid to $select"}}}
+			return nil, &snapshot.LoadError{File: it.file, Problems: []*snapshot.PosError{{Pointer: it.ptr + "/roleid", Msg: "a role without roleid: add roleid to $select"}}}
 		}
 		name, _, err := it.str("name")
 		if err != nil {
 			return nil, err
 		}
 		if name == "" {
-			return nil, &LoadError{File: it.file, Problems: []*posError{{Pointer: it.ptr + "/name", Msg: "a role without name: add name to $select"}}}
+			return nil, &snapshot.LoadError{File: it.file, Problems: []*snapshot.PosError{{Pointer: it.ptr + "/name", Msg: "a role without name: add name to $select"}}}
 		}
 		r := &dvRole{item: it, id: id, name: name, privs: map[string]string{}}
 		if bu, ok, err := it.str("_businessunitid_value"); err != nil {
@@ -333,7 +334,7 @@ func (im *importer) roles(dir, instance string) (*dvRoles, error) {
 			return nil, err
 		}
 		if _, dup := byID[lowerKey(id)]; dup {
-			return nil, &LoadError{File: it.file, Problems: []*posError{{Pointer: it.ptr + "/roleid", Msg: fmt.Sprintf("role %s appears twice", id)}}}
+			return nil, &snapshot.LoadError{File: it.file, Problems: []*snapshot.PosError{{Pointer: it.ptr + "/roleid", Msg: fmt.Sprintf("role %s appears twice", id)}}}
 		}
 		byID[lowerKey(id)] = r
 		order = append(order, r)
@@ -373,7 +374,7 @@ func (im *importer) roles(dir, instance string) (*dvRoles, error) {
 				return nil, err
 			}
 			if !ok {
-				return nil, &LoadError{File: l.file, Problems: []*posError{{Pointer: l.ptr + "/privilegedepthmask", Msg: "missing: add privilegedepthmask to $select"}}}
+				return nil, &snapshot.LoadError{File: l.file, Problems: []*snapshot.PosError{{Pointer: l.ptr + "/privilegedepthmask", Msg: "missing: add privilegedepthmask to $select"}}}
 			}
 			r, known := byID[lowerKey(roleID)]
 			if !known {
@@ -408,14 +409,14 @@ func (im *importer) roles(dir, instance string) (*dvRoles, error) {
 		if obj, ok := v.(map[string]any); ok {
 			resp.obj = obj
 		} else {
-			return nil, rawError(path, &posError{Msg: fmt.Sprintf("got %s, want the RetrieveRolePrivilegesRole response object", jsonType(v))})
+			return nil, rawError(path, &snapshot.PosError{Msg: fmt.Sprintf("got %s, want the RetrieveRolePrivilegesRole response object", jsonType(v))})
 		}
 		list, ok, err := resp.list("RolePrivileges")
 		if err != nil {
 			return nil, err
 		}
 		if !ok {
-			return nil, rawError(path, &posError{Pointer: "/RolePrivileges", Msg: "missing"})
+			return nil, rawError(path, &snapshot.PosError{Pointer: "/RolePrivileges", Msg: "missing"})
 		}
 		r.own, r.rows = true, r.rows || len(list) > 0
 		if err := addRolePrivileges(r, resp, "RolePrivileges", list, privName); err != nil {
@@ -485,7 +486,7 @@ func addRolePrivileges(r *dvRole, it rawItem, field string, list []any, privName
 		}
 		depth, ok := depthNames[strings.ToLower(raw)]
 		if !ok {
-			return &LoadError{File: rp.file, Problems: []*posError{{Pointer: rp.ptr + "/Depth", Msg: fmt.Sprintf("unknown privilege depth %q (want Basic, Local, Deep, Global or 0–3)", raw)}}}
+			return &snapshot.LoadError{File: rp.file, Problems: []*snapshot.PosError{{Pointer: rp.ptr + "/Depth", Msg: fmt.Sprintf("unknown privilege depth %q (want Basic, Local, Deep, Global or 0–3)", raw)}}}
 		}
 		if pname != "" {
 			mergeDepth(r.privs, pname, depth)

@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"github.com/tenantscan/tenantscan/snapshot"
 	"net/url"
 	"strings"
 )
@@ -283,7 +284,7 @@ func (im *importer) oneNote(dir, instance string, out map[string]any) error {
 		}
 	}
 	if !seen && len(defs) > 0 {
-		return &LoadError{File: defs[0].file, Problems: []*posError{{Pointer: defs[0].ptr, Msg: "no IsOneNoteIntegrationEnabled: add it to $select"}}}
+		return &snapshot.LoadError{File: defs[0].file, Problems: []*snapshot.PosError{{Pointer: defs[0].ptr, Msg: "no IsOneNoteIntegrationEnabled: add it to $select"}}}
 	}
 	out["oneNoteIntegration"] = false
 	im.fact("instance %s: sharePoint.oneNoteIntegration false: no table has IsOneNoteIntegrationEnabled", instance)

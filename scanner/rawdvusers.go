@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"fmt"
+	"github.com/tenantscan/tenantscan/snapshot"
 	"maps"
 	"os"
 	"path/filepath"
@@ -72,7 +73,7 @@ func (im *importer) teams(dir, instance string, roles *dvRoles) (*dvTeams, error
 			return nil, err
 		}
 		if tid == "" || uid == "" {
-			return nil, &LoadError{File: m.file, Problems: []*posError{{Pointer: m.ptr, Msg: "a team membership without teamid or systemuserid"}}}
+			return nil, &snapshot.LoadError{File: m.file, Problems: []*snapshot.PosError{{Pointer: m.ptr, Msg: "a team membership without teamid or systemuserid"}}}
 		}
 		if t.members[lowerKey(uid)] == nil {
 			t.members[lowerKey(uid)] = map[string]bool{}
@@ -85,14 +86,14 @@ func (im *importer) teams(dir, instance string, roles *dvRoles) (*dvTeams, error
 			return nil, err
 		}
 		if id == "" {
-			return nil, &LoadError{File: it.file, Problems: []*posError{{Pointer: it.ptr + "/teamid", Msg: "a team without teamid: add teamid to $select"}}}
+			return nil, &snapshot.LoadError{File: it.file, Problems: []*snapshot.PosError{{Pointer: it.ptr + "/teamid", Msg: "a team without teamid: add teamid to $select"}}}
 		}
 		granted, ok, err := it.expanded("teamroles_association")
 		if err != nil {
 			return nil, err
 		}
 		if !ok && !linksOK {
-			return nil, &LoadError{File: it.file, Problems: []*posError{{Pointer: it.ptr, Msg: "teamroles_association missing: expand it ($expand=teamroles_association($select=roleid)) or export teamroles.json"}}}
+			return nil, &snapshot.LoadError{File: it.file, Problems: []*snapshot.PosError{{Pointer: it.ptr, Msg: "teamroles_association missing: expand it ($expand=teamroles_association($select=roleid)) or export teamroles.json"}}}
 		}
 		for i, r := range granted {
 			role, err := it.sub("teamroles_association", i, r)
@@ -123,7 +124,7 @@ func (im *importer) teams(dir, instance string, roles *dvRoles) (*dvTeams, error
 				return nil, err
 			}
 			if uid == "" {
-				return nil, &LoadError{File: member.file, Problems: []*posError{{Pointer: member.ptr, Msg: "a team member without systemuserid"}}}
+				return nil, &snapshot.LoadError{File: member.file, Problems: []*snapshot.PosError{{Pointer: member.ptr, Msg: "a team member without systemuserid"}}}
 			}
 			if t.members[lowerKey(uid)] == nil {
 				t.members[lowerKey(uid)] = map[string]bool{}
@@ -142,12 +143,12 @@ func (im *importer) roleRef(role rawItem, roles *dvRoles) (string, error) {
 		return "", err
 	}
 	if rid == "" {
-		return "", &LoadError{File: role.file, Problems: []*posError{{Pointer: role.ptr, Msg: "a role without roleid: expand it with $select=roleid"}}}
+		return "", &snapshot.LoadError{File: role.file, Problems: []*snapshot.PosError{{Pointer: role.ptr, Msg: "a role without roleid: expand it with $select=roleid"}}}
 	}
 	if roles != nil {
 		r, ok := roles.byID[lowerKey(rid)]
 		if !ok {
-			return "", &LoadError{File: role.file, Problems: []*posError{{Pointer: role.ptr + "/roleid", Msg: fmt.Sprintf("role %s is not in roles.json", rid)}}}
+			return "", &snapshot.LoadError{File: role.file, Problems: []*snapshot.PosError{{Pointer: role.ptr + "/roleid", Msg: fmt.Sprintf("role %s is not in roles.json", rid)}}}
 		}
 		rid = r["id"].(string) // as roles.json spells it
 	}
@@ -310,7 +311,7 @@ func (im *importer) teamRoles(it rawItem, teams *dvTeams) ([]string, error) {
 				return nil, err
 			}
 			if tid == "" {
-				return nil, &LoadError{File: team.file, Problems: []*posError{{Pointer: team.ptr, Msg: "a team without teamid: expand it with $select=teamid"}}}
+				return nil, &snapshot.LoadError{File: team.file, Problems: []*snapshot.PosError{{Pointer: team.ptr, Msg: "a team without teamid: expand it with $select=teamid"}}}
 			}
 			ids[lowerKey(tid)] = true
 		}

@@ -11,31 +11,18 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tenantscan/tenantscan/snapshot"
 	"gopkg.in/yaml.v3"
 )
 
 // ExtraFile is the file of an export folder holding the facts no API
-// returns (instance deployment and scope, Groups settings, connectors,
-// record sensitivity, PSTN use).
-const ExtraFile = "tenantscan-extra.yaml"
-
-// IsExportFolder reports whether dir is a raw export folder (it has a
-// graph/ or dataverse/ folder, or the extra file) rather than a folder of
-// snapshots.
-func IsExportFolder(dir string) bool {
-	for _, name := range []string{"graph", "dataverse"} {
-		if info, err := os.Stat(filepath.Join(dir, name)); err == nil && info.IsDir() {
-			return true
-		}
-	}
-	_, err := os.Stat(filepath.Join(dir, ExtraFile))
-	return err == nil
-}
+// returns; discovery knows it too (snapshot.ExtraFile).
+const ExtraFile = snapshot.ExtraFile
 
 // importer maps one export folder to a snapshot document.
 type importer struct {
 	root     string
-	lim      Limits
+	lim      snapshot.Limits
 	warnings []string
 	leftOut  []LeftOut
 	facts    []string          // where derived facts came from
@@ -86,7 +73,7 @@ type Imported struct {
 // ImportExport reads a raw export folder and returns the snapshot document
 // and the import's warnings, followed by one line per record left out
 // (see Import).
-func ImportExport(dir string, lim Limits) (map[string]any, []string, error) {
+func ImportExport(dir string, lim snapshot.Limits) (map[string]any, []string, error) {
 	res, err := Import(dir, lim)
 	if err != nil {
 		return nil, nil, err
@@ -104,7 +91,7 @@ func ImportExport(dir string, lim Limits) (map[string]any, []string, error) {
 // that matches nothing is a *LoadError naming the file and place.
 // Warnings and the records left out are returned and recorded in
 // exporter.warnings and exporter.leftOut.
-func Import(dir string, lim Limits) (*Imported, error) {
+func Import(dir string, lim snapshot.Limits) (*Imported, error) {
 	im := &importer{root: dir, lim: lim, skuByID: map[string]string{}, planByID: map[string]string{}, upnByID: map[string]string{}}
 	doc := map[string]any{"apiVersion": "tenantscan/v1", "kind": "TenantSnapshot"}
 	extra, err := im.readExtra()
@@ -140,15 +127,15 @@ func Import(dir string, lim Limits) (*Imported, error) {
 // result like any snapshot (FromImport): the one way a folder becomes a
 // snapshot. owns is asked as soon as the tenant id is known, as in
 // LoadOwned.
-func LoadExport(src Source, lim Limits, owns func(string) bool) (*Snapshot, error) {
+func LoadExport(src snapshot.Source, lim snapshot.Limits, owns func(string) bool) (*snapshot.Snapshot, error) {
 	if src.Err != nil {
-		return nil, &LoadError{File: src.Name, Problems: []*posError{{Msg: describeOSError(src.Err)}}}
+		return nil, &snapshot.LoadError{File: src.Name, Problems: []*snapshot.PosError{{Msg: snapshot.DescribeOSError(src.Err)}}}
 	}
 	doc, _, err := ImportExport(src.Name, lim)
 	if err != nil {
 		return nil, err
 	}
-	return FromImport(src.Name, doc, owns)
+	return snapshot.FromImport(src.Name, doc, owns)
 }
 
 func anyStrings(list []string) []any {
@@ -195,12 +182,12 @@ func (im *importer) readExtra() (*extraFile, error) {
 		im.warn("%s not found: deployment, scope, Groups settings, connectors, sensitivity and PSTN use are not exported", ExtraFile)
 		return &extraFile{path: path}, nil
 	}
-	data, err := readLimited(Source{Name: path}, nil, im.lim.MaxBytes)
+	data, err := snapshot.ReadLimited(snapshot.Source{Name: path}, nil, im.lim.MaxBytes)
 	if err != nil {
 		return nil, rawError(path, err)
 	}
 	// Check the document like a snapshot first (duplicate keys, limits)…
-	if _, _, err := decodeYAML(data, im.lim); err != nil {
+	if _, _, err := snapshot.DecodeYAML(data, im.lim); err != nil {
 		return nil, rawError(path, err)
 	}
 	// …then read it strictly: an unknown key is a mistake.
@@ -208,7 +195,7 @@ func (im *importer) readExtra() (*extraFile, error) {
 	dec := yaml.NewDecoder(strings.NewReader(string(data)))
 	dec.KnownFields(true)
 	if err := dec.Decode(&x); err != nil {
-		return nil, rawError(path, yamlSyntaxError(err))
+		return nil, rawError(path, snapshot.YAMLSyntaxError(err))
 	}
 	x.path = path
 	var node yaml.Node
@@ -225,7 +212,7 @@ func (x *extraFile) fail(msg string, keys ...string) error {
 	for _, k := range keys {
 		ptr += "/" + strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
 	}
-	return &LoadError{File: x.path, Problems: []*posError{{Pointer: ptr, Line: x.line(keys...), Msg: msg}}}
+	return &snapshot.LoadError{File: x.path, Problems: []*snapshot.PosError{{Pointer: ptr, Line: x.line(keys...), Msg: msg}}}
 }
 
 // line is the line of the key at path in the extra file, 0 if unknown.
@@ -503,7 +490,7 @@ func (im *importer) licences(it rawItem, upn string) ([]any, bool, error) {
 		for j, p := range plans {
 			pid, ok := p.(string)
 			if !ok {
-				return nil, false, &LoadError{File: lic.file, Problems: []*posError{{Pointer: fmt.Sprintf("%s/disabledPlans/%d", lic.ptr, j), Msg: fmt.Sprintf("got %s, want a string", jsonType(p))}}}
+				return nil, false, &snapshot.LoadError{File: lic.file, Problems: []*snapshot.PosError{{Pointer: fmt.Sprintf("%s/disabledPlans/%d", lic.ptr, j), Msg: fmt.Sprintf("got %s, want a string", jsonType(p))}}}
 			}
 			name, known := im.planByID[lowerKey(pid)]
 			if !known {

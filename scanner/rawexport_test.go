@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 // verdicts summarises a tenant as "id=status:findings" per control.
@@ -52,7 +53,7 @@ func copyTree(t *testing.T, src string) string {
 func TestExportMatchesSnapshots(t *testing.T) {
 	t.Parallel()
 	e := newTestEngine(t, EngineOptions{})
-	doc, warnings, err := ImportExport("../fixtures/export-contoso", DefaultLimits())
+	doc, warnings, err := ImportExport("../fixtures/export-contoso", snapshot.DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +65,7 @@ func TestExportMatchesSnapshots(t *testing.T) {
 	if err := os.WriteFile(imported, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	sources := Discover([]string{"../fixtures/export-contoso", imported, "../fixtures/contoso-compliant.yaml"})
+	sources := snapshot.Discover([]string{"../fixtures/export-contoso", imported, "../fixtures/contoso-compliant.yaml"})
 	if !sources[0].Export || sources[1].Export {
 		t.Fatalf("sources %+v", sources)
 	}
@@ -81,7 +82,7 @@ func TestExportMatchesSnapshots(t *testing.T) {
 
 func TestImportMapping(t *testing.T) {
 	t.Parallel()
-	res, err := Import("../fixtures/export-contoso", DefaultLimits())
+	res, err := Import("../fixtures/export-contoso", snapshot.DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +216,7 @@ func TestImportShapesAndFailures(t *testing.T) {
 			t.Parallel()
 			dir := copyTree(t, "../fixtures/export-contoso")
 			tc.edit(dir)
-			r := mustScan(t, context.Background(), e, Discover([]string{dir}), Options{})
+			r := mustScan(t, context.Background(), e, snapshot.Discover([]string{dir}), Options{})
 			tn := r.Tenants[0]
 			if tc.wantErr != "" {
 				if tn.Status != report.TenantError || tn.Error == nil || !strings.Contains(*tn.Error, tc.wantErr) {
@@ -238,7 +239,7 @@ func TestImportWarnsOnUnknownLicence(t *testing.T) {
 	p := filepath.Join(dir, "graph/users.json")
 	data, _ := os.ReadFile(p)
 	write(t, dir, "graph/users.json", strings.Replace(string(data), `"skuId": "6fd2c87f-b296-42f0-b197-1e91e994b900"`, `"skuId": "11111111-2222-4333-8444-555555555555"`, 1))
-	doc, warnings, err := ImportExport(dir, DefaultLimits())
+	doc, warnings, err := ImportExport(dir, snapshot.DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}

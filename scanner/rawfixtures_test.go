@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 // The fixtures under testdata/rawexport were written from Microsoft's
@@ -56,7 +57,7 @@ func TestImportFixtures(t *testing.T) {
 				t.Fatal(err)
 			}
 			expected := filepath.Join(dir, "expected.yaml")
-			r := mustScan(t, context.Background(), e, Discover([]string{exportDir, expected}), Options{})
+			r := mustScan(t, context.Background(), e, snapshot.Discover([]string{exportDir, expected}), Options{})
 			got, hand := r.Tenants[0], r.Tenants[1]
 			if want.Tenant.Status == "error" {
 				if got.Status != report.TenantError || got.Error == nil {
@@ -83,7 +84,7 @@ func TestImportFixtures(t *testing.T) {
 					t.Errorf("%s = %s with %d findings, want %s with %d (%s)", c.ID, c.Status, len(c.Findings), w.Status, w.Findings, deref(c.Reason))
 				}
 			}
-			res, err := Import(exportDir, DefaultLimits())
+			res, err := Import(exportDir, snapshot.DefaultLimits())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -95,11 +96,11 @@ func TestImportFixtures(t *testing.T) {
 			if err := yaml.Unmarshal(data, &hw); err != nil {
 				t.Fatal(err)
 			}
-			imported, err := RoundTrip(res.Doc)
+			imported, err := snapshot.RoundTrip(res.Doc)
 			if err != nil {
 				t.Fatal(err)
 			}
-			handDoc, err := RoundTrip(hw)
+			handDoc, err := snapshot.RoundTrip(hw)
 			if err != nil {
 				t.Fatal(err)
 			}

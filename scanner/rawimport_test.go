@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 // editJSON rewrites one JSON file of an export folder.
@@ -333,7 +334,7 @@ func TestImportMeaning(t *testing.T) {
 			t.Parallel()
 			dir := copyTree(t, "../fixtures/export-contoso")
 			tc.edit(t, dir)
-			r := mustScan(t, context.Background(), e, Discover([]string{dir}), Options{})
+			r := mustScan(t, context.Background(), e, snapshot.Discover([]string{dir}), Options{})
 			tn := r.Tenants[0]
 			if tc.wantErr != "" {
 				if tn.Status != report.TenantError || tn.Error == nil || !strings.Contains(*tn.Error, tc.wantErr) {
@@ -361,7 +362,7 @@ func TestImportMeaning(t *testing.T) {
 				t.Fatalf("no control %s", tc.control)
 			}
 			if tc.warning != "" {
-				res, err := Import(dir, DefaultLimits())
+				res, err := Import(dir, snapshot.DefaultLimits())
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -412,7 +413,7 @@ func TestImportExtraOnlyInstance(t *testing.T) {
 	t.Parallel()
 	dir := copyTree(t, "../fixtures/export-contoso")
 	replaceIn(t, dir, ExtraFile, "groups:\n", "  legacy: {deployment: onpremises, usesGroups: false, version: \"8.2.0.1\"}\ngroups:\n")
-	res, err := Import(dir, DefaultLimits())
+	res, err := Import(dir, snapshot.DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -441,7 +442,7 @@ func TestImportAbsentIsNotEmpty(t *testing.T) {
 		delete(row(d, 0), "isdisabled")
 		delete(row(d, 1), "systemuserroles_association")
 	})
-	res, err := Import(dir, DefaultLimits())
+	res, err := Import(dir, snapshot.DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}

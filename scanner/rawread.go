@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tenantscan/tenantscan/snapshot"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,16 +16,16 @@ import (
 // readRaw reads one raw export file as JSON, whatever PowerShell or a
 // REST client wrote: UTF-8 with or without BOM, or UTF-16 with BOM. An
 // empty file, or one holding null, is an empty collection.
-func readRaw(path string, lim Limits) (any, error) {
-	data, err := readLimited(Source{Name: path}, nil, lim.MaxBytes)
+func readRaw(path string, lim snapshot.Limits) (any, error) {
+	data, err := snapshot.ReadLimited(snapshot.Source{Name: path}, nil, lim.MaxBytes)
 	if err != nil {
 		return nil, err
 	}
-	data = normalizeEncoding(data)
+	data = snapshot.NormalizeEncoding(data)
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil
 	}
-	v, err := decodeJSON(data, lim)
+	v, err := snapshot.DecodeJSON(data, lim)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +50,7 @@ type rawItem struct {
 // following page (name.N.json missing, or a later envelope in the same
 // array), or a page file that follows an envelope without a nextLink, is
 // an error naming the file: a partial list must never pass for the whole.
-func readCollection(root, name string, lim Limits) (items []rawItem, exported bool, err error) {
+func readCollection(root, name string, lim snapshot.Limits) (items []rawItem, exported bool, err error) {
 	first := filepath.Join(root, name+".json")
 	if _, err := os.Stat(first); errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
@@ -69,7 +70,7 @@ func readCollection(root, name string, lim Limits) (items []rawItem, exported bo
 			return nil, true, rawError(f, err)
 		}
 		if pending != nil && !pending.open {
-			return nil, true, rawError(f, &posError{Msg: fmt.Sprintf(
+			return nil, true, rawError(f, &snapshot.PosError{Msg: fmt.Sprintf(
 				"a page file follows %s, whose last page has no @odata.nextLink: remove the stale file or export the collection again", filepath.Base(pending.file))})
 		}
 		got, links, err := collectionItems(v, f)
@@ -86,7 +87,7 @@ func readCollection(root, name string, lim Limits) (items []rawItem, exported bo
 	}
 	if pending != nil && pending.open {
 		next := name + "." + strconv.Itoa(len(files)+1) + ".json"
-		return nil, true, rawError(pending.file, &posError{Pointer: pending.ptr + "/@odata.nextLink", Msg: fmt.Sprintf(
+		return nil, true, rawError(pending.file, &snapshot.PosError{Pointer: pending.ptr + "/@odata.nextLink", Msg: fmt.Sprintf(
 			"the page chain is broken: this page has a next page but %s does not exist (save every page by following @odata.nextLink)", next)})
 	}
 	return items, true, nil
@@ -108,7 +109,7 @@ func collectionItems(v any, file string) ([]rawItem, []pageLink, error) {
 	addObject := func(x any, ptr string) error {
 		obj, ok := x.(map[string]any)
 		if !ok {
-			return &posError{Pointer: ptr, Msg: fmt.Sprintf("got %s, want an object", jsonType(x))}
+			return &snapshot.PosError{Pointer: ptr, Msg: fmt.Sprintf("got %s, want an object", jsonType(x))}
 		}
 		out = append(out, rawItem{obj: obj, file: file, ptr: ptr})
 		return nil
@@ -119,7 +120,7 @@ func collectionItems(v any, file string) ([]rawItem, []pageLink, error) {
 			return addObject(page, ptr) // a single item
 		}
 		if n := len(links); n > 0 && !links[n-1].open {
-			return &posError{Pointer: ptr, Msg: "this page follows a page without @odata.nextLink"}
+			return &snapshot.PosError{Pointer: ptr, Msg: "this page follows a page without @odata.nextLink"}
 		}
 		link, err := nextLink(page, ptr)
 		if err != nil {
@@ -128,7 +129,7 @@ func collectionItems(v any, file string) ([]rawItem, []pageLink, error) {
 		links = append(links, pageLink{file: file, ptr: ptr, open: link})
 		list, ok := values.([]any)
 		if !ok {
-			return &posError{Pointer: ptr + "/value", Msg: fmt.Sprintf("got %s, want an array", jsonType(values))}
+			return &snapshot.PosError{Pointer: ptr + "/value", Msg: fmt.Sprintf("got %s, want an array", jsonType(values))}
 		}
 		for i, item := range list {
 			if err := addObject(item, fmt.Sprintf("%s/value/%d", ptr, i)); err != nil {
@@ -151,11 +152,11 @@ func collectionItems(v any, file string) ([]rawItem, []pageLink, error) {
 				}
 				continue
 			}
-			return nil, nil, &posError{Pointer: ptr, Msg: fmt.Sprintf("got %s, want an object", jsonType(el))}
+			return nil, nil, &snapshot.PosError{Pointer: ptr, Msg: fmt.Sprintf("got %s, want an object", jsonType(el))}
 		}
 		return out, links, nil
 	}
-	return nil, nil, &posError{Msg: fmt.Sprintf("got %s, want an OData response, an array or an object", jsonType(v))}
+	return nil, nil, &snapshot.PosError{Msg: fmt.Sprintf("got %s, want an OData response, an array or an object", jsonType(v))}
 }
 
 // nextLink reports whether an envelope announces a next page.
@@ -166,7 +167,7 @@ func nextLink(page map[string]any, ptr string) (bool, error) {
 	case string:
 		return x != "", nil
 	default:
-		return false, &posError{Pointer: ptr + "/" + nextLinkKey, Msg: fmt.Sprintf("got %s, want a string", jsonType(x))}
+		return false, &snapshot.PosError{Pointer: ptr + "/" + nextLinkKey, Msg: fmt.Sprintf("got %s, want a string", jsonType(x))}
 	}
 }
 
@@ -190,18 +191,18 @@ func jsonType(v any) string {
 
 // rawError names the file of a raw export problem.
 func rawError(file string, err error) error {
-	var pe *posError
+	var pe *snapshot.PosError
 	if errors.As(err, &pe) {
-		return &LoadError{File: file, Problems: []*posError{pe}}
+		return &snapshot.LoadError{File: file, Problems: []*snapshot.PosError{pe}}
 	}
-	return &LoadError{File: file, Problems: []*posError{{Msg: err.Error()}}}
+	return &snapshot.LoadError{File: file, Problems: []*snapshot.PosError{{Msg: err.Error()}}}
 }
 
 // Typed field readers: a value of the wrong type is an error naming the
 // item's file and pointer; an absent or null value is "not there".
 
 func (it rawItem) fail(field, want string) error {
-	return &LoadError{File: it.file, Problems: []*posError{{Pointer: it.ptr + "/" + field,
+	return &snapshot.LoadError{File: it.file, Problems: []*snapshot.PosError{{Pointer: it.ptr + "/" + field,
 		Msg: fmt.Sprintf("got %s, want %s", jsonType(it.obj[field]), want)}}}
 }
 
@@ -264,7 +265,7 @@ func (it rawItem) list(field string) ([]any, bool, error) {
 // naming the item.
 func (it rawItem) expanded(field string) ([]any, bool, error) {
 	if link, ok := it.obj[field+"@"+strings.TrimPrefix(nextLinkKey, "@")].(string); ok && link != "" {
-		return nil, false, &LoadError{File: it.file, Problems: []*posError{{Pointer: it.ptr + "/" + field + "@odata.nextLink",
+		return nil, false, &snapshot.LoadError{File: it.file, Problems: []*snapshot.PosError{{Pointer: it.ptr + "/" + field + "@odata.nextLink",
 			Msg: fmt.Sprintf("the expanded %s is paged, so the list is partial: export it as its own collection", field)}}}
 	}
 	return it.list(field)
@@ -275,7 +276,7 @@ func (it rawItem) sub(field string, i int, v any) (rawItem, error) {
 	obj, ok := v.(map[string]any)
 	ptr := fmt.Sprintf("%s/%s/%d", it.ptr, field, i)
 	if !ok {
-		return rawItem{}, &LoadError{File: it.file, Problems: []*posError{{Pointer: ptr, Msg: fmt.Sprintf("got %s, want an object", jsonType(v))}}}
+		return rawItem{}, &snapshot.LoadError{File: it.file, Problems: []*snapshot.PosError{{Pointer: ptr, Msg: fmt.Sprintf("got %s, want an object", jsonType(v))}}}
 	}
 	return rawItem{obj: obj, file: it.file, ptr: ptr}, nil
 }

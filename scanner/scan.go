@@ -17,6 +17,7 @@ import (
 	"github.com/sourcegraph/conc/pool"
 
 	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 // Options configures a scan.
@@ -28,7 +29,7 @@ type Options struct {
 	Parallel int
 	// Limits bound what one snapshot may hold; the zero value means
 	// DefaultLimits.
-	Limits Limits
+	Limits snapshot.Limits
 	// Stdin is read for the source "-".
 	Stdin io.Reader
 	// ToolVersion is recorded in the report.
@@ -99,13 +100,13 @@ func ShardOf(tenantID, snapshot string, count int) int {
 // large scan keeps the tenants on disk (see Options.MemoryTenants), so
 // the caller must Close the report. An error (the spool, the baseline)
 // means no report.
-func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) (*report.Report, error) {
+func Scan(ctx context.Context, engine *Engine, sources []snapshot.Source, opts Options) (*report.Report, error) {
 	now := opts.Now
 	if now == nil {
 		now = time.Now
 	}
-	if opts.Limits == (Limits{}) {
-		opts.Limits = DefaultLimits()
+	if opts.Limits == (snapshot.Limits{}) {
+		opts.Limits = snapshot.DefaultLimits()
 	}
 	workers := opts.Parallel
 	if workers <= 0 {
@@ -175,7 +176,7 @@ func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) (
 // exportedAt ("" when it could not be loaded); it never panics. With a
 // shard, a snapshot of another shard's tenant is decoded only: owned is
 // false, and nothing else is done.
-func scanOne(ctx context.Context, engine *Engine, src Source, opts Options, waivers *waiverSet) (t report.Tenant, used []int, exportedAt string, owned bool) {
+func scanOne(ctx context.Context, engine *Engine, src snapshot.Source, opts Options, waivers *waiverSet) (t report.Tenant, used []int, exportedAt string, owned bool) {
 	t = report.Tenant{Snapshot: src.Name}
 	owned = true
 	defer func() {
@@ -191,11 +192,11 @@ func scanOne(ctx context.Context, engine *Engine, src Source, opts Options, waiv
 		owns = func(id string) bool { return opts.Shard.Owns(id, src.Name) }
 	}
 	snap, err := loadContext(ctx, src, opts.Stdin, opts.Limits, owns)
-	if errors.Is(err, ErrNotOwned) {
+	if errors.Is(err, snapshot.ErrNotOwned) {
 		return t, nil, "", false
 	}
 	if err != nil {
-		if le, ok := err.(*LoadError); ok {
+		if le, ok := err.(*snapshot.LoadError); ok {
 			t.TenantID, t.DisplayName = le.TenantID, le.DisplayName
 		}
 		return errorTenant(t, engine, err.Error()), nil, "", true

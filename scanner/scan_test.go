@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"github.com/tenantscan/tenantscan/internal/golden"
+	"github.com/tenantscan/tenantscan/snapshot"
 
 	"bytes"
 	"context"
@@ -20,7 +21,7 @@ func fixedNow() time.Time { return time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC
 func scanFixtures(t testing.TB, parallel int) *report.Report {
 	t.Helper()
 	e := newTestEngine(t, EngineOptions{})
-	sources := Discover([]string{"../fixtures"})
+	sources := snapshot.Discover([]string{"../fixtures"})
 	return mustScan(t, context.Background(), e, sources, Options{Parallel: parallel, ToolVersion: "test", Now: fixedNow})
 }
 
@@ -29,11 +30,11 @@ func scanFixtures(t testing.TB, parallel int) *report.Report {
 func TestScanFixturesGolden(t *testing.T) {
 	t.Parallel()
 	e := newTestEngine(t, EngineOptions{})
-	for _, src := range Discover([]string{"../fixtures"}) {
+	for _, src := range snapshot.Discover([]string{"../fixtures"}) {
 		name := strings.TrimSuffix(filepath.Base(src.Name), filepath.Ext(src.Name))
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			rep := mustScan(t, context.Background(), e, []Source{src}, Options{ToolVersion: "test", Now: fixedNow})
+			rep := mustScan(t, context.Background(), e, []snapshot.Source{src}, Options{ToolVersion: "test", Now: fixedNow})
 			var buf bytes.Buffer
 			if err := (report.JSON{}).Write(&buf, rep); err != nil {
 				t.Fatal(err)
@@ -150,7 +151,7 @@ func TestScanCompilesOnce(t *testing.T) {
 	// Not parallel: it reads a counter other tests move.
 	before := compilations.Load()
 	e := newTestEngine(t, EngineOptions{})
-	sources := Discover([]string{"../fixtures", "../fixtures/contoso-compliant.yaml"})
+	sources := snapshot.Discover([]string{"../fixtures", "../fixtures/contoso-compliant.yaml"})
 	for i := 0; i < 5; i++ {
 		rep := mustScan(t, context.Background(), e, sources, Options{Parallel: 4})
 		if len(rep.Tenants) != len(sources) {
@@ -167,7 +168,7 @@ func TestScanCancelled(t *testing.T) {
 	e := newTestEngine(t, EngineOptions{})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	rep := mustScan(t, ctx, e, Discover([]string{"../fixtures/contoso-compliant.yaml"}), Options{})
+	rep := mustScan(t, ctx, e, snapshot.Discover([]string{"../fixtures/contoso-compliant.yaml"}), Options{})
 	if rep.Tenants[0].Status != report.TenantError || !strings.Contains(*rep.Tenants[0].Error, "cancelled") {
 		t.Errorf("cancelled scan: %+v", rep.Tenants[0])
 	}
@@ -176,7 +177,7 @@ func TestScanCancelled(t *testing.T) {
 // BenchmarkEvaluate measures one snapshot's evaluation on a prepared engine.
 func BenchmarkEvaluate(b *testing.B) {
 	e := newTestEngine(b, EngineOptions{})
-	src := Discover([]string{"../fixtures/fabrikam-prerequisites.yaml"})
+	src := snapshot.Discover([]string{"../fixtures/fabrikam-prerequisites.yaml"})
 	b.ResetTimer()
 	for b.Loop() {
 		rep := mustScan(b, context.Background(), e, src, Options{Parallel: 1})
@@ -221,7 +222,7 @@ func TestFindingContract(t *testing.T) {
 
 // mustScan scans and fails the test on a spool error; the report is
 // closed when the test ends.
-func mustScan(t testing.TB, ctx context.Context, e *Engine, sources []Source, opts Options) *report.Report {
+func mustScan(t testing.TB, ctx context.Context, e *Engine, sources []snapshot.Source, opts Options) *report.Report {
 	t.Helper()
 	rep, err := Scan(ctx, e, sources, opts)
 	if err != nil {

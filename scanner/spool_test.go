@@ -13,6 +13,7 @@ import (
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/report/sarif"
 	"github.com/tenantscan/tenantscan/report/xlsx"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 // TestSpooledReportMatchesInMemory scans the fixtures twice, once keeping
@@ -22,11 +23,10 @@ import (
 func TestSpooledReportMatchesInMemory(t *testing.T) {
 	t.Parallel()
 	e := newTestEngine(t, EngineOptions{})
-	sources := Discover([]string{"../fixtures"})
+	sources := snapshot.Discover([]string{"../fixtures"})
 	waivers := []report.Waiver{{Control: "O365G-004", Tenant: "*", Resource: "*", Reason: "r", Owner: "o", Expires: "2027-01-01"},
 		{Control: "O365G-001", Tenant: "nobody", Resource: "*", Reason: "unused", Owner: "o", Expires: "2027-01-01"}}
-	base := mustScan(t, context.Background(), e, Discover([]string{"../fixtures/litware-licensing.yaml", "../fixtures/relecloud-connectors.yaml"}),
-		Options{Now: fixedNow})
+	base := mustScan(t, context.Background(), e, snapshot.Discover([]string{"../fixtures/litware-licensing.yaml", "../fixtures/relecloud-connectors.yaml"}), Options{Now: fixedNow})
 	// A finding only the baseline has, so that something is resolved.
 	base.Tenants[0].Controls[0].Status = report.StatusFail
 	base.Tenants[0].Controls[0].Findings = append(base.Tenants[0].Controls[0].Findings,
@@ -90,7 +90,7 @@ func TestSpoolErrors(t *testing.T) {
 	t.Parallel()
 	e := newTestEngine(t, EngineOptions{})
 	missing := filepath.Join(t.TempDir(), "no-such-dir")
-	_, err := Scan(context.Background(), e, Discover([]string{"../fixtures"}), Options{MemoryTenants: 1, SpoolDir: missing})
+	_, err := Scan(context.Background(), e, snapshot.Discover([]string{"../fixtures"}), Options{MemoryTenants: 1, SpoolDir: missing})
 	if err == nil || !bytes.Contains([]byte(err.Error()), []byte("create spool")) {
 		t.Errorf("scan with a missing spool folder: %v", err)
 	}

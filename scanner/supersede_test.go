@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 // TestSameTenantTwice: of two snapshots of one tenant, the newer export is
@@ -33,8 +34,8 @@ func TestSameTenantTwice(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sources := Discover([]string{filepath.Join(dir, "a-older.yaml"), "../fixtures/contoso-compliant.yaml", filepath.Join(dir, "b-newer.yaml")})
-	alone := mustScan(t, context.Background(), e, Discover([]string{"../fixtures/contoso-compliant.yaml", "../fixtures/litware-licensing.yaml"}), Options{Now: fixedNow})
+	sources := snapshot.Discover([]string{filepath.Join(dir, "a-older.yaml"), "../fixtures/contoso-compliant.yaml", filepath.Join(dir, "b-newer.yaml")})
+	alone := mustScan(t, context.Background(), e, snapshot.Discover([]string{"../fixtures/contoso-compliant.yaml", "../fixtures/litware-licensing.yaml"}), Options{Now: fixedNow})
 	for _, memory := range []int{-1, 1} {
 		rep := mustScan(t, context.Background(), e, sources, Options{Now: fixedNow, MemoryTenants: memory})
 		var snaps []string

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tenantscan/tenantscan/internal/safeopen"
 	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 // A waiver file:
@@ -45,7 +46,7 @@ func (e *WaiverError) Error() string {
 func LoadWaivers(path string, known map[string]bool) ([]report.Waiver, error) {
 	data, err := safeopen.ReadFile(path)
 	if err != nil {
-		return nil, &WaiverError{File: path, Msg: describeOSError(err)}
+		return nil, &WaiverError{File: path, Msg: snapshot.DescribeOSError(err)}
 	}
 	fail := func(n *yaml.Node, format string, args ...any) error {
 		line := 0
@@ -59,7 +60,7 @@ func LoadWaivers(path string, known map[string]bool) ([]report.Waiver, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, fail(nil, "the file is empty")
 		}
-		pe := yamlSyntaxError(err)
+		pe := snapshot.YAMLSyntaxError(err)
 		return nil, &WaiverError{File: path, Line: pe.Line, Msg: pe.Msg}
 	}
 	root := doc.Content[0]

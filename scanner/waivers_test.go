@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 func writeFile(t *testing.T, name, content string) string {
@@ -88,8 +89,7 @@ func scanWithWaivers(t *testing.T, waivers []report.Waiver, day string) *report.
 		t.Fatal(err)
 	}
 	e := newTestEngine(t, EngineOptions{})
-	return mustScan(t, context.Background(), e, Discover([]string{"../fixtures/litware-licensing.yaml", "../fixtures/adatum-permissions.yaml"}),
-		Options{Waivers: waivers, Today: today, Now: fixedNow})
+	return mustScan(t, context.Background(), e, snapshot.Discover([]string{"../fixtures/litware-licensing.yaml", "../fixtures/adatum-permissions.yaml"}), Options{Waivers: waivers, Today: today, Now: fixedNow})
 }
 
 func control(t *testing.T, r *report.Report, tenant int, id string) report.ControlResult {
@@ -165,8 +165,7 @@ func TestWaiversApplyAndExpire(t *testing.T) {
 func TestSnapshotTimeout(t *testing.T) {
 	t.Parallel()
 	e := newTestEngine(t, EngineOptions{})
-	r := mustScan(t, context.Background(), e, Discover([]string{"../fixtures/contoso-compliant.yaml", "../fixtures/northwind-ready.json"}),
-		Options{SnapshotTimeout: time.Nanosecond})
+	r := mustScan(t, context.Background(), e, snapshot.Discover([]string{"../fixtures/contoso-compliant.yaml", "../fixtures/northwind-ready.json"}), Options{SnapshotTimeout: time.Nanosecond})
 	for _, tn := range r.Tenants {
 		if tn.Status != report.TenantError || !strings.Contains(*tn.Error, "per-snapshot deadline of 1ns") {
 			t.Errorf("%s: %s %v", tn.Snapshot, tn.Status, tn.Error)

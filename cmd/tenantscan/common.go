@@ -20,6 +20,7 @@ import (
 
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/scanner"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 // scanFlags are the flags scan and readiness share: what to scan, with
@@ -40,7 +41,7 @@ type scanFlags struct {
 }
 
 func (s *scanFlags) register(f *pflag.FlagSet) {
-	lim := scanner.DefaultLimits()
+	lim := snapshot.DefaultLimits()
 	f.StringArrayVar(&s.policyDirs, "policy", nil, "folder of user Rego controls added to the built-in ones (repeatable)")
 	f.StringArrayVar(&s.dataFiles, "data", nil, "policy data file (YAML/JSON) merged over the built-in data (repeatable)")
 	f.StringVar(&s.waiversFile, "waivers", "", "waiver file (YAML): control, tenant, resource pattern, reason, owner, expires")
@@ -60,7 +61,7 @@ func (s *scanFlags) validate() error {
 	for _, p := range s.paths {
 		// A path that does not exist is a mistake on the command line (or
 		// in --config), not a tenant: say so in one line, before any work.
-		if _, err := os.Stat(p); p != scanner.StdinName && errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(p); p != snapshot.StdinName && errors.Is(err, fs.ErrNotExist) {
 			return usageError("%s: no such file or folder", p)
 		}
 	}
@@ -120,14 +121,14 @@ func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline)
 	if s.asOf != "" {
 		today, _ = time.Parse(time.DateOnly, s.asOf)
 	}
-	sources, notes := scanner.Walk(s.paths)
+	sources, notes := snapshot.Walk(s.paths)
 	for _, n := range notes {
 		e.log.Warn(n)
 	}
 	if len(sources) == 0 {
 		return nil, nil, usageError("no snapshots (.yaml, .yml, .json) found in %s", strings.Join(s.paths, ", "))
 	}
-	lim := scanner.DefaultLimits()
+	lim := snapshot.DefaultLimits()
 	lim.MaxBytes, lim.MaxDepth = s.maxFileSize, s.maxDepth
 
 	scanCtx := ctx

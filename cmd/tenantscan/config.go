@@ -13,7 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/tenantscan/tenantscan/internal/safeopen"
-	"github.com/tenantscan/tenantscan/scanner"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 // applyConfig sets the flags of cmd from a YAML file whose keys are flag
@@ -117,7 +117,7 @@ func relativeTo(dir, key string, values []string) []string {
 				prefix, file = f+"=", rest
 			}
 		}
-		if file != "" && file != scanner.StdinName && !filepath.IsAbs(file) {
+		if file != "" && file != snapshot.StdinName && !filepath.IsAbs(file) {
 			file = filepath.Join(dir, file)
 		}
 		out[i] = prefix + file

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tenantscan/tenantscan/internal/outputs"
 	"github.com/tenantscan/tenantscan/scanner"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 func newImportCommand(e *env) *cobra.Command {
@@ -33,7 +34,7 @@ derived fact comes from under exporter.facts.`,
   tenantscan import --output contoso.yaml exports/2026-11-28/`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !scanner.IsExportFolder(args[0]) {
+			if !snapshot.IsExportFolder(args[0]) {
 				return usageError("%s is not an export folder (no graph/, dataverse/ or %s)", args[0], scanner.ExtraFile)
 			}
 			var set *outputs.Set
@@ -44,7 +45,7 @@ derived fact comes from under exporter.facts.`,
 				}
 				defer set.Close()
 			}
-			res, err := scanner.Import(args[0], scanner.DefaultLimits())
+			res, err := scanner.Import(args[0], snapshot.DefaultLimits())
 			if err != nil {
 				return &exitCodeError{code: exitError, err: err}
 			}

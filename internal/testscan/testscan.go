@@ -12,6 +12,7 @@ import (
 
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/scanner"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 // Root is the repository root.
@@ -34,7 +35,7 @@ func Scan(t testing.TB, paths ...string) *report.Report {
 	for i, p := range paths {
 		abs[i] = filepath.Join(root, p)
 	}
-	sources := scanner.Discover(abs)
+	sources := snapshot.Discover(abs)
 	now := func() time.Time { return time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC) }
 	rep, err := scanner.Scan(context.Background(), engine, sources, scanner.Options{ToolVersion: "test", Now: now, MemoryTenants: -1})
 	if err != nil {

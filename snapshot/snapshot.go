@@ -1,4 +1,4 @@
-package scanner
+package snapshot
 
 import (
 	"bytes"
@@ -55,7 +55,7 @@ type Snapshot struct {
 // each problem, the line and JSON pointer of the offending value.
 type LoadError struct {
 	File     string
-	Problems []*posError
+	Problems []*PosError
 	// TenantID and DisplayName are filled in when the file was readable
 	// enough to tell them.
 	TenantID    string
@@ -90,33 +90,33 @@ var ErrNotOwned = errors.New("the snapshot belongs to another shard")
 // for the caller to place by its name. owns nil keeps every snapshot.
 func LoadOwned(src Source, stdin io.Reader, lim Limits, owns func(tenantID string) bool) (*Snapshot, error) {
 	fail := func(msg string) error {
-		return &LoadError{File: src.Name, Problems: []*posError{{Msg: msg}}}
+		return &LoadError{File: src.Name, Problems: []*PosError{{Msg: msg}}}
 	}
 	if src.Err != nil {
-		return nil, fail(describeOSError(src.Err))
+		return nil, fail(DescribeOSError(src.Err))
 	}
 	if src.Export {
 		return nil, fail("a raw export folder: the importer loads it (LoadExport), not the snapshot loader")
 	}
-	data, err := readLimited(src, stdin, lim.MaxBytes)
+	data, err := ReadLimited(src, stdin, lim.MaxBytes)
 	if err != nil {
 		return nil, fail(err.Error())
 	}
-	data = normalizeEncoding(data)
+	data = NormalizeEncoding(data)
 	isJSON := strings.EqualFold(filepath.Ext(src.Name), ".json")
 	var doc any
 	var tree *yaml.Node
 	if isJSON {
-		doc, err = decodeJSON(data, lim)
+		doc, err = DecodeJSON(data, lim)
 	} else {
-		doc, tree, err = decodeYAML(data, lim)
+		doc, tree, err = DecodeYAML(data, lim)
 	}
 	if err != nil {
-		var pe *posError
+		var pe *PosError
 		if !errors.As(err, &pe) {
-			pe = &posError{Msg: err.Error()}
+			pe = &PosError{Msg: err.Error()}
 		}
-		return nil, &LoadError{File: src.Name, Problems: []*posError{pe}}
+		return nil, &LoadError{File: src.Name, Problems: []*PosError{pe}}
 	}
 	obj, _ := doc.(map[string]any)
 	snap := &Snapshot{Source: src.Name, Doc: obj}
@@ -135,10 +135,10 @@ func LoadOwned(src Source, stdin io.Reader, lim Limits, owns func(tenantID strin
 	}
 	if len(problems) > 0 {
 		if tree == nil { // JSON: parse again as YAML only to find the lines
-			_, tree, _ = decodeYAML(data, lim)
+			_, tree, _ = DecodeYAML(data, lim)
 		}
 		for _, p := range problems {
-			p.Line, p.Column = locate(tree, p.Pointer)
+			p.Line, p.Column = Locate(tree, p.Pointer)
 		}
 		sort.SliceStable(problems, func(i, j int) bool {
 			if problems[i].Line != problems[j].Line {
@@ -152,9 +152,9 @@ func LoadOwned(src Source, stdin io.Reader, lim Limits, owns func(tenantID strin
 	return snap, nil
 }
 
-// normalizeEncoding drops a UTF-8 byte-order mark and turns UTF-16 (with
+// NormalizeEncoding drops a UTF-8 byte-order mark and turns UTF-16 (with
 // its mark, as Windows tools write it) into UTF-8.
-func normalizeEncoding(data []byte) []byte {
+func NormalizeEncoding(data []byte) []byte {
 	switch {
 	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
 		return data[3:]
@@ -194,7 +194,7 @@ func FromImport(name string, doc map[string]any, owns func(string) bool) (*Snaps
 	// Validate the JSON form, as a snapshot file would be.
 	plain, err := RoundTrip(doc)
 	if err != nil {
-		return nil, &LoadError{File: name, Problems: []*posError{{Msg: "imported snapshot: " + err.Error()}}}
+		return nil, &LoadError{File: name, Problems: []*PosError{{Msg: "imported snapshot: " + err.Error()}}}
 	}
 	problems := validateSchema(plain)
 	if len(problems) == 0 {
@@ -217,7 +217,7 @@ func RoundTrip(doc map[string]any) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := decodeJSON(data, Limits{MaxBytes: int64(len(data)) + 1, MaxDepth: 64, MaxAliasNodes: 1})
+	v, err := DecodeJSON(data, Limits{MaxBytes: int64(len(data)) + 1, MaxDepth: 64, MaxAliasNodes: 1})
 	if err != nil {
 		return nil, err
 	}
@@ -225,7 +225,7 @@ func RoundTrip(doc map[string]any) (map[string]any, error) {
 	return m, nil
 }
 
-func describeOSError(err error) string {
+func DescribeOSError(err error) string {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Op + ": " + pe.Err.Error()
@@ -233,7 +233,7 @@ func describeOSError(err error) string {
 	return err.Error()
 }
 
-func readLimited(src Source, stdin io.Reader, max int64) ([]byte, error) {
+func ReadLimited(src Source, stdin io.Reader, max int64) ([]byte, error) {
 	var r io.Reader
 	if src.Name == StdinName {
 		if stdin == nil {
@@ -243,7 +243,7 @@ func readLimited(src Source, stdin io.Reader, max int64) ([]byte, error) {
 	} else {
 		f, err := openRegular(src.Name)
 		if err != nil {
-			return nil, errors.New(describeOSError(err))
+			return nil, errors.New(DescribeOSError(err))
 		}
 		defer f.Close()
 		if info, err := f.Stat(); err == nil && info.Size() > max {
@@ -286,10 +286,10 @@ const maxProblems = 20
 
 // validateSchema checks a document against the snapshot schema and returns
 // one problem per offending value.
-func validateSchema(doc any) []*posError {
+func validateSchema(doc any) []*PosError {
 	s, err := compiledSchema()
 	if err != nil {
-		return []*posError{{Msg: err.Error()}}
+		return []*PosError{{Msg: err.Error()}}
 	}
 	err = s.Validate(doc)
 	if err == nil {
@@ -297,18 +297,18 @@ func validateSchema(doc any) []*posError {
 	}
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
-		return []*posError{{Msg: err.Error()}}
+		return []*PosError{{Msg: err.Error()}}
 	}
-	out := schemaProblems(ve)
+	out := SchemaProblems(ve)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Pointer < out[j].Pointer })
 	return out
 }
 
-// schemaProblems flattens a schema validation error into one problem per
+// SchemaProblems flattens a schema validation error into one problem per
 // failing leaf (its JSON pointer and message), without repeats and at most
 // maxProblems of them.
-func schemaProblems(ve *jsonschema.ValidationError) []*posError {
-	var out []*posError
+func SchemaProblems(ve *jsonschema.ValidationError) []*PosError {
+	var out []*PosError
 	seen := map[string]bool{}
 	var walk func(*jsonschema.ValidationError)
 	walk = func(e *jsonschema.ValidationError) {
@@ -325,7 +325,7 @@ func schemaProblems(ve *jsonschema.ValidationError) []*posError {
 		msg := schemaMessage(e, ptr)
 		if key := ptr + "\x00" + msg; !seen[key] && len(out) < maxProblems {
 			seen[key] = true
-			out = append(out, &posError{Pointer: ptr, Msg: msg})
+			out = append(out, &PosError{Pointer: ptr, Msg: msg})
 		}
 	}
 	walk(ve)
@@ -351,8 +351,8 @@ func schemaMessage(e *jsonschema.ValidationError, ptr string) string {
 // group's connector names a Dynamics instance, a Dynamics user's roles are
 // security roles of that instance, and every key a control looks resources
 // up by is unique (checkIdentity). Each message names both ends.
-func checkReferences(doc map[string]any) []*posError {
-	var out []*posError
+func checkReferences(doc map[string]any) []*PosError {
+	var out []*PosError
 	instances, _ := doc["dynamics"].([]any)
 	byName := map[string]int{}
 	var names []string
@@ -360,7 +360,7 @@ func checkReferences(doc map[string]any) []*posError {
 		inst, _ := raw.(map[string]any)
 		name, _ := inst["name"].(string)
 		if first, dup := byName[name]; dup {
-			out = append(out, &posError{Pointer: "/dynamics/" + strconv.Itoa(i) + "/name",
+			out = append(out, &PosError{Pointer: "/dynamics/" + strconv.Itoa(i) + "/name",
 				Msg: fmt.Sprintf("instance name %q is already used by /dynamics/%d", name, first)})
 			continue
 		}
@@ -382,7 +382,7 @@ func checkReferences(doc map[string]any) []*posError {
 			if len(names) > 0 {
 				known = "/dynamics has: " + strings.Join(names, ", ")
 			}
-			out = append(out, &posError{Pointer: fmt.Sprintf("/groups/%d/connector/instance", i),
+			out = append(out, &PosError{Pointer: fmt.Sprintf("/groups/%d/connector/instance", i),
 				Msg: fmt.Sprintf("connector instance %q names no Dynamics instance (%s)", name, known)})
 		}
 	}
@@ -395,8 +395,8 @@ func checkReferences(doc map[string]any) []*posError {
 
 // duplicates reports list entries whose key repeats an earlier entry's, which
 // would make lookups by that key ambiguous.
-func duplicates(doc map[string]any, list, key string, foldCase bool) []*posError {
-	var out []*posError
+func duplicates(doc map[string]any, list, key string, foldCase bool) []*PosError {
+	var out []*PosError
 	items, _ := doc[list].([]any)
 	first := map[string]int{}
 	for i, raw := range items {
@@ -407,7 +407,7 @@ func duplicates(doc map[string]any, list, key string, foldCase bool) []*posError
 			k = strings.ToLower(v)
 		}
 		if j, dup := first[k]; dup {
-			out = append(out, &posError{Pointer: fmt.Sprintf("/%s/%d/%s", list, i, key),
+			out = append(out, &PosError{Pointer: fmt.Sprintf("/%s/%d/%s", list, i, key),
 				Msg: fmt.Sprintf("%s %q is already used by /%s/%d", key, v, list, j)})
 			continue
 		}

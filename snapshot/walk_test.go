@@ -3,17 +3,14 @@
 // Special files (FIFOs) and symbolic links are Unix behaviour; Windows builds
 // vet and compile without these tests.
 
-package scanner
+package snapshot
 
 import (
-	"context"
-	"io"
 	"net"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -144,47 +141,4 @@ func TestWalkSymlinks(t *testing.T) {
 	if !reflect.DeepEqual(notes, wantNotes) {
 		t.Errorf("notes =\n%q\nwant\n%q", notes, wantNotes)
 	}
-}
-
-// TestScanReadHonoursContext: a read that never ends (standard input with
-// no writer) gives up when the scan's context ends.
-func TestScanReadHonoursContext(t *testing.T) {
-	t.Parallel()
-	e := newTestEngine(t, EngineOptions{})
-	r := &silentReader{started: make(chan struct{}), release: make(chan struct{})}
-	defer close(r.release)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() {
-		<-r.started // the read has begun and blocks
-		cancel()
-	}()
-	var errMsg string
-	withinTest(t, "Scan of a silent standard input", func() {
-		rep, err := Scan(ctx, e, []Source{{Name: StdinName}}, Options{Stdin: r})
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer rep.Close()
-		if len(rep.Tenants) == 1 && rep.Tenants[0].Error != nil {
-			errMsg = *rep.Tenants[0].Error
-		}
-	})
-	if !strings.Contains(errMsg, "scan cancelled while reading this snapshot") {
-		t.Errorf("tenant error = %q, want the scan cancelled", errMsg)
-	}
-}
-
-// silentReader blocks its first Read until released, as standard input
-// does with no writer.
-type silentReader struct {
-	once             sync.Once
-	started, release chan struct{}
-}
-
-func (r *silentReader) Read([]byte) (int, error) {
-	r.once.Do(func() { close(r.started) })
-	<-r.release
-	return 0, io.EOF
 }

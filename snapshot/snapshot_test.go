@@ -1,4 +1,4 @@
-package scanner
+package snapshot
 
 import (
 	"errors"
@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/tenantscan/tenantscan/internal/synthetic"
 )
 
 func TestLoadFixtures(t *testing.T) {
@@ -67,11 +69,7 @@ func TestLoadFixtures(t *testing.T) {
 }
 
 // valid is a minimal valid snapshot; tests patch it.
-const valid = `apiVersion: tenantscan/v1
-kind: TenantSnapshot
-exportedAt: 2026-11-20T08:00:00Z
-tenant: {id: 7b0d3f2e-4c1a-4d8e-9a51-2f6c0e9b1a11}
-`
+const valid = synthetic.Minimal
 
 func TestLoadValidation(t *testing.T) {
 	t.Parallel()

@@ -1,4 +1,4 @@
-package scanner
+package snapshot
 
 import (
 	"bytes"
@@ -31,19 +31,19 @@ func DefaultLimits() Limits {
 	return Limits{MaxBytes: 256 << 20, MaxDepth: 64, MaxAliasNodes: 100_000}
 }
 
-// posError is a decoding or validation problem at one place in a document.
-type posError struct {
+// PosError is a decoding or validation problem at one place in a document.
+type PosError struct {
 	Pointer string // JSON pointer of the value, "" for the whole document
 	Line    int    // 1-based; 0 when unknown
 	Column  int
 	Msg     string
 }
 
-func (e *posError) Error() string { return e.in("") }
+func (e *PosError) Error() string { return e.in("") }
 
 // in formats the problem as file:line:column: pointer: message, leaving out
 // what is unknown.
-func (e *posError) in(file string) string {
+func (e *PosError) in(file string) string {
 	var b strings.Builder
 	if file != "" {
 		b.WriteString(file)
@@ -73,24 +73,24 @@ func pointerJoin(ptr, token string) string {
 	return ptr + "/" + token
 }
 
-// decodeYAML parses one YAML document into JSON-compatible values
+// DecodeYAML parses one YAML document into JSON-compatible values
 // (map[string]any, []any, string, json.Number, bool, nil) and returns the
 // node tree too, for locating later errors.
-func decodeYAML(data []byte, lim Limits) (any, *yaml.Node, error) {
+func DecodeYAML(data []byte, lim Limits) (any, *yaml.Node, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, nil, &posError{Msg: "the file is empty"}
+			return nil, nil, &PosError{Msg: "the file is empty"}
 		}
-		return nil, nil, yamlSyntaxError(err)
+		return nil, nil, YAMLSyntaxError(err)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
-		return nil, nil, &posError{Line: extra.Line, Column: extra.Column,
+		return nil, nil, &PosError{Line: extra.Line, Column: extra.Column,
 			Msg: "a snapshot file holds one YAML document; found a second one"}
 	} else if !errors.Is(err, io.EOF) {
-		return nil, nil, yamlSyntaxError(err)
+		return nil, nil, YAMLSyntaxError(err)
 	}
 	c := yamlConverter{lim: lim}
 	v, err := c.value(&doc, "", 0)
@@ -105,22 +105,22 @@ var (
 	yamlUnmarshal = regexp.MustCompile(`line (\d+): (.*?)(?: in type [\w.]+)?$`)
 )
 
-// yamlSyntaxError moves the line number of a yaml.v3 error into the position.
-func yamlSyntaxError(err error) *posError {
+// YAMLSyntaxError moves the line number of a yaml.v3 error into the position.
+func YAMLSyntaxError(err error) *PosError {
 	msg := err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
-		return &posError{Line: line, Msg: "invalid YAML: " + msg[len(m[0]):]}
+		return &PosError{Line: line, Msg: "invalid YAML: " + msg[len(m[0]):]}
 	}
 	if strings.HasPrefix(msg, "yaml: unmarshal errors:") {
 		// Typed decoding (KnownFields): report the first problem.
 		first := strings.TrimSpace(strings.SplitN(strings.TrimPrefix(msg, "yaml: unmarshal errors:"), "\n", 3)[1])
 		if m := yamlUnmarshal.FindStringSubmatch(first); m != nil {
 			line, _ := strconv.Atoi(m[1])
-			return &posError{Line: line, Msg: m[2]}
+			return &PosError{Line: line, Msg: m[2]}
 		}
 	}
-	return &posError{Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+	return &PosError{Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
 }
 
 type yamlConverter struct {
@@ -133,14 +133,14 @@ func (c *yamlConverter) value(n *yaml.Node, ptr string, depth int) (any, error) 
 	if c.aliasDepth > 0 {
 		c.aliasNodes++
 		if c.aliasNodes > c.lim.MaxAliasNodes {
-			return nil, &posError{Pointer: ptr, Line: n.Line, Column: n.Column,
+			return nil, &PosError{Pointer: ptr, Line: n.Line, Column: n.Column,
 				Msg: fmt.Sprintf("YAML aliases expand to more than %d values", c.lim.MaxAliasNodes)}
 		}
 	}
 	switch n.Kind {
 	case yaml.DocumentNode:
 		if len(n.Content) == 0 {
-			return nil, &posError{Msg: "the file is empty"}
+			return nil, &PosError{Msg: "the file is empty"}
 		}
 		return c.value(n.Content[0], ptr, depth)
 	case yaml.AliasNode:
@@ -168,11 +168,11 @@ func (c *yamlConverter) value(n *yaml.Node, ptr string, depth int) (any, error) 
 	case yaml.ScalarNode:
 		return scalar(n, ptr)
 	}
-	return nil, &posError{Pointer: ptr, Line: n.Line, Column: n.Column, Msg: "unsupported YAML node"}
+	return nil, &PosError{Pointer: ptr, Line: n.Line, Column: n.Column, Msg: "unsupported YAML node"}
 }
 
 func (c *yamlConverter) tooDeep(n *yaml.Node, ptr string) error {
-	return &posError{Pointer: ptr, Line: n.Line, Column: n.Column,
+	return &PosError{Pointer: ptr, Line: n.Line, Column: n.Column,
 		Msg: fmt.Sprintf("nesting deeper than %d levels", c.lim.MaxDepth)}
 }
 
@@ -187,11 +187,11 @@ func (c *yamlConverter) mapping(n *yaml.Node, ptr string, depth int) (map[string
 			continue
 		}
 		if k.Kind != yaml.ScalarNode {
-			return nil, &posError{Pointer: ptr, Line: k.Line, Column: k.Column,
+			return nil, &PosError{Pointer: ptr, Line: k.Line, Column: k.Column,
 				Msg: "a mapping key must be a plain string"}
 		}
 		if line, dup := seen[k.Value]; dup {
-			return nil, &posError{Pointer: pointerJoin(ptr, k.Value), Line: k.Line, Column: k.Column,
+			return nil, &PosError{Pointer: pointerJoin(ptr, k.Value), Line: k.Line, Column: k.Column,
 				Msg: fmt.Sprintf("duplicate key %q (first defined on line %d)", k.Value, line)}
 		}
 		seen[k.Value] = k.Line
@@ -214,7 +214,7 @@ func (c *yamlConverter) mapping(n *yaml.Node, ptr string, depth int) (map[string
 			}
 			obj, ok := v.(map[string]any)
 			if !ok {
-				return nil, &posError{Pointer: ptr, Line: s.Line, Column: s.Column,
+				return nil, &PosError{Pointer: ptr, Line: s.Line, Column: s.Column,
 					Msg: "a YAML merge key (<<) must refer to a mapping"}
 			}
 			for key, val := range obj {
@@ -229,7 +229,7 @@ func (c *yamlConverter) mapping(n *yaml.Node, ptr string, depth int) (map[string
 
 func scalar(n *yaml.Node, ptr string) (any, error) {
 	fail := func(msg string) error {
-		return &posError{Pointer: ptr, Line: n.Line, Column: n.Column, Msg: msg}
+		return &PosError{Pointer: ptr, Line: n.Line, Column: n.Column, Msg: msg}
 	}
 	switch n.ShortTag() {
 	case "!!null":
@@ -264,25 +264,25 @@ func scalar(n *yaml.Node, ptr string) (any, error) {
 	}
 }
 
-// decodeJSON parses one JSON document into JSON-compatible values, numbers as
+// DecodeJSON parses one JSON document into JSON-compatible values, numbers as
 // json.Number, and enforces the depth limit. A name repeated in one object
 // is an error, as in YAML (encoding/json would keep the last silently).
-func decodeJSON(data []byte, lim Limits) (any, error) {
+func DecodeJSON(data []byte, lim Limits) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, &posError{Msg: "the file is empty"}
+			return nil, &PosError{Msg: "the file is empty"}
 		}
 		return nil, jsonSyntaxError(data, err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		line, col := lineColumn(data, dec.InputOffset())
-		return nil, &posError{Line: line, Column: col, Msg: "unexpected data after the JSON document"}
+		return nil, &PosError{Line: line, Column: col, Msg: "unexpected data after the JSON document"}
 	}
 	if ptr, deep := tooDeep(v, "", 0, lim.MaxDepth); deep {
-		return nil, &posError{Pointer: ptr, Msg: fmt.Sprintf("nesting deeper than %d levels", lim.MaxDepth)}
+		return nil, &PosError{Pointer: ptr, Msg: fmt.Sprintf("nesting deeper than %d levels", lim.MaxDepth)}
 	}
 	if dup := duplicateJSONKey(data); dup != nil {
 		return nil, dup
@@ -295,13 +295,13 @@ func jsonSyntaxError(data []byte, err error) error {
 	if errors.As(err, &syn) {
 		// Offset counts the bytes read, the offending one included.
 		line, col := lineColumn(data, max(syn.Offset-1, 0))
-		return &posError{Line: line, Column: col, Msg: "invalid JSON: " + syn.Error()}
+		return &PosError{Line: line, Column: col, Msg: "invalid JSON: " + syn.Error()}
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		line, col := lineColumn(data, int64(len(data)))
-		return &posError{Line: line, Column: col, Msg: "unexpected end of JSON input"}
+		return &PosError{Line: line, Column: col, Msg: "unexpected end of JSON input"}
 	}
-	return &posError{Msg: err.Error()}
+	return &PosError{Msg: err.Error()}
 }
 
 // lineColumn turns a byte offset into a 1-based line and column.
@@ -357,9 +357,9 @@ func deeper(v any, depth, max int, path *[]string) bool {
 	return false
 }
 
-// locate finds the line and column of the value at a JSON pointer in a YAML
+// Locate finds the line and column of the value at a JSON pointer in a YAML
 // (or JSON) node tree; it returns the deepest node it could reach.
-func locate(root *yaml.Node, pointer string) (int, int) {
+func Locate(root *yaml.Node, pointer string) (int, int) {
 	if root == nil {
 		return 0, 0
 	}

@@ -1,4 +1,4 @@
-package scanner
+package snapshot
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ import (
 // after unescaping ("a" and "\u0061" are the same name). One pass over the
 // bytes; names are slices of data, so it allocates only for objects of
 // many members and for names with escapes.
-func duplicateJSONKey(data []byte) *posError {
+func duplicateJSONKey(data []byte) *PosError {
 	var stack []jsonFrame
 	line, lineStart := 1, 0
 	for i := 0; i < len(data); i++ {
@@ -63,7 +63,7 @@ func duplicateJSONKey(data []byte) *posError {
 			}
 			top.key = name
 			if first, dup := top.seen(name); dup {
-				return &posError{Pointer: jsonFramesPointer(stack), Line: line, Column: start - lineStart,
+				return &PosError{Pointer: jsonFramesPointer(stack), Line: line, Column: start - lineStart,
 					Msg: fmt.Sprintf("duplicate key %q (first defined on line %d)", name, first)}
 			}
 			top.remember(name, line)

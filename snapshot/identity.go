@@ -1,4 +1,4 @@
-package scanner
+package snapshot
 
 import (
 	"fmt"
@@ -18,20 +18,20 @@ import (
 //
 // Security roles may share a name (Dataverse keeps one copy of a role per
 // business unit); only a user's reference to such a name is ambiguous.
-func checkIdentity(doc map[string]any) []*posError {
-	var out []*posError
+func checkIdentity(doc map[string]any) []*PosError {
+	var out []*PosError
 	groups, _ := doc["groups"].([]any)
 	groupKeys := map[string]int{}
 	for i, raw := range groups {
 		g, _ := raw.(map[string]any)
 		field, key := groupKey(g)
 		if key == "" {
-			out = append(out, &posError{Pointer: fmt.Sprintf("/groups/%d", i),
+			out = append(out, &PosError{Pointer: fmt.Sprintf("/groups/%d", i),
 				Msg: "a group needs an id (its Graph group id), a mail or a displayName, so that findings, waivers and drift can name it"})
 			continue
 		}
 		if j, dup := groupKeys[key]; dup {
-			out = append(out, &posError{Pointer: fmt.Sprintf("/groups/%d/%s", i, field),
+			out = append(out, &PosError{Pointer: fmt.Sprintf("/groups/%d/%s", i, field),
 				Msg: fmt.Sprintf("group %s %q is already used by /groups/%d; give each group its id (Graph group id) so findings, waivers and drift tell them apart", field, key, j)})
 			continue
 		}
@@ -52,7 +52,7 @@ func checkIdentity(doc map[string]any) []*posError {
 				if id == "" {
 					what = "with no id or name"
 				}
-				out = append(out, &posError{Pointer: fmt.Sprintf("/groups/%d/connector/connectedRecords/%d", i, k),
+				out = append(out, &PosError{Pointer: fmt.Sprintf("/groups/%d/connector/connectedRecords/%d", i, k),
 					Msg: fmt.Sprintf("connected record %s %s is already listed at /groups/%d/connector/connectedRecords/%d", entity, what, i, j)})
 				continue
 			}
@@ -83,8 +83,8 @@ func stringField(m map[string]any, key string) string {
 }
 
 // instanceIdentity checks one instance's roles, users and group entities.
-func instanceIdentity(i int, inst map[string]any) []*posError {
-	var out []*posError
+func instanceIdentity(i int, inst map[string]any) []*PosError {
+	var out []*PosError
 	instName := stringField(inst, "name")
 	entities, _ := inst["groupEntities"].([]any)
 	seenEntity := map[string]int{}
@@ -92,7 +92,7 @@ func instanceIdentity(i int, inst map[string]any) []*posError {
 		e, _ := raw.(map[string]any)
 		name := strings.ToLower(stringField(e, "entity"))
 		if j, dup := seenEntity[name]; dup {
-			out = append(out, &posError{Pointer: fmt.Sprintf("/dynamics/%d/groupEntities/%d/entity", i, k),
+			out = append(out, &PosError{Pointer: fmt.Sprintf("/dynamics/%d/groupEntities/%d/entity", i, k),
 				Msg: fmt.Sprintf("entity %q of instance %q is already listed at /dynamics/%d/groupEntities/%d", stringField(e, "entity"), instName, i, j)})
 			continue
 		}
@@ -104,7 +104,7 @@ func instanceIdentity(i int, inst map[string]any) []*posError {
 		u, _ := raw.(map[string]any)
 		upn := stringField(u, "userPrincipalName")
 		if k, dup := seenUser[strings.ToLower(upn)]; dup {
-			out = append(out, &posError{Pointer: fmt.Sprintf("/dynamics/%d/users/%d/userPrincipalName", i, j),
+			out = append(out, &PosError{Pointer: fmt.Sprintf("/dynamics/%d/users/%d/userPrincipalName", i, j),
 				Msg: fmt.Sprintf("Dynamics user %q of instance %q is already listed at /dynamics/%d/users/%d", upn, instName, i, k)})
 			continue
 		}
@@ -121,7 +121,7 @@ func instanceIdentity(i int, inst map[string]any) []*posError {
 		r, _ := raw.(map[string]any)
 		if id := stringField(r, "id"); id != "" {
 			if j, dup := byID[id]; dup {
-				out = append(out, &posError{Pointer: fmt.Sprintf("/dynamics/%d/securityRoles/%d/id", i, k),
+				out = append(out, &PosError{Pointer: fmt.Sprintf("/dynamics/%d/securityRoles/%d/id", i, k),
 					Msg: fmt.Sprintf("role id %q of instance %q is already used by /dynamics/%d/securityRoles/%d", id, instName, i, j)})
 				continue
 			}
@@ -145,11 +145,11 @@ func instanceIdentity(i int, inst map[string]any) []*posError {
 			switch same := byName[ref]; len(same) {
 			case 1:
 			case 0:
-				out = append(out, &posError{Pointer: ptr,
+				out = append(out, &PosError{Pointer: ptr,
 					Msg: fmt.Sprintf("role %q is not a security role of instance %q (/dynamics/%d/securityRoles has: %s)",
 						ref, instName, i, strings.Join(names, ", "))})
 			default:
-				out = append(out, &posError{Pointer: ptr,
+				out = append(out, &PosError{Pointer: ptr,
 					Msg: fmt.Sprintf("role %q of instance %q is ambiguous: /dynamics/%d/securityRoles/%d and /dynamics/%d/securityRoles/%d both have that name; name the role by its id",
 						ref, instName, i, same[0], i, same[1])})
 			}

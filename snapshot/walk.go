@@ -1,4 +1,4 @@
-package scanner
+package snapshot
 
 import (
 	"fmt"
@@ -144,7 +144,7 @@ func (w *walker) dir(name, real string, root bool) {
 			if err != nil {
 				// A dangling link may have been a folder of snapshots:
 				// say so whatever its name.
-				w.add(Source{Name: path, Err: fmt.Errorf("symbolic link leads nowhere: %s", describeOSError(err))}, "")
+				w.add(Source{Name: path, Err: fmt.Errorf("symbolic link leads nowhere: %s", DescribeOSError(err))}, "")
 				continue
 			}
 			target, err := realPath(path)
@@ -187,4 +187,22 @@ var errNotRegular = safeopen.ErrNotRegular
 // notRegular describes a source that is not a regular file.
 func notRegular(m fs.FileMode) error {
 	return fmt.Errorf("%w as snapshots", safeopen.NotRegular(m))
+}
+
+// ExtraFile is the file of an export folder holding the facts no API
+// returns (instance deployment and scope, Groups settings, connectors,
+// record sensitivity, PSTN use).
+const ExtraFile = "tenantscan-extra.yaml"
+
+// IsExportFolder reports whether dir is a raw export folder (it has a
+// graph/ or dataverse/ folder, or the extra file) rather than a folder of
+// snapshots.
+func IsExportFolder(dir string) bool {
+	for _, name := range []string{"graph", "dataverse"} {
+		if info, err := os.Stat(filepath.Join(dir, name)); err == nil && info.IsDir() {
+			return true
+		}
+	}
+	_, err := os.Stat(filepath.Join(dir, ExtraFile))
+	return err == nil
 }

@@ -1,4 +1,4 @@
-package scanner
+package snapshot
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/tenantscan/tenantscan/internal/synthetic"
 )
 
 type decodeCase struct {
@@ -61,31 +63,12 @@ func TestDecodeYAML(t *testing.T) {
 		{name: "NaN is not JSON", src: "a: .nan\n", wantErr: "/a: .nan is not a number JSON can hold"},
 		{name: "non-scalar key", src: "? [a, b]\n: 1\n", wantErr: "a mapping key must be a plain string"},
 		{name: "too deep", src: strings.Repeat("[", 70) + strings.Repeat("]", 70), wantErr: "nesting deeper than 64 levels"},
-		{name: "alias bomb", src: aliasBomb(9), wantErr: "YAML aliases expand to more than 100000 values"},
+		{name: "alias bomb", src: synthetic.AliasBomb(9), wantErr: "YAML aliases expand to more than 100000 values"},
 	}
 	runDecodeCases(t, tests, func(src []byte) (any, error) {
-		v, _, err := decodeYAML(src, lim)
+		v, _, err := DecodeYAML(src, lim)
 		return v, err
 	})
-}
-
-// aliasBomb builds the "billion laughs" document with n levels of tenfold
-// aliases.
-func aliasBomb(n int) string {
-	var b strings.Builder
-	b.WriteString("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
-	for i := 1; i <= n; i++ {
-		prev := "*a" + string(rune('0'+i-1))
-		b.WriteString("a" + string(rune('0'+i)) + ": &a" + string(rune('0'+i)) + " [")
-		for j := 0; j < 10; j++ {
-			if j > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(prev)
-		}
-		b.WriteString("]\n")
-	}
-	return b.String()
 }
 
 func TestDecodeJSON(t *testing.T) {
@@ -113,13 +96,13 @@ func TestDecodeJSON(t *testing.T) {
 			src:  `{"a": {"x": "a"}, "b": {"x": "\"}{,x"}, "c": [{"x": 1}, {"x": 2}], "d": "a"}`,
 			want: map[string]any{"a": map[string]any{"x": "a"}, "b": map[string]any{"x": `"}{,x`}, "c": []any{map[string]any{"x": json.Number("1")}, map[string]any{"x": json.Number("2")}}, "d": "a"}},
 	}
-	runDecodeCases(t, tests, func(src []byte) (any, error) { return decodeJSON(src, lim) })
+	runDecodeCases(t, tests, func(src []byte) (any, error) { return DecodeJSON(src, lim) })
 }
 
 func TestLocate(t *testing.T) {
 	t.Parallel()
 	src := "a:\n  b:\n    - x\n    - y: 1\n"
-	_, tree, err := decodeYAML([]byte(src), DefaultLimits())
+	_, tree, err := DecodeYAML([]byte(src), DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +116,7 @@ func TestLocate(t *testing.T) {
 		{"/a/missing", 2, 3}, // deepest node reached: the value of a
 	}
 	for _, tc := range tests {
-		line, col := locate(tree, tc.ptr)
+		line, col := Locate(tree, tc.ptr)
 		if line != tc.line || col != tc.col {
 			t.Errorf("locate(%q) = %d:%d, want %d:%d", tc.ptr, line, col, tc.line, tc.col)
 		}
@@ -142,10 +125,10 @@ func TestLocate(t *testing.T) {
 
 func FuzzDecodeYAML(f *testing.F) {
 	f.Add([]byte("a: [1, {b: c}]\n"))
-	f.Add([]byte(aliasBomb(3)))
+	f.Add([]byte(synthetic.AliasBomb(3)))
 	f.Add([]byte(`{"x": 1}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		v, _, err := decodeYAML(data, Limits{MaxBytes: 1 << 20, MaxDepth: 32, MaxAliasNodes: 10_000})
+		v, _, err := DecodeYAML(data, Limits{MaxBytes: 1 << 20, MaxDepth: 32, MaxAliasNodes: 10_000})
 		if err == nil {
 			if _, err := json.Marshal(v); err != nil {
 				t.Fatalf("decoded value is not JSON-compatible: %v", err)
@@ -185,14 +168,14 @@ func manyMembers(n int) string {
 // BenchmarkDuplicateJSONKey measures the duplicate-name pass against the
 // decoding it follows, on a 20,000-user snapshot.
 func BenchmarkDuplicateJSONKey(b *testing.B) {
-	data, err := json.MarshalIndent(syntheticTenant(20_000), "", "  ")
+	data, err := json.MarshalIndent(synthetic.Tenant(20_000), "", "  ")
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Run("decode", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		for b.Loop() {
-			if _, err := decodeJSON(data, DefaultLimits()); err != nil {
+			if _, err := DecodeJSON(data, DefaultLimits()); err != nil {
 				b.Fatal(err)
 			}
 		}
