@@ -11,6 +11,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/tenantscan/tenantscan/rawexport"
 	"github.com/tenantscan/tenantscan/snapshot"
 )
 
@@ -44,7 +45,7 @@ func FuzzImport(f *testing.F) {
 				t.Fatal(err)
 			}
 		}
-		doc, _, err := ImportExport(dir, snapshot.Limits{MaxBytes: 1 << 20, MaxDepth: 32, MaxAliasNodes: 1000})
+		doc, _, err := rawexport.ImportExport(dir, snapshot.Limits{MaxBytes: 1 << 20, MaxDepth: 32, MaxAliasNodes: 1000})
 		if err == nil && doc["tenant"] == nil {
 			t.Fatal("an import without error has no tenant")
 		}

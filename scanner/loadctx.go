@@ -3,6 +3,7 @@ package scanner
 import (
 	"context"
 	"fmt"
+	"github.com/tenantscan/tenantscan/rawexport"
 	"github.com/tenantscan/tenantscan/snapshot"
 	"io"
 )
@@ -43,7 +44,7 @@ func loadContext(ctx context.Context, src snapshot.Source, stdin io.Reader, lim 
 // the snapshot loader (LoadOwned).
 func load(src snapshot.Source, stdin io.Reader, lim snapshot.Limits, owns func(string) bool) (*snapshot.Snapshot, error) {
 	if src.Export {
-		return LoadExport(src, lim, owns)
+		return rawexport.LoadExport(src, lim, owns)
 	}
 	return snapshot.LoadOwned(src, stdin, lim, owns)
 }

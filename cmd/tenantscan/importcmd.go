@@ -9,7 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/tenantscan/tenantscan/internal/outputs"
-	"github.com/tenantscan/tenantscan/scanner"
+	"github.com/tenantscan/tenantscan/rawexport"
 	"github.com/tenantscan/tenantscan/snapshot"
 )
 
@@ -35,7 +35,7 @@ derived fact comes from under exporter.facts.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !snapshot.IsExportFolder(args[0]) {
-				return usageError("%s is not an export folder (no graph/, dataverse/ or %s)", args[0], scanner.ExtraFile)
+				return usageError("%s is not an export folder (no graph/, dataverse/ or %s)", args[0], rawexport.ExtraFile)
 			}
 			var set *outputs.Set
 			if output != "" {
@@ -45,7 +45,7 @@ derived fact comes from under exporter.facts.`,
 				}
 				defer set.Close()
 			}
-			res, err := scanner.Import(args[0], snapshot.DefaultLimits())
+			res, err := rawexport.Import(args[0], snapshot.DefaultLimits())
 			if err != nil {
 				return &exitCodeError{code: exitError, err: err}
 			}
@@ -80,7 +80,7 @@ derived fact comes from under exporter.facts.`,
 
 // printLeftOut lists the records the import left out, one a line, so
 // that an administrator can check them.
-func printLeftOut(w io.Writer, left []scanner.LeftOut) {
+func printLeftOut(w io.Writer, left []rawexport.LeftOut) {
 	if len(left) == 0 {
 		return
 	}

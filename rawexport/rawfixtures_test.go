@@ -1,4 +1,4 @@
-package scanner
+package rawexport_test
 
 import (
 	"context"
@@ -13,7 +13,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/tenantscan/tenantscan/rawexport"
 	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/scanner"
 	"github.com/tenantscan/tenantscan/snapshot"
 )
 
@@ -39,7 +41,7 @@ type fixtureVerdicts struct {
 // verdicts written down and those of the hand-written snapshot.
 func TestImportFixtures(t *testing.T) {
 	t.Parallel()
-	e := newTestEngine(t, EngineOptions{})
+	e := newTestEngine(t, scanner.EngineOptions{})
 	dirs, err := filepath.Glob("testdata/rawexport/*/export")
 	if err != nil || len(dirs) == 0 {
 		t.Fatalf("no fixtures: %v", err)
@@ -57,7 +59,7 @@ func TestImportFixtures(t *testing.T) {
 				t.Fatal(err)
 			}
 			expected := filepath.Join(dir, "expected.yaml")
-			r := mustScan(t, context.Background(), e, snapshot.Discover([]string{exportDir, expected}), Options{})
+			r := mustScan(t, context.Background(), e, snapshot.Discover([]string{exportDir, expected}), scanner.Options{})
 			got, hand := r.Tenants[0], r.Tenants[1]
 			if want.Tenant.Status == "error" {
 				if got.Status != report.TenantError || got.Error == nil {
@@ -84,7 +86,7 @@ func TestImportFixtures(t *testing.T) {
 					t.Errorf("%s = %s with %d findings, want %s with %d (%s)", c.ID, c.Status, len(c.Findings), w.Status, w.Findings, deref(c.Reason))
 				}
 			}
-			res, err := Import(exportDir, snapshot.DefaultLimits())
+			res, err := rawexport.Import(exportDir, snapshot.DefaultLimits())
 			if err != nil {
 				t.Fatal(err)
 			}

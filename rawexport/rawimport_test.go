@@ -1,4 +1,4 @@
-package scanner
+package rawexport_test
 
 import (
 	"context"
@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tenantscan/tenantscan/rawexport"
 	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/scanner"
 	"github.com/tenantscan/tenantscan/snapshot"
 )
 
@@ -62,7 +64,7 @@ const (
 // documented field that shows it, never from a default.
 func TestImportMeaning(t *testing.T) {
 	t.Parallel()
-	e := newTestEngine(t, EngineOptions{})
+	e := newTestEngine(t, scanner.EngineOptions{})
 	tests := []struct {
 		name    string
 		edit    func(t *testing.T, dir string)
@@ -295,17 +297,17 @@ func TestImportMeaning(t *testing.T) {
 		// The extra file.
 		{name: "a users: key that matches nobody",
 			edit: func(t *testing.T, dir string) {
-				replaceIn(t, dir, ExtraFile, "Bruno@Contoso.com:", "bruno.m@contoso.com:")
+				replaceIn(t, dir, rawexport.ExtraFile, "Bruno@Contoso.com:", "bruno.m@contoso.com:")
 			},
 			wantErr: "tenantscan-extra.yaml:29: /users/bruno.m@contoso.com: matches no user of graph/users.json"},
 		{name: "two users: keys for one user",
 			edit: func(t *testing.T, dir string) {
-				replaceIn(t, dir, ExtraFile, "users:\n", "users:\n  bruno@contoso.com: {}\n")
+				replaceIn(t, dir, rawexport.ExtraFile, "users:\n", "users:\n  bruno@contoso.com: {}\n")
 			},
 			wantErr: "names the same user as"},
 		{name: "a groups: key that matches no group",
 			edit: func(t *testing.T, dir string) {
-				replaceIn(t, dir, ExtraFile, "  Partner marketing:", "  partner marketing:")
+				replaceIn(t, dir, rawexport.ExtraFile, "  Partner marketing:", "  partner marketing:")
 			},
 			wantErr: "/groups/partner marketing: matches no Microsoft 365 group of graph/groups.json (by id, or by exact display name)"},
 		{name: "a display name two groups share",
@@ -315,17 +317,17 @@ func TestImportMeaning(t *testing.T) {
 			wantErr: `2 Microsoft 365 groups are named "Partner marketing": name the group by its id`},
 		{name: "a group id in upper case",
 			edit: func(t *testing.T, dir string) {
-				replaceIn(t, dir, ExtraFile, "0a9b0000-0000-4000-8000-000000000001:", "0A9B0000-0000-4000-8000-000000000001:")
+				replaceIn(t, dir, rawexport.ExtraFile, "0a9b0000-0000-4000-8000-000000000001:", "0A9B0000-0000-4000-8000-000000000001:")
 			},
 			control: "O365G-017", status: report.StatusPass},
 		{name: "an instance key spelled unlike its folder",
 			edit: func(t *testing.T, dir string) {
-				replaceIn(t, dir, ExtraFile, "  contoso-sales:\n", "  Contoso-Sales:\n")
+				replaceIn(t, dir, rawexport.ExtraFile, "  contoso-sales:\n", "  Contoso-Sales:\n")
 			},
 			wantErr: "tenantscan-extra.yaml:7: /instances/Contoso-Sales: names the instance exported as dataverse/contoso-sales"},
 		{name: "usesGroups not given",
 			edit: func(t *testing.T, dir string) {
-				replaceIn(t, dir, ExtraFile, "    usesGroups: true\n", "")
+				replaceIn(t, dir, rawexport.ExtraFile, "    usesGroups: true\n", "")
 			},
 			wantErr: "usesGroups is required for instance contoso-sales"},
 	}
@@ -334,7 +336,7 @@ func TestImportMeaning(t *testing.T) {
 			t.Parallel()
 			dir := copyTree(t, "../fixtures/export-contoso")
 			tc.edit(t, dir)
-			r := mustScan(t, context.Background(), e, snapshot.Discover([]string{dir}), Options{})
+			r := mustScan(t, context.Background(), e, snapshot.Discover([]string{dir}), scanner.Options{})
 			tn := r.Tenants[0]
 			if tc.wantErr != "" {
 				if tn.Status != report.TenantError || tn.Error == nil || !strings.Contains(*tn.Error, tc.wantErr) {
@@ -362,7 +364,7 @@ func TestImportMeaning(t *testing.T) {
 				t.Fatalf("no control %s", tc.control)
 			}
 			if tc.warning != "" {
-				res, err := Import(dir, snapshot.DefaultLimits())
+				res, err := rawexport.Import(dir, snapshot.DefaultLimits())
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -412,8 +414,8 @@ func writeRolePrivileges(t *testing.T, dir, roleID, depth string) {
 func TestImportExtraOnlyInstance(t *testing.T) {
 	t.Parallel()
 	dir := copyTree(t, "../fixtures/export-contoso")
-	replaceIn(t, dir, ExtraFile, "groups:\n", "  legacy: {deployment: onpremises, usesGroups: false, version: \"8.2.0.1\"}\ngroups:\n")
-	res, err := Import(dir, snapshot.DefaultLimits())
+	replaceIn(t, dir, rawexport.ExtraFile, "groups:\n", "  legacy: {deployment: onpremises, usesGroups: false, version: \"8.2.0.1\"}\ngroups:\n")
+	res, err := rawexport.Import(dir, snapshot.DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -442,7 +444,7 @@ func TestImportAbsentIsNotEmpty(t *testing.T) {
 		delete(row(d, 0), "isdisabled")
 		delete(row(d, 1), "systemuserroles_association")
 	})
-	res, err := Import(dir, snapshot.DefaultLimits())
+	res, err := rawexport.Import(dir, snapshot.DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}

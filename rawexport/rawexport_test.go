@@ -1,4 +1,4 @@
-package scanner
+package rawexport_test
 
 import (
 	"context"
@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tenantscan/tenantscan/rawexport"
 	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/scanner"
 	"github.com/tenantscan/tenantscan/snapshot"
 )
 
@@ -52,8 +54,8 @@ func copyTree(t *testing.T, src string) string {
 // the same.
 func TestExportMatchesSnapshots(t *testing.T) {
 	t.Parallel()
-	e := newTestEngine(t, EngineOptions{})
-	doc, warnings, err := ImportExport("../fixtures/export-contoso", snapshot.DefaultLimits())
+	e := newTestEngine(t, scanner.EngineOptions{})
+	doc, warnings, err := rawexport.ImportExport("../fixtures/export-contoso", snapshot.DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +71,7 @@ func TestExportMatchesSnapshots(t *testing.T) {
 	if !sources[0].Export || sources[1].Export {
 		t.Fatalf("sources %+v", sources)
 	}
-	r := mustScan(t, context.Background(), e, sources, Options{})
+	r := mustScan(t, context.Background(), e, sources, scanner.Options{})
 	for _, tn := range r.Tenants {
 		if tn.Status != report.TenantPass {
 			t.Errorf("%s: %s %v", tn.Snapshot, tn.Status, tn.Error)
@@ -82,7 +84,7 @@ func TestExportMatchesSnapshots(t *testing.T) {
 
 func TestImportMapping(t *testing.T) {
 	t.Parallel()
-	res, err := Import("../fixtures/export-contoso", snapshot.DefaultLimits())
+	res, err := rawexport.Import("../fixtures/export-contoso", snapshot.DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +162,7 @@ func TestImportMapping(t *testing.T) {
 
 func TestImportShapesAndFailures(t *testing.T) {
 	t.Parallel()
-	e := newTestEngine(t, EngineOptions{})
+	e := newTestEngine(t, scanner.EngineOptions{})
 	tests := []struct {
 		name    string
 		edit    func(dir string)
@@ -216,7 +218,7 @@ func TestImportShapesAndFailures(t *testing.T) {
 			t.Parallel()
 			dir := copyTree(t, "../fixtures/export-contoso")
 			tc.edit(dir)
-			r := mustScan(t, context.Background(), e, snapshot.Discover([]string{dir}), Options{})
+			r := mustScan(t, context.Background(), e, snapshot.Discover([]string{dir}), scanner.Options{})
 			tn := r.Tenants[0]
 			if tc.wantErr != "" {
 				if tn.Status != report.TenantError || tn.Error == nil || !strings.Contains(*tn.Error, tc.wantErr) {
@@ -239,7 +241,7 @@ func TestImportWarnsOnUnknownLicence(t *testing.T) {
 	p := filepath.Join(dir, "graph/users.json")
 	data, _ := os.ReadFile(p)
 	write(t, dir, "graph/users.json", strings.Replace(string(data), `"skuId": "6fd2c87f-b296-42f0-b197-1e91e994b900"`, `"skuId": "11111111-2222-4333-8444-555555555555"`, 1))
-	doc, warnings, err := ImportExport(dir, snapshot.DefaultLimits())
+	doc, warnings, err := rawexport.ImportExport(dir, snapshot.DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}

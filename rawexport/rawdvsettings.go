@@ -1,4 +1,4 @@
-package scanner
+package rawexport
 
 import (
 	"github.com/tenantscan/tenantscan/snapshot"
