@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/scanner"
 	"github.com/tenantscan/tenantscan/snapshot"
@@ -12,16 +13,16 @@ import (
 // The importer's tests scan what it imports: an import is right when the
 // controls give the verdicts a hand-written snapshot gives.
 
-func newTestEngine(t testing.TB, opts scanner.EngineOptions) *scanner.Engine {
+func newTestEngine(t testing.TB, opts policy.EngineOptions) *policy.Engine {
 	t.Helper()
-	e, err := scanner.NewEngine(context.Background(), opts)
+	e, err := policy.NewEngine(context.Background(), opts)
 	if err != nil {
 		t.Fatalf("NewEngine: %v", err)
 	}
 	return e
 }
 
-func mustScan(t testing.TB, ctx context.Context, e *scanner.Engine, sources []snapshot.Source, opts scanner.Options) *report.Report {
+func mustScan(t testing.TB, ctx context.Context, e *policy.Engine, sources []snapshot.Source, opts scanner.Options) *report.Report {
 	t.Helper()
 	rep, err := scanner.Scan(ctx, e, sources, opts)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/rawexport"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/scanner"
@@ -54,7 +55,7 @@ func copyTree(t *testing.T, src string) string {
 // the same.
 func TestExportMatchesSnapshots(t *testing.T) {
 	t.Parallel()
-	e := newTestEngine(t, scanner.EngineOptions{})
+	e := newTestEngine(t, policy.EngineOptions{})
 	doc, warnings, err := rawexport.ImportExport("../fixtures/export-contoso", snapshot.DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
@@ -162,7 +163,7 @@ func TestImportMapping(t *testing.T) {
 
 func TestImportShapesAndFailures(t *testing.T) {
 	t.Parallel()
-	e := newTestEngine(t, scanner.EngineOptions{})
+	e := newTestEngine(t, policy.EngineOptions{})
 	tests := []struct {
 		name    string
 		edit    func(dir string)

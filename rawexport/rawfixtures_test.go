@@ -13,6 +13,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/rawexport"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/scanner"
@@ -41,7 +42,7 @@ type fixtureVerdicts struct {
 // verdicts written down and those of the hand-written snapshot.
 func TestImportFixtures(t *testing.T) {
 	t.Parallel()
-	e := newTestEngine(t, scanner.EngineOptions{})
+	e := newTestEngine(t, policy.EngineOptions{})
 	dirs, err := filepath.Glob("testdata/rawexport/*/export")
 	if err != nil || len(dirs) == 0 {
 		t.Fatalf("no fixtures: %v", err)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/rawexport"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/scanner"
@@ -64,7 +65,7 @@ const (
 // documented field that shows it, never from a default.
 func TestImportMeaning(t *testing.T) {
 	t.Parallel()
-	e := newTestEngine(t, scanner.EngineOptions{})
+	e := newTestEngine(t, policy.EngineOptions{})
 	tests := []struct {
 		name    string
 		edit    func(t *testing.T, dir string)

@@ -17,6 +17,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/tenantscan/tenantscan/internal/golden"
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/snapshot"
 )
@@ -64,7 +65,7 @@ var absenceNotes = map[string]string{
 // (go test -update rewrites it).
 func TestAbsentNeverEmpty(t *testing.T) {
 	t.Parallel()
-	engine, err := NewEngine(context.Background(), EngineOptions{})
+	engine, err := policy.NewEngine(context.Background(), policy.EngineOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +196,7 @@ type result struct {
 
 // evaluateDoc writes doc as JSON, loads it as a snapshot would be, and
 // evaluates every control.
-func evaluateDoc(engine *Engine, dir string, doc map[string]any) (map[string]result, error) {
+func evaluateDoc(engine *policy.Engine, dir string, doc map[string]any) (map[string]result, error) {
 	data, err := json.Marshal(doc)
 	if err != nil {
 		return nil, err

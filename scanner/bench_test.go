@@ -9,6 +9,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/tenantscan/tenantscan/internal/synthetic"
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/snapshot"
 )
@@ -17,7 +18,7 @@ import (
 // 10k, 50k and 100k users; ns/op divided by the size should stay about flat
 // (linear time) because every join is indexed.
 func BenchmarkEvaluateUsers(b *testing.B) {
-	e := newTestEngine(b, EngineOptions{})
+	e := newTestEngine(b, policy.EngineOptions{})
 	for _, n := range []int{1_000, 10_000, 50_000, 100_000} {
 		input := ast.MustInterfaceToValue(synthetic.Tenant(n))
 		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
@@ -39,7 +40,7 @@ func BenchmarkEvaluateUsers(b *testing.B) {
 // tenant's verdicts are the expected ones.
 func TestSyntheticTenantVerdicts(t *testing.T) {
 	t.Parallel()
-	e := newTestEngine(t, EngineOptions{})
+	e := newTestEngine(t, policy.EngineOptions{})
 	results, err := e.Evaluate(context.Background(), ast.MustInterfaceToValue(synthetic.Tenant(1000)))
 	if err != nil {
 		t.Fatal(err)
@@ -78,7 +79,7 @@ func BenchmarkScanCorpus(b *testing.B) {
 	if len(sources) == 0 {
 		b.Fatalf("no snapshots in %s", dir)
 	}
-	e := newTestEngine(b, EngineOptions{})
+	e := newTestEngine(b, policy.EngineOptions{})
 	b.ResetTimer()
 	for b.Loop() {
 		rep := mustScan(b, context.Background(), e, sources, Options{SpoolDir: b.TempDir()})

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/snapshot"
 	"gopkg.in/yaml.v3"
 )
@@ -17,7 +18,7 @@ import (
 // loader with a message that names both entries.
 func TestIdentity(t *testing.T) {
 	t.Parallel()
-	engine, err := NewEngine(context.Background(), EngineOptions{})
+	engine, err := policy.NewEngine(context.Background(), policy.EngineOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"context"
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/snapshot"
 	"io"
 	"strings"
@@ -28,7 +29,7 @@ func withinTest(t *testing.T, what string, f func()) {
 // no writer) gives up when the scan's context ends.
 func TestScanReadHonoursContext(t *testing.T) {
 	t.Parallel()
-	e := newTestEngine(t, EngineOptions{})
+	e := newTestEngine(t, policy.EngineOptions{})
 	r := &silentReader{started: make(chan struct{}), release: make(chan struct{})}
 	defer close(r.release)
 	ctx, cancel := context.WithCancel(context.Background())

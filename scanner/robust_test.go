@@ -11,6 +11,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/tenantscan/tenantscan/internal/synthetic"
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/snapshot"
 )
@@ -65,7 +66,7 @@ func TestHostileSnapshots(t *testing.T) {
 	if err := os.WriteFile(huge, bytes.Repeat([]byte("# padding\n"), 2000), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	e := newTestEngine(t, EngineOptions{})
+	e := newTestEngine(t, policy.EngineOptions{})
 	rep := mustScan(t, context.Background(), e, sources, Options{})
 	for i, tc := range tests {
 		tn := rep.Tenants[i]

@@ -16,6 +16,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/sourcegraph/conc/pool"
 
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/snapshot"
 )
@@ -100,7 +101,7 @@ func ShardOf(tenantID, snapshot string, count int) int {
 // large scan keeps the tenants on disk (see Options.MemoryTenants), so
 // the caller must Close the report. An error (the spool, the baseline)
 // means no report.
-func Scan(ctx context.Context, engine *Engine, sources []snapshot.Source, opts Options) (*report.Report, error) {
+func Scan(ctx context.Context, engine *policy.Engine, sources []snapshot.Source, opts Options) (*report.Report, error) {
 	now := opts.Now
 	if now == nil {
 		now = time.Now
@@ -176,7 +177,7 @@ func Scan(ctx context.Context, engine *Engine, sources []snapshot.Source, opts O
 // exportedAt ("" when it could not be loaded); it never panics. With a
 // shard, a snapshot of another shard's tenant is decoded only: owned is
 // false, and nothing else is done.
-func scanOne(ctx context.Context, engine *Engine, src snapshot.Source, opts Options, waivers *waiverSet) (t report.Tenant, used []int, exportedAt string, owned bool) {
+func scanOne(ctx context.Context, engine *policy.Engine, src snapshot.Source, opts Options, waivers *waiverSet) (t report.Tenant, used []int, exportedAt string, owned bool) {
 	t = report.Tenant{Snapshot: src.Name}
 	owned = true
 	defer func() {
@@ -229,20 +230,20 @@ func scanOne(ctx context.Context, engine *Engine, src snapshot.Source, opts Opti
 	}
 	t.Controls = results
 	used = waivers.apply(&t)
-	finishTenant(&t, engine.controls, nothingInScope)
+	finishTenant(&t, engine.Controls(), nothingInScope)
 	return t, used, exportedAt, true
 }
 
 // errorTenant marks a tenant whose snapshot could not be evaluated: status
 // error, and every control in error with the same reason, so that every
 // control still appears once per tenant.
-func errorTenant(t report.Tenant, engine *Engine, msg string) report.Tenant {
+func errorTenant(t report.Tenant, engine *policy.Engine, msg string) report.Tenant {
 	t.Status = report.TenantError
 	t.Error = &msg
 	t.Readiness = report.Readiness{Ready: false, State: report.ReadinessNotEvaluated, Reason: msg, Blocking: []string{}}
 	reason := "the snapshot could not be evaluated"
-	t.Controls = make([]report.ControlResult, 0, len(engine.controls))
-	for _, c := range engine.controls {
+	t.Controls = make([]report.ControlResult, 0, len(engine.Controls()))
+	for _, c := range engine.Controls() {
 		t.Controls = append(t.Controls, report.ControlResult{
 			ID: c.ID, Status: report.StatusError, Reason: &reason, Findings: []report.Finding{},
 		})
@@ -293,7 +294,7 @@ func finishTenant(t *report.Tenant, controls []report.Control, nothingInScope bo
 		t.Error = &msg
 	}
 	sort.SliceStable(blocking, func(i, j int) bool {
-		pi, pj := phaseRank(blocking[i].Phase), phaseRank(blocking[j].Phase)
+		pi, pj := policy.PhaseRank(blocking[i].Phase), policy.PhaseRank(blocking[j].Phase)
 		if pi != pj {
 			return pi < pj
 		}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/snapshot"
 )
@@ -58,7 +59,7 @@ func TestShardBalance(t *testing.T) {
 // an error is an error only in its own shard.
 func TestShardsPartitionAndSkipEvaluation(t *testing.T) {
 	t.Parallel()
-	engine, err := NewEngine(context.Background(), EngineOptions{})
+	engine, err := policy.NewEngine(context.Background(), policy.EngineOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/report/sarif"
 	"github.com/tenantscan/tenantscan/report/xlsx"
@@ -22,7 +23,7 @@ import (
 // reports byte for byte the same.
 func TestSpooledReportMatchesInMemory(t *testing.T) {
 	t.Parallel()
-	e := newTestEngine(t, EngineOptions{})
+	e := newTestEngine(t, policy.EngineOptions{})
 	sources := snapshot.Discover([]string{"../fixtures"})
 	waivers := []report.Waiver{{Control: "O365G-004", Tenant: "*", Resource: "*", Reason: "r", Owner: "o", Expires: "2027-01-01"},
 		{Control: "O365G-001", Tenant: "nobody", Resource: "*", Reason: "unused", Owner: "o", Expires: "2027-01-01"}}
@@ -88,7 +89,7 @@ func TestSpooledReportMatchesInMemory(t *testing.T) {
 // clear error, and a closed spool refuses tenants.
 func TestSpoolErrors(t *testing.T) {
 	t.Parallel()
-	e := newTestEngine(t, EngineOptions{})
+	e := newTestEngine(t, policy.EngineOptions{})
 	missing := filepath.Join(t.TempDir(), "no-such-dir")
 	_, err := Scan(context.Background(), e, snapshot.Discover([]string{"../fixtures"}), Options{MemoryTenants: 1, SpoolDir: missing})
 	if err == nil || !bytes.Contains([]byte(err.Error()), []byte("create spool")) {

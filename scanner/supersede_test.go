@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/snapshot"
 )
@@ -17,7 +18,7 @@ import (
 // with the tenants spooled.
 func TestSameTenantTwice(t *testing.T) {
 	t.Parallel()
-	e := newTestEngine(t, EngineOptions{})
+	e := newTestEngine(t, policy.EngineOptions{})
 	dir := t.TempDir()
 	data, err := os.ReadFile("../fixtures/litware-licensing.yaml")
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/snapshot"
 )
@@ -88,7 +89,7 @@ func scanWithWaivers(t *testing.T, waivers []report.Waiver, day string) *report.
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newTestEngine(t, EngineOptions{})
+	e := newTestEngine(t, policy.EngineOptions{})
 	return mustScan(t, context.Background(), e, snapshot.Discover([]string{"../fixtures/litware-licensing.yaml", "../fixtures/adatum-permissions.yaml"}), Options{Waivers: waivers, Today: today, Now: fixedNow})
 }
 
@@ -164,7 +165,7 @@ func TestWaiversApplyAndExpire(t *testing.T) {
 
 func TestSnapshotTimeout(t *testing.T) {
 	t.Parallel()
-	e := newTestEngine(t, EngineOptions{})
+	e := newTestEngine(t, policy.EngineOptions{})
 	r := mustScan(t, context.Background(), e, snapshot.Discover([]string{"../fixtures/contoso-compliant.yaml", "../fixtures/northwind-ready.json"}), Options{SnapshotTimeout: time.Nanosecond})
 	for _, tn := range r.Tenants {
 		if tn.Status != report.TenantError || !strings.Contains(*tn.Error, "per-snapshot deadline of 1ns") {

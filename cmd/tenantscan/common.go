@@ -18,6 +18,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/pflag"
 
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/scanner"
 	"github.com/tenantscan/tenantscan/snapshot"
@@ -98,9 +99,9 @@ var errInterrupted = errors.New("interrupted: no report written")
 // snapshots, evaluation with progress, drift against baseline (if not
 // nil). It returns the report, which the caller closes, or an error
 // carrying the exit code.
-func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline) (*report.Report, *scanner.Engine, error) {
+func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline) (*report.Report, *policy.Engine, error) {
 	e.log.Info("compiling policies", "policy", len(s.policyDirs), "data", len(s.dataFiles))
-	engine, err := scanner.NewEngine(ctx, scanner.EngineOptions{PolicyDirs: s.policyDirs, DataFiles: s.dataFiles})
+	engine, err := policy.NewEngine(ctx, policy.EngineOptions{PolicyDirs: s.policyDirs, DataFiles: s.dataFiles})
 	if ctx.Err() != nil {
 		return nil, nil, &exitCodeError{code: exitError, err: errInterrupted}
 	}

@@ -155,9 +155,9 @@ func TestOtherCommands(t *testing.T) {
 		{[]string{"version"}, 0, []string{"tenantscan "}},
 		{[]string{"policies"}, 0, []string{"ID", "O365G-001  critical  prerequisites  A1", "O365G-011  high      permissions    A10", "O365G-019"}},
 		{[]string{"policies", "--format", "json"}, 0, []string{`"id": "O365G-002"`, `"remediation":`}},
-		{[]string{"policies", "--policy", "../../scanner/testdata/policies"}, 0, []string{"CUSTOM-001"}},
+		{[]string{"policies", "--policy", "../../policy/testdata/policies"}, 0, []string{"CUSTOM-001"}},
 		{[]string{"verify"}, 0, []string{"rego: ", " passed, 0 failed"}},
-		{[]string{"verify", "--policy", "../../scanner/testdata/policies", "-v"}, 0, []string{"PASS custom.default_domain_test.test_missing_domain_denied"}},
+		{[]string{"verify", "--policy", "../../policy/testdata/policies", "-v"}, 0, []string{"PASS custom.default_domain_test.test_missing_domain_denied"}},
 		{[]string{"schema"}, 0, []string{`"$schema": "https://json-schema.org/draft/2020-12/schema"`}},
 	}
 	for _, tc := range tests {

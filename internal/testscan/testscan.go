@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/scanner"
 	"github.com/tenantscan/tenantscan/snapshot"
@@ -26,7 +27,7 @@ func Root() string {
 // Snapshot names in the report stay relative to the root.
 func Scan(t testing.TB, paths ...string) *report.Report {
 	t.Helper()
-	engine, err := scanner.NewEngine(context.Background(), scanner.EngineOptions{})
+	engine, err := policy.NewEngine(context.Background(), policy.EngineOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package scanner
+package policy
 
 import (
 	"context"
@@ -63,6 +63,10 @@ type Engine struct {
 // compilations counts policy compilations, so tests can show that a scan
 // compiles its policies once, not once per snapshot.
 var compilations atomic.Int64
+
+// Compilations is the number of policy compilations this process has done,
+// so tests can show that a scan compiles once, however many snapshots.
+func Compilations() int64 { return compilations.Load() }
 
 // NewEngine loads, compiles and prepares the built-in and user policies.
 func NewEngine(ctx context.Context, opts EngineOptions) (*Engine, error) {
@@ -414,7 +418,7 @@ func catalogue(c *ast.Compiler) ([]report.Control, []string, error) {
 		if ctl.Title == "" {
 			problems = append(problems, fmt.Sprintf("%scontrol %s: METADATA lacks a title", loc, id))
 		}
-		if ctl.Phase != "" && phaseRank(ctl.Phase) == len(Phases) {
+		if ctl.Phase != "" && PhaseRank(ctl.Phase) == len(Phases) {
 			problems = append(problems, fmt.Sprintf("%scontrol %s: custom.phase %q is not one of %s", loc, id, ctl.Phase, strings.Join(Phases, ", ")))
 		}
 		if other, dup := byID[id]; dup {
@@ -466,8 +470,8 @@ func customString(v any) string {
 	}
 }
 
-// phaseRank is the position of a phase in Phases; unknown phases come last.
-func phaseRank(p string) int {
+// PhaseRank is the position of a phase in Phases; unknown phases come last.
+func PhaseRank(p string) int {
 	for i, known := range Phases {
 		if p == known {
 			return i

@@ -1,4 +1,4 @@
-package scanner
+package policy
 
 import (
 	"context"
@@ -43,7 +43,7 @@ func TestCatalogueFromMetadata(t *testing.T) {
 		if report.SeverityRank(c.Severity) == 0 {
 			t.Errorf("%s: severity %q", c.ID, c.Severity)
 		}
-		if phaseRank(c.Phase) == len(Phases) {
+		if PhaseRank(c.Phase) == len(Phases) {
 			t.Errorf("%s: phase %q", c.ID, c.Phase)
 		}
 	}
