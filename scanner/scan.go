@@ -19,6 +19,7 @@ import (
 	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/snapshot"
+	"github.com/tenantscan/tenantscan/waiver"
 )
 
 // Options configures a scan.
@@ -124,7 +125,7 @@ func Scan(ctx context.Context, engine *policy.Engine, sources []snapshot.Source,
 	if today.IsZero() {
 		today = rep.StartedAt
 	}
-	waivers := newWaiverSet(opts.Waivers, today)
+	waivers := waiver.NewSet(opts.Waivers, today)
 	results, err := newCollector(len(sources), rep.Controls, opts)
 	if err != nil {
 		return nil, err
@@ -177,7 +178,7 @@ func Scan(ctx context.Context, engine *policy.Engine, sources []snapshot.Source,
 // exportedAt ("" when it could not be loaded); it never panics. With a
 // shard, a snapshot of another shard's tenant is decoded only: owned is
 // false, and nothing else is done.
-func scanOne(ctx context.Context, engine *policy.Engine, src snapshot.Source, opts Options, waivers *waiverSet) (t report.Tenant, used []int, exportedAt string, owned bool) {
+func scanOne(ctx context.Context, engine *policy.Engine, src snapshot.Source, opts Options, waivers *waiver.Set) (t report.Tenant, used []int, exportedAt string, owned bool) {
 	t = report.Tenant{Snapshot: src.Name}
 	owned = true
 	defer func() {
@@ -229,7 +230,7 @@ func scanOne(ctx context.Context, engine *policy.Engine, src snapshot.Source, op
 		return errorTenant(t, engine, fmt.Sprintf("%s: %v", src.Name, err)), nil, "", true
 	}
 	t.Controls = results
-	used = waivers.apply(&t)
+	used = waivers.Apply(&t)
 	finishTenant(&t, engine.Controls(), nothingInScope)
 	return t, used, exportedAt, true
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/scanner"
 	"github.com/tenantscan/tenantscan/snapshot"
+	"github.com/tenantscan/tenantscan/waiver"
 )
 
 // scanFlags are the flags scan and readiness share: what to scan, with
@@ -114,7 +115,7 @@ func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline)
 		for _, c := range engine.Controls() {
 			known[c.ID] = true
 		}
-		if waivers, err = scanner.LoadWaivers(s.waiversFile, known); err != nil {
+		if waivers, err = waiver.LoadWaivers(s.waiversFile, known); err != nil {
 			return nil, nil, usageError("waivers: %w", err)
 		}
 	}

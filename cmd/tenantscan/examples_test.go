@@ -10,7 +10,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/tenantscan/tenantscan/scanner"
+	"github.com/tenantscan/tenantscan/waiver"
 )
 
 // TestExamples checks that the files in examples/ are valid: the config
@@ -63,7 +63,7 @@ func TestExamples(t *testing.T) {
 	if !found {
 		t.Error("the CronJob manifest has no ConfigMap")
 	}
-	if _, err := scanner.LoadWaivers(filepath.Join(dir, "waivers.yaml"), nil); err != nil {
+	if _, err := waiver.LoadWaivers(filepath.Join(dir, "waivers.yaml"), nil); err != nil {
 		t.Error(err)
 	}
 }

@@ -1,4 +1,4 @@
-package scanner
+package waiver
 
 import (
 	"bytes"
@@ -152,17 +152,17 @@ func globRegexp(glob string) (*regexp.Regexp, error) {
 	return regexp.Compile(b.String())
 }
 
-// waiverSet is the waivers of a scan, compiled, with the date they are
+// Set is the waivers of a scan, compiled, with the date they are
 // judged on.
-type waiverSet struct {
+type Set struct {
 	list      []report.Waiver
 	tenants   []*regexp.Regexp
 	resources []*regexp.Regexp
 	today     string // YYYY-MM-DD
 }
 
-func newWaiverSet(list []report.Waiver, today time.Time) *waiverSet {
-	ws := &waiverSet{list: list, today: today.UTC().Format(time.DateOnly)}
+func NewSet(list []report.Waiver, today time.Time) *Set {
+	ws := &Set{list: list, today: today.UTC().Format(time.DateOnly)}
 	for _, w := range list {
 		t, _ := globRegexp(w.Tenant)
 		r, _ := globRegexp(w.Resource)
@@ -172,10 +172,10 @@ func newWaiverSet(list []report.Waiver, today time.Time) *waiverSet {
 	return ws
 }
 
-// apply marks the tenant's findings that waivers cover and returns the
+// Apply marks the tenant's findings that waivers cover and returns the
 // indexes of the waivers that matched. A live waiver wins over an expired
 // one; a control whose findings are all waived becomes waived.
-func (ws *waiverSet) apply(t *report.Tenant) []int {
+func (ws *Set) Apply(t *report.Tenant) []int {
 	if ws == nil || len(ws.list) == 0 {
 		return nil
 	}
@@ -217,4 +217,4 @@ func (ws *waiverSet) apply(t *report.Tenant) []int {
 }
 
 // expired is true once the day after the waiver's expiry date has begun.
-func (ws *waiverSet) expired(i int) bool { return ws.today > ws.list[i].Expires }
+func (ws *Set) expired(i int) bool { return ws.today > ws.list[i].Expires }
