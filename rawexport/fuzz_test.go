@@ -1,4 +1,4 @@
-package scanner
+package rawexport_test
 
 import (
 	"os"
