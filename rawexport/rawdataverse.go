@@ -27,7 +27,7 @@ var maskDepths = map[int]string{1: "Basic", 2: "Local", 4: "Deep", 8: "Global"}
 
 var depthRank = map[string]int{"Basic": 1, "Local": 2, "Deep": 3, "Global": 4}
 
-func (im *importer) dynamics(doc map[string]any, extra *extraFile) error {
+func (im *importer) dynamics(doc map[string]any, extra *extraFile, upnByID map[string]string) error {
 	root := filepath.Join(im.root, "dataverse")
 	names := map[string]bool{}
 	if entries, err := os.ReadDir(root); err == nil {
@@ -53,7 +53,7 @@ func (im *importer) dynamics(doc map[string]any, extra *extraFile) error {
 	sorted := slices.Sorted(maps.Keys(names))
 	instances := make([]any, 0, len(sorted))
 	for _, name := range sorted {
-		inst, err := im.instance(filepath.Join(root, name), name, extra)
+		inst, err := im.instance(filepath.Join(root, name), name, extra, upnByID)
 		if err != nil {
 			return err
 		}
@@ -68,7 +68,7 @@ func (im *importer) dvCollection(dir, name string) ([]rawItem, bool, error) {
 	return readCollection(dir, name, im.lim)
 }
 
-func (im *importer) instance(dir, name string, extra *extraFile) (map[string]any, error) {
+func (im *importer) instance(dir, name string, extra *extraFile, upnByID map[string]string) (map[string]any, error) {
 	x := extra.Instances[name]
 	inst := map[string]any{"name": name}
 	_, statErr := os.Stat(dir)
@@ -188,7 +188,7 @@ func (im *importer) instance(dir, name string, extra *extraFile) (map[string]any
 	if err != nil {
 		return nil, err
 	}
-	users, err := im.systemUsers(dir, name, roles, teams)
+	users, err := im.systemUsers(dir, name, roles, teams, upnByID)
 	if err != nil {
 		return nil, err
 	}

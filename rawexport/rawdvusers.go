@@ -164,7 +164,7 @@ func (im *importer) roleRef(role rawItem, roles *dvRoles) (string, error) {
 // (accessmode 3, 4, 5), integration users (isintegrationuser), and rows
 // without a principal name. The principal name is the Graph user's whose
 // id is azureactivedirectoryobjectid, else domainname.
-func (im *importer) systemUsers(dir, instance string, roles *dvRoles, teams *dvTeams) ([]any, error) {
+func (im *importer) systemUsers(dir, instance string, roles *dvRoles, teams *dvTeams, upnByID map[string]string) ([]any, error) {
 	items, ok, err := im.dvCollection(dir, "systemusers")
 	if err != nil || !ok {
 		return nil, err
@@ -204,7 +204,7 @@ func (im *importer) systemUsers(dir, instance string, roles *dvRoles, teams *dvT
 		if aad, ok, err := it.str("azureactivedirectoryobjectid"); err != nil {
 			return nil, err
 		} else if ok {
-			upn = im.upnByID[lowerKey(aad)]
+			upn = upnByID[lowerKey(aad)]
 		}
 		if upn == "" {
 			if upn, _, err = it.str("domainname"); err != nil {

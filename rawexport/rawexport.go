@@ -25,10 +25,7 @@ type importer struct {
 	lim      snapshot.Limits
 	warnings []string
 	leftOut  []LeftOut
-	facts    []string          // where derived facts came from
-	skuByID  map[string]string // skuId (lower) → skuPartNumber
-	planByID map[string]string // servicePlanId (lower) → servicePlanName
-	upnByID  map[string]string // Graph user id (lower) → userPrincipalName
+	facts    []string // where derived facts came from
 }
 
 func (im *importer) warn(format string, args ...any) {
@@ -92,17 +89,30 @@ func ImportExport(dir string, lim snapshot.Limits) (map[string]any, []string, er
 // Warnings and the records left out are returned and recorded in
 // exporter.warnings and exporter.leftOut.
 func Import(dir string, lim snapshot.Limits) (*Imported, error) {
-	im := &importer{root: dir, lim: lim, skuByID: map[string]string{}, planByID: map[string]string{}, upnByID: map[string]string{}}
+	im := &importer{root: dir, lim: lim}
 	doc := map[string]any{"apiVersion": "tenantscan/v1", "kind": "TenantSnapshot"}
 	extra, err := im.readExtra()
 	if err != nil {
 		return nil, err
 	}
-	steps := []func(map[string]any, *extraFile) error{im.organization, im.subscriptions, im.users, im.groups, im.dynamics}
-	for _, step := range steps {
-		if err := step(doc, extra); err != nil {
-			return nil, err
-		}
+	// Each step takes what it needs from the steps before it as arguments:
+	// the licence catalogue of subscriptions, the user ids of users.
+	if err := im.organization(doc); err != nil {
+		return nil, err
+	}
+	lic, err := im.subscriptions(doc)
+	if err != nil {
+		return nil, err
+	}
+	upns, err := im.users(doc, extra, lic)
+	if err != nil {
+		return nil, err
+	}
+	if err := im.groups(doc, extra, upns); err != nil {
+		return nil, err
+	}
+	if err := im.dynamics(doc, extra, upns); err != nil {
+		return nil, err
 	}
 	doc["exportedAt"] = im.exportedAt(extra)
 	exporter := map[string]any{"name": "tenantscan import", "source": filepath.ToSlash(dir)}
@@ -260,7 +270,7 @@ func (im *importer) graph(name string) ([]rawItem, bool, error) {
 	return readCollection(filepath.Join(im.root, "graph"), name, im.lim)
 }
 
-func (im *importer) organization(doc map[string]any, _ *extraFile) error {
+func (im *importer) organization(doc map[string]any) error {
 	items, ok, err := im.graph("organization")
 	if err != nil {
 		return err
@@ -295,41 +305,51 @@ func (im *importer) organization(doc map[string]any, _ *extraFile) error {
 	return nil
 }
 
-func (im *importer) subscriptions(doc map[string]any, _ *extraFile) error {
+// licensing is what subscriptions learns for the steps after it: the
+// names of the licences and service plans that users refer to by id.
+type licensing struct {
+	skuByID  map[string]string // skuId (lower) → skuPartNumber
+	planByID map[string]string // servicePlanId (lower) → servicePlanName
+}
+
+// subscriptions maps graph/subscribedSkus and returns the licence
+// catalogue (empty when it was not exported).
+func (im *importer) subscriptions(doc map[string]any) (licensing, error) {
+	lic := licensing{skuByID: map[string]string{}, planByID: map[string]string{}}
 	items, ok, err := im.graph("subscribedSkus")
 	if err != nil || !ok {
-		return err
+		return lic, err
 	}
 	subs := make([]any, 0, len(items))
 	for _, it := range items {
 		sku, _, err := it.str("skuPartNumber")
 		if err != nil {
-			return err
+			return lic, err
 		}
 		s := map[string]any{"skuPartNumber": sku}
 		if id, ok, err := it.str("skuId"); err != nil {
-			return err
+			return lic, err
 		} else if ok {
 			s["skuId"] = id
-			im.skuByID[lowerKey(id)] = sku
+			lic.skuByID[lowerKey(id)] = sku
 		}
 		if err := copyFields(s, it.str, "capabilityStatus"); err != nil {
-			return err
+			return lic, err
 		}
 		if err := copyFields(s, it.number, "consumedUnits"); err != nil {
-			return err
+			return lic, err
 		}
 		if pu, ok := it.obj["prepaidUnits"].(map[string]any); ok {
 			pit := rawItem{obj: pu, file: it.file, ptr: it.ptr + "/prepaidUnits"}
 			if n, ok, err := pit.number("enabled"); err != nil {
-				return err
+				return lic, err
 			} else if ok {
 				s["prepaidUnits"] = n
 			}
 		}
 		plans, hasPlans, err := it.list("servicePlans")
 		if err != nil {
-			return err
+			return lic, err
 		}
 		if !hasPlans {
 			subs = append(subs, s) // service plans not exported
@@ -339,14 +359,14 @@ func (im *importer) subscriptions(doc map[string]any, _ *extraFile) error {
 		for i, p := range plans {
 			plan, err := it.sub("servicePlans", i, p)
 			if err != nil {
-				return err
+				return lic, err
 			}
 			name, _, err := plan.str("servicePlanName")
 			if err != nil {
-				return err
+				return lic, err
 			}
 			if id, ok, _ := plan.str("servicePlanId"); ok {
-				im.planByID[lowerKey(id)] = name
+				lic.planByID[lowerKey(id)] = name
 			}
 			names = append(names, name)
 		}
@@ -354,27 +374,30 @@ func (im *importer) subscriptions(doc map[string]any, _ *extraFile) error {
 		subs = append(subs, s)
 	}
 	doc["subscriptions"] = subs
-	return nil
+	return lic, nil
 }
 
-func (im *importer) users(doc map[string]any, extra *extraFile) error {
+// users maps graph/users (and exchange/mailboxes) and returns the user
+// ids it saw, by which groups and Dataverse users name their members.
+func (im *importer) users(doc map[string]any, extra *extraFile, lic licensing) (map[string]string, error) {
+	upnByID := map[string]string{} // Graph user id (lower) → userPrincipalName
 	items, ok, err := im.graph("users")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	pstn, err := extraUsers(extra)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !ok {
 		for _, key := range slices.Sorted(maps.Keys(extra.Users)) {
-			return extra.fail("names a user, but graph/users.json was not exported: the entry cannot be matched", "users", key)
+			return nil, extra.fail("names a user, but graph/users.json was not exported: the entry cannot be matched", "users", key)
 		}
-		return nil
+		return upnByID, nil
 	}
 	mailboxes, mailboxesExported, err := im.mailboxes()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !mailboxesExported {
 		im.warn("exchange/mailboxes.json not found: mailboxes are not exported")
@@ -384,26 +407,26 @@ func (im *importer) users(doc map[string]any, extra *extraFile) error {
 	for _, it := range items {
 		upn, _, err := it.str("userPrincipalName")
 		if err != nil {
-			return err
+			return nil, err
 		}
 		u := map[string]any{"userPrincipalName": upn}
 		id, hasID, err := it.str("id")
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if hasID {
 			u["id"] = id
-			im.upnByID[lowerKey(id)] = upn
+			upnByID[lowerKey(id)] = upn
 		}
 		if err := copyFields(u, it.boolean, "accountEnabled"); err != nil {
-			return err
+			return nil, err
 		}
 		if err := copyFields(u, it.str, "userType"); err != nil {
-			return err
+			return nil, err
 		}
-		licences, ok, err := im.licences(it, upn)
+		licences, ok, err := im.licences(it, upn, lic)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if ok {
 			u["licenses"] = licences
@@ -427,11 +450,11 @@ func (im *importer) users(doc map[string]any, extra *extraFile) error {
 	}
 	for _, key := range slices.Sorted(maps.Keys(extra.Users)) {
 		if x := pstn[lowerKey(key)]; !x.matched {
-			return extra.fail(fmt.Sprintf("matches no user of graph/users.json (userPrincipalName %s, compared ignoring case)", key), "users", key)
+			return nil, extra.fail(fmt.Sprintf("matches no user of graph/users.json (userPrincipalName %s, compared ignoring case)", key), "users", key)
 		}
 	}
 	doc["users"] = users
-	return nil
+	return upnByID, nil
 }
 
 // extraUser is a users: entry of the extra file, keyed by the lower-case
@@ -462,7 +485,7 @@ func extraUsers(extra *extraFile) (map[string]*extraUserEntry, error) {
 // one object per licence with its skuPartNumber and the service plans
 // switched off on that licence (a plan is off for the user only when every
 // licence that includes it has it off: the controls decide that).
-func (im *importer) licences(it rawItem, upn string) ([]any, bool, error) {
+func (im *importer) licences(it rawItem, upn string, skus licensing) ([]any, bool, error) {
 	licences, ok, err := it.list("assignedLicenses")
 	if err != nil || !ok {
 		return nil, ok, err
@@ -477,7 +500,7 @@ func (im *importer) licences(it rawItem, upn string) ([]any, bool, error) {
 		if err != nil {
 			return nil, false, err
 		}
-		sku, known := im.skuByID[lowerKey(skuID)]
+		sku, known := skus.skuByID[lowerKey(skuID)]
 		if !known {
 			sku = skuID
 			im.warn("%s%s: licence skuId %s of %s is not among subscribedSkus; kept as the GUID", im.rel(lic.file), lic.ptr, skuID, upn)
@@ -492,7 +515,7 @@ func (im *importer) licences(it rawItem, upn string) ([]any, bool, error) {
 			if !ok {
 				return nil, false, &snapshot.LoadError{File: lic.file, Problems: []*snapshot.PosError{{Pointer: fmt.Sprintf("%s/disabledPlans/%d", lic.ptr, j), Msg: fmt.Sprintf("got %s, want a string", jsonType(p))}}}
 			}
-			name, known := im.planByID[lowerKey(pid)]
+			name, known := skus.planByID[lowerKey(pid)]
 			if !known {
 				name = pid
 				im.warn("%s%s: disabled plan %s of %s is not among subscribedSkus' service plans; kept as the GUID", im.rel(lic.file), lic.ptr, pid, upn)
@@ -535,7 +558,7 @@ func (im *importer) mailboxes() (map[string]any, bool, error) {
 
 var visibilities = map[string]string{"private": "Private", "public": "Public", "hiddenmembership": "HiddenMembership"}
 
-func (im *importer) groups(doc map[string]any, extra *extraFile) error {
+func (im *importer) groups(doc map[string]any, extra *extraFile, upnByID map[string]string) error {
 	items, ok, err := im.graph("groups")
 	if err != nil {
 		return err
@@ -590,7 +613,7 @@ func (im *importer) groups(doc map[string]any, extra *extraFile) error {
 				}
 				if upn, ok, _ := m.str("userPrincipalName"); ok && upn != "" {
 					list = append(list, upn)
-				} else if upn, known := im.upnByID[lowerKey(mid)]; known && mid != "" {
+				} else if upn, known := upnByID[lowerKey(mid)]; known && mid != "" {
 					list = append(list, upn)
 				} else {
 					im.leave(m, fmt.Sprintf("member %s of group %s", mid, name), "no userPrincipalName, and no user of graph/users.json has this id")
