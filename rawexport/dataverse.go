@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/tenantscan/tenantscan/snapshot"
 	"io/fs"
 	"maps"
 	"math/bits"
@@ -13,6 +12,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 // depthNames maps a privilege depth, by RolePrivilege.Depth name or number

@@ -1,9 +1,10 @@
 package rawexport
 
 import (
-	"github.com/tenantscan/tenantscan/snapshot"
 	"net/url"
 	"strings"
+
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 // Documented values read here (Dataverse table reference):

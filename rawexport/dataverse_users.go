@@ -2,12 +2,13 @@ package rawexport
 
 import (
 	"fmt"
-	"github.com/tenantscan/tenantscan/snapshot"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 // Dataverse systemuser.accessmode values of accounts that are not people

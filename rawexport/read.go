@@ -5,12 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/tenantscan/tenantscan/snapshot"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 // readRaw reads one raw export file as JSON, whatever PowerShell or a
