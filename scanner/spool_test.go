@@ -12,8 +12,8 @@ import (
 
 	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
-	"github.com/tenantscan/tenantscan/report/sarif"
-	"github.com/tenantscan/tenantscan/report/xlsx"
+	"github.com/tenantscan/tenantscan/report/format/sarif"
+	"github.com/tenantscan/tenantscan/report/format/xlsx"
 	"github.com/tenantscan/tenantscan/snapshot"
 )
 

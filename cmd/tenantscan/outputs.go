@@ -10,7 +10,7 @@ import (
 
 	"github.com/tenantscan/tenantscan/internal/outputs"
 	"github.com/tenantscan/tenantscan/report"
-	"github.com/tenantscan/tenantscan/report/xlsx"
+	"github.com/tenantscan/tenantscan/report/format/xlsx"
 )
 
 // extraOutput is a file a command writes beside its reports (the metrics).

@@ -13,8 +13,8 @@ import (
 
 	"github.com/tenantscan/tenantscan/internal/safeopen"
 	"github.com/tenantscan/tenantscan/report"
-	"github.com/tenantscan/tenantscan/report/sarif"
-	"github.com/tenantscan/tenantscan/report/xlsx"
+	"github.com/tenantscan/tenantscan/report/format/sarif"
+	"github.com/tenantscan/tenantscan/report/format/xlsx"
 )
 
 // formats are the report formats scan can write.
