@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/tenantscan/tenantscan/internal/golden"
-
 	"bytes"
 	"context"
 	"encoding/json"
@@ -15,6 +13,9 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/tenantscan/tenantscan/internal/golden"
+	"github.com/tenantscan/tenantscan/report/format"
 )
 
 const fixtures = "../../fixtures"
@@ -242,7 +243,7 @@ func TestAllFormatsOnHostileSnapshot(t *testing.T) {
 	dir := t.TempDir()
 	args := []string{"scan", "--format", "table"}
 	files := map[string]string{}
-	for _, f := range formats {
+	for _, f := range format.Names() {
 		if f == "table" {
 			continue
 		}
