@@ -1,14 +1,17 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"github.com/tenantscan/tenantscan/internal/safeopen"
 	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/report/format"
 )
 
 func newDiffCommand(e *env) *cobra.Command {
-	var format string
+	var name string
 	cmd := &cobra.Command{
 		Use:   "diff OLD.json NEW.json",
 		Short: "Compare two saved JSON reports: new, unchanged and resolved findings",
@@ -18,8 +21,9 @@ Findings are matched by their fingerprint: tenant id, control id, resource
 kind and resource id. Exit code 0 either way (2 when a report cannot be read).`,
 		Args: cobra.ExactArgs(2),
 		PreRunE: func(*cobra.Command, []string) error {
-			if format != "table" && format != "json" {
-				return usageError("--format %q: want table or json", format)
+			_, err := format.Drift.Lookup(name)
+			if err != nil {
+				return usageError("--format: %w", err)
 			}
 			return nil
 		},
@@ -35,11 +39,11 @@ kind and resource id. Exit code 0 either way (2 when a report cannot be read).`,
 			if err := report.ApplyBaseline(cur, old); err != nil {
 				return &exitCodeError{code: exitError, err: err}
 			}
-			var w report.Writer = report.DriftText{}
-			if format == "json" {
-				w = report.DriftJSON{}
+			f, err := format.Drift.Lookup(name)
+			if err != nil {
+				return usageError("--format: %w", err)
 			}
-			out, err := report.Render(w, cur)
+			out, err := report.Render(f.New(format.Options{}), cur)
 			if err != nil {
 				return &exitCodeError{code: exitError, err: err}
 			}
@@ -47,7 +51,7 @@ kind and resource id. Exit code 0 either way (2 when a report cannot be read).`,
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "table", "output: table or json")
+	cmd.Flags().StringVar(&name, "format", "table", "output: "+strings.Join(format.Drift.Names(), " or "))
 	return cmd
 }
 

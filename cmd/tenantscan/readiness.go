@@ -2,10 +2,12 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/report/format"
 )
 
 type readinessParams struct {
@@ -35,8 +37,8 @@ policy could not be evaluated, or bad usage.`,
 			} else {
 				p.paths = e.configPaths
 			}
-			if p.format != "text" && p.format != "json" {
-				return usageError("--format %q: want text or json", p.format)
+			if _, err := format.Readiness.Lookup(p.format); err != nil {
+				return usageError("--format: %w", err)
 			}
 			return p.validate()
 		},
@@ -46,11 +48,11 @@ policy could not be evaluated, or bad usage.`,
 				return err
 			}
 			defer rep.Close()
-			var w report.Writer = report.ReadinessText{}
-			if p.format == "json" {
-				w = report.ReadinessJSON{}
+			f, err := format.Readiness.Lookup(p.format)
+			if err != nil {
+				return usageError("--format: %w", err)
 			}
-			out, err := report.Render(w, rep)
+			out, err := report.Render(f.New(format.Options{}), rep)
 			if err != nil {
 				return &exitCodeError{code: exitError, err: err}
 			}
@@ -76,8 +78,8 @@ policy could not be evaluated, or bad usage.`,
 			return nil
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&p.format, "format", "text", "output: text or json")
-	p.scanFlags.register(f)
+	fl := cmd.Flags()
+	fl.StringVar(&p.format, "format", "text", "output: "+strings.Join(format.Readiness.Names(), " or "))
+	p.scanFlags.register(fl)
 	return cmd
 }

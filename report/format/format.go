@@ -54,28 +54,51 @@ var all = []Format{
 	{Name: "csv", Streams: true, For: "spreadsheets, scripts", New: func(Options) report.Writer { return report.CSV{} }},
 }
 
-// Default is the format written when none is asked for.
-const Default = "table"
+// Drift are the formats of tenantscan diff: the drift between two reports.
+var Drift = Set{
+	{Name: "table", For: "people at a terminal", New: func(Options) report.Writer { return report.DriftText{} }},
+	{Name: "json", For: "programs", New: func(Options) report.Writer { return report.DriftJSON{} }},
+}
 
-// All returns every format, in the order the help text lists them.
-func All() []Format { return append([]Format(nil), all...) }
+// Readiness are the formats of tenantscan readiness: ready or not, per
+// tenant, with the blocking controls.
+var Readiness = Set{
+	{Name: "text", For: "people at a terminal", New: func(Options) report.Writer { return report.ReadinessText{} }},
+	{Name: "json", For: "programs", New: func(Options) report.Writer { return report.ReadinessJSON{} }},
+}
 
-// Names returns the names of every format.
-func Names() []string {
-	names := make([]string, len(all))
-	for i, f := range all {
+// Set is the formats one command writes.
+type Set []Format
+
+// Names returns the names of the set's formats.
+func (s Set) Names() []string {
+	names := make([]string, len(s))
+	for i, f := range s {
 		names[i] = f.Name
 	}
 	return names
 }
 
 // Lookup returns the format of a name; an unknown name is an error naming
-// it and the formats there are.
-func Lookup(name string) (Format, error) {
-	for _, f := range all {
+// it and the formats of the set.
+func (s Set) Lookup(name string) (Format, error) {
+	for _, f := range s {
 		if f.Name == name {
 			return f, nil
 		}
 	}
-	return Format{}, fmt.Errorf("unknown format %q (available: %s)", name, strings.Join(Names(), ", "))
+	return Format{}, fmt.Errorf("unknown format %q (available: %s)", name, strings.Join(s.Names(), ", "))
 }
+
+// Default is the format written when none is asked for.
+const Default = "table"
+
+// All returns every report format (scan, merge), in the order the help text lists them.
+func All() []Format { return append([]Format(nil), all...) }
+
+// Names returns the names of every report format.
+func Names() []string { return Set(all).Names() }
+
+// Lookup returns the report format of a name; an unknown name is an error
+// naming it and the formats there are.
+func Lookup(name string) (Format, error) { return Set(all).Lookup(name) }
