@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/tenantscan/tenantscan/internal/openfiles"
 	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/report/format/sarif"
@@ -43,8 +43,10 @@ func TestSpooledReportMatchesInMemory(t *testing.T) {
 			Waivers: waivers, Baseline: baseline, MemoryTenants: memoryTenants, SpoolDir: spoolDir})
 		t.Cleanup(func() {
 			rep.Close()
-			if left, _ := os.ReadDir(spoolDir); len(left) != 0 {
-				t.Errorf("spool left behind: %v", left)
+			// The spool is unlinked at creation: what must not be left
+			// is the open file.
+			if open, _ := openfiles.Under(spoolDir); len(open) != 0 {
+				t.Errorf("spool left open after Close: %v", open)
 			}
 		})
 		return rep

@@ -182,7 +182,7 @@ func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline)
 		e.log.Warn("waiver matched no finding", "file", w.File, "line", w.Line, "control", w.Control, "resource", w.Resource)
 	}
 	e.log.Info("scan finished", "tenants", rep.Summary.Tenants, "pass", rep.Summary.Pass, "fail", rep.Summary.Fail, "error", rep.Summary.Error,
-		"duration", rep.FinishedAt.Sub(rep.StartedAt).String())
+		"duration", rep.FinishedAt.Sub(rep.StartedAt).String(), "spooled", rep.Spooled())
 	return rep, engine, nil
 }
 

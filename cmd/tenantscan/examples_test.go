@@ -57,7 +57,23 @@ func TestExamples(t *testing.T) {
 		}
 		if doc.Kind == "ConfigMap" {
 			found = true
+			// Each key is a file the CronJob reads under /config: a key
+			// renamed on one side only must fail here, not in the cluster.
+			for _, key := range []string{"tenantscan.yaml", "waivers.yaml"} {
+				if _, ok := doc.Data[key]; !ok {
+					t.Errorf("the ConfigMap has no key %s", key)
+				} else if !bytes.Contains(manifest, []byte("/config/"+key)) {
+					t.Errorf("the ConfigMap's %s is never read as /config/%s", key, key)
+				}
+			}
 			checkConfig("ConfigMap tenantscan.yaml", []byte(doc.Data["tenantscan.yaml"]))
+			waivers := filepath.Join(t.TempDir(), "waivers.yaml")
+			if err := os.WriteFile(waivers, []byte(doc.Data["waivers.yaml"]), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := waiver.LoadWaivers(waivers, nil); err != nil {
+				t.Errorf("ConfigMap waivers.yaml: %v", err)
+			}
 		}
 	}
 	if !found {
