@@ -2,14 +2,17 @@ package policy
 
 import (
 	"context"
-	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/tenantscan/tenantscan/policies"
 	"github.com/tenantscan/tenantscan/report"
 )
 
@@ -26,10 +29,28 @@ func TestCatalogueFromMetadata(t *testing.T) {
 	t.Parallel()
 	e := newTestEngine(t, EngineOptions{Strict: true})
 	controls := e.Controls()
+	// The ids, read from the embedded files without OPA: one control per
+	// folder controls/<id>/<id>.rego, its METADATA naming the id.
 	var wantIDs []string
-	for i := 1; i <= 19; i++ {
-		wantIDs = append(wantIDs, fmt.Sprintf("O365G-%03d", i))
+	dirs, err := fs.ReadDir(policies.FS, "controls")
+	if err != nil {
+		t.Fatal(err)
 	}
+	for _, d := range dirs {
+		src, err := fs.ReadFile(policies.FS, "controls/"+d.Name()+"/"+d.Name()+".rego")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := regexp.MustCompile(`(?m)^#\s+id:\s*(\S+)`).FindSubmatch(src)
+		if m == nil {
+			t.Fatalf("controls/%s: no id in METADATA", d.Name())
+		}
+		if want := strings.ToLower(strings.ReplaceAll(string(m[1]), "-", "_")); want != d.Name() {
+			t.Errorf("controls/%s holds control %s: the folder must be named after the id (%s)", d.Name(), m[1], want)
+		}
+		wantIDs = append(wantIDs, string(m[1]))
+	}
+	sort.Strings(wantIDs)
 	if len(controls) != len(wantIDs) {
 		t.Fatalf("%d controls, want %d", len(controls), len(wantIDs))
 	}
