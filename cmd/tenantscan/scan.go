@@ -215,10 +215,19 @@ func (p *outputFlags) exitCode(rep *report.Report, againstBaseline bool) error {
 			failures = rep.Failures(p.failOn)
 		}
 	}
-	switch {
-	case rep.Errors() > 0:
+	return verdictExit(rep, failures)
+}
+
+// verdictExit is the one exit-code rule of every command that judges
+// tenants (scan, merge, readiness): 2 when a tenant could not be
+// evaluated — errors win, since what was not evaluated may hide anything —
+// else 1 when there are findings (failures reaching --fail-on, tenants not
+// ready), else 0.
+func verdictExit(rep *report.Report, findings int) error {
+	if rep.Errors() > 0 {
 		return &exitCodeError{code: exitError, err: fmt.Errorf("%d of %d snapshot(s) could not be evaluated", rep.Errors(), rep.TenantCount())}
-	case failures > 0:
+	}
+	if findings > 0 {
 		return &exitCodeError{code: exitFindings}
 	}
 	return nil
