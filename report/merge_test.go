@@ -22,7 +22,7 @@ func TestMergeFilesMatchesMerge(t *testing.T) {
 	dir := t.TempDir()
 	whole := sample()
 	a, b := sample(), sample()
-	a.Tenants, b.Tenants = whole.Tenants[2:], whole.Tenants[:2] // out of order on purpose
+	a.Tenants, b.Tenants = whole.Tenants[1:], whole.Tenants[:1] // shard 1 then 2 is out of path order on purpose
 	a.Parameters = []Parameter{{Name: "paths", Value: "snapshots"}, {Name: "shard", Value: "1/2"}}
 	b.Parameters = []Parameter{{Name: "paths", Value: "snapshots"}, {Name: "shard", Value: "2/2"}}
 	a.UnusedWaivers = []Waiver{{Control: "O365G-001", Tenant: "*", Resource: "*", File: "w.yaml", Line: 3}}
