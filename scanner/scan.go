@@ -57,6 +57,11 @@ type Options struct {
 	// Baseline, when set, marks every finding as new or unchanged as its
 	// tenant finishes, and the report lists the resolved findings.
 	Baseline *report.Baseline
+	// Annotate, when set, is called with every tenant the report keeps,
+	// after the baseline marked it and before the report holds it (the
+	// run history fills each finding's first-seen date), from the
+	// workers, so it must be safe for concurrent use.
+	Annotate func(*report.Tenant)
 	// MemoryTenants is the most tenants a report keeps in memory: a scan
 	// of more sources spools every finished tenant to a temporary file in
 	// SpoolDir ("" means the system's, $TMPDIR on Unix), so memory stays
@@ -146,6 +151,9 @@ func Scan(ctx context.Context, engine *policy.Engine, sources []snapshot.Source,
 			}
 			if opts.Baseline != nil {
 				opts.Baseline.Mark(&t)
+			}
+			if opts.Annotate != nil {
+				opts.Annotate(&t)
 			}
 			results.add(i, &t, used, exportedAt)
 		})

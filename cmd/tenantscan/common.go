@@ -28,6 +28,9 @@ import (
 // scanFlags are the flags scan and readiness share: what to scan, with
 // which policies, waivers and limits.
 type scanFlags struct {
+	// annotate is passed to the scan as scanner.Options.Annotate (not a
+	// flag: the run history sets it).
+	annotate        func(*report.Tenant)
 	paths           []string
 	policyDirs      []string
 	dataFiles       []string
@@ -151,6 +154,7 @@ func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline)
 		SnapshotTimeout: s.snapshotTimeout,
 		Shard:           s.shardSpec,
 		Baseline:        baseline,
+		Annotate:        s.annotate,
 		Progress: func(t report.Tenant) {
 			progress()
 			switch {

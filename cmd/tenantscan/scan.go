@@ -180,6 +180,7 @@ func runScan(cmd *cobra.Command, e *env, p scanParams) error {
 			return usageError("baseline %s: %w", p.baseline, err)
 		}
 	}
+	p.annotate = hist.firstSeen(cmd.Context(), e, p.asOf)
 	rep, _, err := p.scan(cmd.Context(), e, base)
 	if err != nil {
 		return err

@@ -132,7 +132,7 @@ func writeFindings(f *excelize.File, st styles, r *report.Report) error {
 	s, err := newSheet(f, st, SheetFindings, []column{
 		{"Tenant", 24}, {"Control", 11}, {"Title", 40}, {"Severity", 10}, {"Status", 9},
 		{"Resource kind", 16}, {"Resource ID", 32}, {"Message", 60}, {"Evidence", 60},
-		{"Snapshot", 32}, {"Path", 28}, {"Drift", 10}, {"Waiver", 30},
+		{"Snapshot", 32}, {"Path", 28}, {"Drift", 10}, {"Waiver", 30}, {"First seen", 11},
 	})
 	if err != nil {
 		return err
@@ -140,7 +140,7 @@ func writeFindings(f *excelize.File, st styles, r *report.Report) error {
 	err = report.EachFindingRow(r, func(row report.FindingRow) error {
 		return s.add(s.text(row.Tenant), s.text(row.ControlID), s.long(row.Title), s.text(row.Severity), s.text(row.Status),
 			s.text(row.ResourceKind), s.text(row.ResourceID), s.long(row.Message), s.long(row.Evidence),
-			s.text(row.Snapshot), s.text(row.Path), s.text(row.Drift), s.long(row.Waiver))
+			s.text(row.Snapshot), s.text(row.Path), s.text(row.Drift), s.long(row.Waiver), s.text(row.FirstSeen))
 	})
 	if err != nil {
 		return err
@@ -151,7 +151,7 @@ func writeFindings(f *excelize.File, st styles, r *report.Report) error {
 		c := controls[fd.ControlID]
 		err := s.add(s.text(fd.TenantID), s.text(fd.ControlID), s.long(c.Title), s.text(c.Severity), s.text("resolved"),
 			s.text(fd.Resource.Kind), s.text(fd.Resource.ID), s.long(fd.Message), s.long(report.EvidenceText(fd.Evidence)),
-			s.text(""), s.text(fd.Path), s.text("resolved"), s.text(""))
+			s.text(""), s.text(fd.Path), s.text("resolved"), s.text(""), s.text(fd.FirstSeen))
 		if err != nil {
 			return err
 		}
