@@ -39,6 +39,7 @@ type htmlControl struct {
 
 type htmlFinding struct {
 	Message, Path, Evidence, Waiver, Drift string
+	FirstSeen                              string // from the run history
 }
 
 // Write implements Writer; control and bidirectional characters are
@@ -76,7 +77,7 @@ func (HTML) write(w io.Writer, r *Report) error {
 				hc.Reason = *c.Reason
 			}
 			for _, f := range c.Findings {
-				hc.Findings = append(hc.Findings, htmlFinding{Message: f.Message, Path: f.Path, Evidence: EvidenceText(f.Evidence), Waiver: WaiverText(f.Waiver), Drift: f.Drift})
+				hc.Findings = append(hc.Findings, htmlFinding{Message: f.Message, Path: f.Path, Evidence: EvidenceText(f.Evidence), Waiver: WaiverText(f.Waiver), Drift: f.Drift, FirstSeen: f.FirstSeen})
 			}
 			ht.Controls = append(ht.Controls, hc)
 		}

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 // The memory model of one snapshot being evaluated, measured with
@@ -38,8 +40,8 @@ func SnapshotCost(size int64) int64 {
 // SourceSize is the size in bytes of a snapshot file, or of every file in
 // a raw export folder; 0 for standard input and for what cannot be read
 // (its error is reported when it is loaded).
-func SourceSize(src Source) int64 {
-	if src.Name == StdinName || src.Err != nil {
+func SourceSize(src snapshot.Source) int64 {
+	if src.Name == snapshot.StdinName || src.Err != nil {
 		return 0
 	}
 	if !src.Export {

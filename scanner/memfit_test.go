@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 func TestFitWorkers(t *testing.T) {
@@ -68,13 +70,13 @@ func TestSourceSize(t *testing.T) {
 		}
 	}
 	tests := []struct {
-		src  Source
+		src  snapshot.Source
 		want int64
 	}{
-		{Source{Name: file}, 1234},
-		{Source{Name: export, Export: true}, 1000},
-		{Source{Name: StdinName}, 0},
-		{Source{Name: filepath.Join(dir, "missing.json")}, 0},
+		{snapshot.Source{Name: file}, 1234},
+		{snapshot.Source{Name: export, Export: true}, 1000},
+		{snapshot.Source{Name: snapshot.StdinName}, 0},
+		{snapshot.Source{Name: filepath.Join(dir, "missing.json")}, 0},
 	}
 	for _, tc := range tests {
 		if got := SourceSize(tc.src); got != tc.want {

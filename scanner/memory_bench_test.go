@@ -18,7 +18,10 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/tenantscan/tenantscan/internal/synthetic"
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 // BenchmarkSnapshotMemory measures where one snapshot's memory goes, stage
@@ -53,10 +56,10 @@ func BenchmarkSnapshotMemory(b *testing.B) {
 		}
 	}
 	defer debug.SetGCPercent(debug.SetGCPercent(gogc))
-	e := newTestEngine(b, EngineOptions{})
+	e := newTestEngine(b, policy.EngineOptions{})
 	for _, n := range sizes {
 		for _, many := range []bool{false, true} {
-			doc := syntheticTenant(n)
+			doc := synthetic.Tenant(n)
 			if many {
 				setISVDepth(doc, "Local")
 			}
@@ -144,7 +147,7 @@ func peakWhile(f func()) uint64 {
 	return peak.Load()
 }
 
-func measureSnapshot(b *testing.B, e *Engine, path string) []memStage {
+func measureSnapshot(b *testing.B, e *policy.Engine, path string) []memStage {
 	mb := func(n uint64, base uint64) float64 {
 		if n < base {
 			return 0
@@ -156,9 +159,9 @@ func measureSnapshot(b *testing.B, e *Engine, path string) []memStage {
 		b.Fatal(err)
 	}
 	base := liveHeap()
-	var snap *Snapshot
+	var snap *snapshot.Snapshot
 	loadPeak := peakWhile(func() {
-		if snap, err = Load(Source{Name: path}, nil, DefaultLimits()); err != nil {
+		if snap, err = snapshot.Load(snapshot.Source{Name: path}, nil, snapshot.DefaultLimits()); err != nil {
 			b.Fatal(err)
 		}
 	})

@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 
 	"github.com/tenantscan/tenantscan/scanner"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 // runtimeMemoryLimit is the Go runtime's soft memory limit in bytes
@@ -23,7 +24,7 @@ func runtimeMemoryLimit() int64 {
 // unless at worst (the largest snapshots together) their estimated memory
 // (scanner.FitWorkers) would exceed limit; then fewer, and a warning names
 // the numbers. limit 0 means none.
-func fitParallel(log *slog.Logger, requested int, sources []scanner.Source, limit int64) int {
+func fitParallel(log *slog.Logger, requested int, sources []snapshot.Source, limit int64) int {
 	if limit <= 0 {
 		return requested
 	}

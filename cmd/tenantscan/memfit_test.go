@@ -9,18 +9,19 @@ import (
 	"testing"
 
 	"github.com/tenantscan/tenantscan/scanner"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 func TestFitParallelLogsTheReduction(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	var sources []scanner.Source
+	var sources []snapshot.Source
 	for _, name := range []string{"a.json", "b.json", "c.json"} {
 		path := filepath.Join(dir, name)
 		if err := os.WriteFile(path, make([]byte, 3_000_000), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		sources = append(sources, scanner.Source{Name: path})
+		sources = append(sources, snapshot.Source{Name: path})
 	}
 	cost := scanner.SnapshotCost(3_000_000)
 	tests := []struct {
