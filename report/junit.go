@@ -13,14 +13,11 @@ import (
 // error; warn and waived controls pass, with their findings in system-out.
 type JUnit struct{}
 
+// junitSuites holds the root element's attributes; its testsuites are
+// encoded one at a time (see write).
 type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Skipped  int          `xml:"skipped,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
+	Name                             string
+	Tests, Failures, Errors, Skipped int
 }
 
 type junitSuite struct {
@@ -60,64 +57,25 @@ func (x JUnit) Write(w io.Writer, r *Report) error {
 	return neutrally(w, func(w io.Writer) error { return x.write(w, r) })
 }
 
+// write streams: a first pass over the tenants counts the totals the root
+// element carries, the second encodes one testsuite at a time, so memory
+// holds one tenant's suite, not the whole document.
 func (JUnit) write(w io.Writer, r *Report) error {
 	controls := r.ControlsByID()
 	doc := junitSuites{Name: "tenantscan"}
-	err := r.EachTenant(func(tp *Tenant) error {
-		t := *tp
-		name := TenantName(t)
-		s := junitSuite{Name: name, Properties: []junitProperty{
-			{Name: "snapshot", Value: t.Snapshot},
-			{Name: "tenantId", Value: t.TenantID},
-			{Name: "status", Value: t.Status},
-			{Name: "ready", Value: fmt.Sprint(t.Readiness.Ready)},
-			{Name: "readiness", Value: t.Readiness.Verdict()},
-		}}
-		if !r.FinishedAt.IsZero() {
-			s.Timestamp = r.FinishedAt.UTC().Format("2006-01-02T15:04:05")
-		}
-		if t.Error != nil {
-			s.Properties = append(s.Properties, junitProperty{Name: "error", Value: *t.Error})
-		}
+	err := r.EachTenant(func(t *Tenant) error {
+		// The counts of junitSuiteOf, without building its text.
+		doc.Tests += len(t.Controls)
 		for _, c := range t.Controls {
-			ctl := controls[c.ID]
-			tc := junitCase{Name: c.ID + " " + ctl.Title, Classname: name}
-			reason := ""
-			if c.Reason != nil {
-				reason = *c.Reason
-			}
 			switch c.Status {
 			case StatusFail:
-				tc.Failure = &junitMessage{
-					Message: fmt.Sprintf("%d finding(s), severity %s", len(c.Findings), ctl.Severity),
-					Type:    ctl.Severity,
-					Text:    findingsText(c.Findings) + "\nRemediation: " + ctl.Remediation,
-				}
-				s.Failures++
+				doc.Failures++
 			case StatusError:
-				msg := reason
-				if t.Error != nil && reason == "the snapshot could not be evaluated" {
-					msg = *t.Error
-				}
-				if len(c.Findings) > 0 {
-					msg += "\nEstablished findings:\n" + findingsText(c.Findings)
-				}
-				tc.Error = &junitMessage{Message: reason, Type: "error", Text: msg}
-				s.Errors++
+				doc.Errors++
 			case StatusSkip:
-				tc.Skipped = &junitMessage{Message: reason}
-				s.Skipped++
-			default: // pass, warn, waived
-				tc.SystemOut = strings.TrimSpace(c.Status + "\n" + findingsText(c.Findings) + "\n" + strings.Join(c.Notes, "\n"))
+				doc.Skipped++
 			}
-			s.Cases = append(s.Cases, tc)
 		}
-		s.Tests = len(s.Cases)
-		doc.Tests += s.Tests
-		doc.Failures += s.Failures
-		doc.Errors += s.Errors
-		doc.Skipped += s.Skipped
-		doc.Suites = append(doc.Suites, s)
 		return nil
 	})
 	if err != nil {
@@ -128,11 +86,85 @@ func (JUnit) write(w io.Writer, r *Report) error {
 	}
 	enc := xml.NewEncoder(w)
 	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
+	root := xml.StartElement{Name: xml.Name{Local: "testsuites"}, Attr: []xml.Attr{
+		{Name: xml.Name{Local: "name"}, Value: doc.Name},
+		{Name: xml.Name{Local: "tests"}, Value: fmt.Sprint(doc.Tests)},
+		{Name: xml.Name{Local: "failures"}, Value: fmt.Sprint(doc.Failures)},
+		{Name: xml.Name{Local: "errors"}, Value: fmt.Sprint(doc.Errors)},
+		{Name: xml.Name{Local: "skipped"}, Value: fmt.Sprint(doc.Skipped)},
+	}}
+	if err := enc.EncodeToken(root); err != nil {
+		return fmt.Errorf("write junit report: %w", err)
+	}
+	suite := xml.StartElement{Name: xml.Name{Local: "testsuite"}}
+	err = r.EachTenant(func(t *Tenant) error {
+		return enc.EncodeElement(junitSuiteOf(t, controls, r), suite)
+	})
+	if err == nil {
+		err = enc.EncodeToken(root.End())
+	}
+	if err == nil {
+		err = enc.Flush()
+	}
+	if err != nil {
 		return fmt.Errorf("write junit report: %w", err)
 	}
 	_, err = io.WriteString(w, "\n")
 	return err
+}
+
+// junitSuiteOf is one tenant's testsuite.
+func junitSuiteOf(tp *Tenant, controls map[string]Control, r *Report) junitSuite {
+	t := *tp
+	name := TenantName(t)
+	s := junitSuite{Name: name, Properties: []junitProperty{
+		{Name: "snapshot", Value: t.Snapshot},
+		{Name: "tenantId", Value: t.TenantID},
+		{Name: "status", Value: t.Status},
+		{Name: "ready", Value: fmt.Sprint(t.Readiness.Ready)},
+		{Name: "readiness", Value: t.Readiness.Verdict()},
+	}}
+	if !r.FinishedAt.IsZero() {
+		s.Timestamp = r.FinishedAt.UTC().Format("2006-01-02T15:04:05")
+	}
+	if t.Error != nil {
+		s.Properties = append(s.Properties, junitProperty{Name: "error", Value: *t.Error})
+	}
+	for _, c := range t.Controls {
+		ctl := controls[c.ID]
+		tc := junitCase{Name: c.ID + " " + ctl.Title, Classname: name}
+		reason := ""
+		if c.Reason != nil {
+			reason = *c.Reason
+		}
+		switch c.Status {
+		case StatusFail:
+			tc.Failure = &junitMessage{
+				Message: fmt.Sprintf("%d finding(s), severity %s", len(c.Findings), ctl.Severity),
+				Type:    ctl.Severity,
+				Text:    findingsText(c.Findings) + "\nRemediation: " + ctl.Remediation,
+			}
+			s.Failures++
+		case StatusError:
+			msg := reason
+			if t.Error != nil && reason == "the snapshot could not be evaluated" {
+				msg = *t.Error
+			}
+			if len(c.Findings) > 0 {
+				msg += "\nEstablished findings:\n" + findingsText(c.Findings)
+			}
+			tc.Error = &junitMessage{Message: reason, Type: "error", Text: msg}
+			s.Errors++
+		case StatusSkip:
+			tc.Skipped = &junitMessage{Message: reason}
+			s.Skipped++
+		default: // pass, warn, waived
+			tc.SystemOut = strings.TrimSpace(c.Status + "\n" + findingsText(c.Findings) + "\n" + strings.Join(c.Notes, "\n"))
+		}
+		s.Cases = append(s.Cases, tc)
+	}
+	s.Tests = len(s.Cases)
+	return s
 }
 
 // findingsText lists findings one per line, with path, evidence and waiver.
