@@ -111,6 +111,7 @@ func TestWritersStreamFromSpool(t *testing.T) {
 	}{
 		{"junit", JUnit{}},
 		{"json", JSON{}},
+		{"table", Table{Width: 120}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var werr error

@@ -38,20 +38,27 @@ func (tb Table) Write(w io.Writer, r *Report) error {
 	for _, c := range r.Controls {
 		controls[c.ID] = c
 	}
+	// Each tenant's lines are written as soon as they are printed: memory
+	// holds one tenant's, not the report's.
+	flush := func() error {
+		_, err := io.WriteString(w, p.b.String())
+		p.b.Reset()
+		return err
+	}
 	i := 0
 	err := r.EachTenant(func(t *Tenant) error {
 		if i++; i > 1 {
 			p.line("")
 		}
 		p.tenant(*t, controls)
-		return nil
+		return flush()
 	})
 	if err != nil {
 		return fmt.Errorf("write table report: %w", err)
 	}
 	p.line("")
 	p.summary(r)
-	if _, err := io.WriteString(w, p.b.String()); err != nil {
+	if err := flush(); err != nil {
 		return fmt.Errorf("write table report: %w", err)
 	}
 	return nil
