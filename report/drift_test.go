@@ -1,4 +1,4 @@
-package report
+package report_test
 
 import (
 	"bytes"
@@ -7,21 +7,25 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/tenantscan/tenantscan/report"
+	jsonreport "github.com/tenantscan/tenantscan/report/format/json"
+	"github.com/tenantscan/tenantscan/report/reporttest"
 )
 
 func TestApplyBaseline(t *testing.T) {
 	t.Parallel()
-	base := sample()
-	cur := sample()
+	base := reporttest.Sample()
+	cur := reporttest.Sample()
 	// Fabrikam: bob's finding is gone, carol's is new, gustav's unchanged.
 	fs := cur.Tenants[1].Controls[1].Findings
-	fs[0] = Finding{Message: "carol@fabrikam.com has no E3-or-later licence", Resource: Resource{Kind: "user", ID: "carol@fabrikam.com"}, Path: "/users/4"}
+	fs[0] = report.Finding{Message: "carol@fabrikam.com has no E3-or-later licence", Resource: report.Resource{Kind: "user", ID: "carol@fabrikam.com"}, Path: "/users/4"}
 	// The broken tenant had a finding in the baseline: it resolved nothing,
 	// since it could not be evaluated now.
-	base.Tenants[2].Controls[0].Status = StatusFail
-	base.Tenants[2].Controls[0].Findings = []Finding{{Message: "old", Resource: Resource{Kind: "x", ID: "y"}}}
+	base.Tenants[2].Controls[0].Status = report.StatusFail
+	base.Tenants[2].Controls[0].Findings = []report.Finding{{Message: "old", Resource: report.Resource{Kind: "x", ID: "y"}}}
 
-	if err := ApplyBaseline(cur, base); err != nil {
+	if err := report.ApplyBaseline(cur, base); err != nil {
 		t.Fatal(err)
 	}
 	drift := map[string]string{}
@@ -30,7 +34,7 @@ func TestApplyBaseline(t *testing.T) {
 			drift[f.Resource.ID] = f.Drift
 		}
 	}
-	want := map[string]string{"fabrikam-crm": DriftUnchanged, "carol@fabrikam.com": DriftNew, "gustav@fabrikam.com": DriftUnchanged}
+	want := map[string]string{"fabrikam-crm": report.DriftUnchanged, "carol@fabrikam.com": report.DriftNew, "gustav@fabrikam.com": report.DriftUnchanged}
 	for id, d := range want {
 		if drift[id] != d {
 			t.Errorf("%s: drift %q, want %q", id, drift[id], d)
@@ -39,7 +43,7 @@ func TestApplyBaseline(t *testing.T) {
 	if len(cur.Resolved) != 1 || cur.Resolved[0].Resource.ID != "bob@fabrikam.com" || cur.Resolved[0].ControlID != "O365G-004" || cur.Resolved[0].TenantID != cur.Tenants[1].TenantID {
 		t.Errorf("resolved = %+v", cur.Resolved)
 	}
-	if d := cur.Summary.Drift; d == nil || d.New != 1 || d.Unchanged != 2 || d.Resolved != 1 || d.NewFindings[SeverityHigh] != 1 {
+	if d := cur.Summary.Drift; d == nil || d.New != 1 || d.Unchanged != 2 || d.Resolved != 1 || d.NewFindings[report.SeverityHigh] != 1 {
 		t.Errorf("drift summary %+v", cur.Summary.Drift)
 	}
 	if got := cur.NewFailures("high"); got != 1 {
@@ -52,14 +56,14 @@ func TestApplyBaseline(t *testing.T) {
 
 func TestFingerprintIgnoresMessage(t *testing.T) {
 	t.Parallel()
-	a := Fingerprint("t", "O365G-004", Resource{Kind: "user", ID: "bob"})
-	if a != Fingerprint("t", "O365G-004", Resource{Kind: "user", ID: "bob"}) {
+	a := report.Fingerprint("t", "O365G-004", report.Resource{Kind: "user", ID: "bob"})
+	if a != report.Fingerprint("t", "O365G-004", report.Resource{Kind: "user", ID: "bob"}) {
 		t.Error("fingerprint is not stable")
 	}
 	for _, other := range []string{
-		Fingerprint("u", "O365G-004", Resource{Kind: "user", ID: "bob"}),
-		Fingerprint("t", "O365G-006", Resource{Kind: "user", ID: "bob"}),
-		Fingerprint("t", "O365G-004", Resource{Kind: "user", ID: "bobby"}),
+		report.Fingerprint("u", "O365G-004", report.Resource{Kind: "user", ID: "bob"}),
+		report.Fingerprint("t", "O365G-006", report.Resource{Kind: "user", ID: "bob"}),
+		report.Fingerprint("t", "O365G-004", report.Resource{Kind: "user", ID: "bobby"}),
 	} {
 		if other == a {
 			t.Error("different findings share a fingerprint")
@@ -69,61 +73,22 @@ func TestFingerprintIgnoresMessage(t *testing.T) {
 
 func TestReadRoundTrip(t *testing.T) {
 	t.Parallel()
-	out, err := Render(JSON{}, sample())
+	out, err := report.Render(jsonreport.Writer{}, reporttest.Sample())
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := Read(bytes.NewReader(out))
+	r, err := report.Read(bytes.NewReader(out))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(r.Tenants) != 3 || r.Tenants[1].Controls[1].Findings[0].Resource.ID != "bob@fabrikam.com" {
 		t.Errorf("read back %+v", r.Tenants)
 	}
-	if _, err := Read(strings.NewReader(`{"schemaVersion": 2}`)); err == nil || !strings.Contains(err.Error(), "schemaVersion 2") {
+	if _, err := report.Read(strings.NewReader(`{"schemaVersion": 2}`)); err == nil || !strings.Contains(err.Error(), "schemaVersion 2") {
 		t.Errorf("a future schema version was accepted: %v", err)
 	}
-	if _, err := Read(strings.NewReader(`not json`)); err == nil {
+	if _, err := report.Read(strings.NewReader(`not json`)); err == nil {
 		t.Error("garbage was accepted")
-	}
-}
-
-func TestDriftText(t *testing.T) {
-	t.Parallel()
-	base, cur := sample(), sample()
-	cur.Tenants[1].Controls[1].Findings = cur.Tenants[1].Controls[1].Findings[1:]
-	ApplyBaseline(cur, base)
-	out, err := Render(DriftText{}, cur)
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(out)
-	if !strings.HasPrefix(text, "0 new, 2 unchanged, 1 resolved\n") || !strings.Contains(text, "Resolved:\n  O365G-004 3f6a1c52-9d0e-4b7a-8c21-5e4d3b2a1f00: bob@fabrikam.com") {
-		t.Errorf("drift text:\n%s", text)
-	}
-}
-
-// TestJSONStreamsLikeEncoder checks that the streaming JSON writer writes
-// exactly what encoding/json writes for the whole report.
-func TestJSONStreamsLikeEncoder(t *testing.T) {
-	t.Parallel()
-	for _, r := range []*Report{sample(), hostileReport(), {SchemaVersion: 1}} {
-		r.UnusedWaivers = []Waiver{{Control: "O365G-004", Tenant: "*", Resource: "x<y>", Reason: "r", Owner: "o", Expires: "2027-01-01"}}
-		r.Parameters = []Parameter{{Name: "paths", Value: "a & b"}}
-		var want bytes.Buffer
-		enc := json.NewEncoder(&want)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(r); err != nil {
-			t.Fatal(err)
-		}
-		got, err := Render(JSON{}, r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, want.Bytes()) {
-			t.Errorf("streamed JSON differs:\n%s\nwant\n%s", got, want.Bytes())
-		}
 	}
 }
 
@@ -131,22 +96,22 @@ func TestJSONStreamsLikeEncoder(t *testing.T) {
 // marks drift exactly as a baseline built from the report in memory.
 func TestReadBaseline(t *testing.T) {
 	t.Parallel()
-	base := sample()
+	base := reporttest.Sample()
 	base.Tenants[1].Controls[1].Findings[0].Evidence = map[string]any{"licences": []any{"E1"}, "count": json.Number("12345678901234567890")}
-	data, err := Render(JSON{}, base)
+	data, err := report.Render(jsonreport.Writer{}, base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	streamed, err := ReadBaseline(bytes.NewReader(data))
+	streamed, err := report.ReadBaseline(bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
 	}
-	inMemory, err := NewBaseline(base)
+	inMemory, err := report.NewBaseline(base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mark := func(b *Baseline) []byte {
-		cur := sample()
+	mark := func(b *report.Baseline) []byte {
+		cur := reporttest.Sample()
 		cur.Tenants[1].Controls[1].Findings = cur.Tenants[1].Controls[1].Findings[1:] // bob's finding resolved
 		for i := range cur.Tenants {
 			b.Mark(&cur.Tenants[i])
@@ -155,7 +120,7 @@ func TestReadBaseline(t *testing.T) {
 		if cur.Resolved, err = b.Resolved(); err != nil {
 			t.Fatal(err)
 		}
-		out, err := Render(JSON{}, cur)
+		out, err := report.Render(jsonreport.Writer{}, cur)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -179,11 +144,11 @@ func TestReadBaseline(t *testing.T) {
 		{"tenants twice", `{"schemaVersion": 1, "tenants": [], "Tenants": []}`, "appears twice"},
 	}
 	for _, tc := range bad {
-		if _, err := ReadBaseline(strings.NewReader(tc.in)); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := report.ReadBaseline(strings.NewReader(tc.in)); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
 		}
 	}
-	if b, err := ReadBaseline(strings.NewReader(`{"schemaVersion": 1, "tenants": null}`)); err != nil || len(b.findings) != 0 {
+	if b, err := report.ReadBaseline(strings.NewReader(`{"schemaVersion": 1, "tenants": null}`)); err != nil || report.BaselineLen(b) != 0 {
 		t.Errorf("tenants null: %v", err)
 	}
 }
@@ -192,23 +157,23 @@ func TestReadBaseline(t *testing.T) {
 // the scanner's workers do (run with -race), and checks every mark.
 func TestBaselineMarkConcurrent(t *testing.T) {
 	t.Parallel()
-	base := &Report{SchemaVersion: SchemaVersion}
+	base := &report.Report{SchemaVersion: report.SchemaVersion}
 	for i := range 64 {
-		tn := Tenant{TenantID: fmt.Sprintf("t%d", i), Controls: []ControlResult{{ID: "O365G-004", Status: StatusFail}}}
+		tn := report.Tenant{TenantID: fmt.Sprintf("t%d", i), Controls: []report.ControlResult{{ID: "O365G-004", Status: report.StatusFail}}}
 		for j := range 20 {
-			tn.Controls[0].Findings = append(tn.Controls[0].Findings, Finding{Resource: Resource{Kind: "user", ID: fmt.Sprintf("u%d", j)}})
+			tn.Controls[0].Findings = append(tn.Controls[0].Findings, report.Finding{Resource: report.Resource{Kind: "user", ID: fmt.Sprintf("u%d", j)}})
 		}
 		base.Tenants = append(base.Tenants, tn)
 	}
-	b, err := NewBaseline(base)
+	b, err := report.NewBaseline(base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cur := sample()
+	cur := reporttest.Sample()
 	cur.Tenants = nil
 	for _, tn := range base.Tenants {
-		tn.Controls = []ControlResult{{ID: "O365G-004", Status: StatusFail, Findings: append([]Finding(nil), tn.Controls[0].Findings[1:]...)}}
-		tn.Controls[0].Findings = append(tn.Controls[0].Findings, Finding{Resource: Resource{Kind: "user", ID: "new"}})
+		tn.Controls = []report.ControlResult{{ID: "O365G-004", Status: report.StatusFail, Findings: append([]report.Finding(nil), tn.Controls[0].Findings[1:]...)}}
+		tn.Controls[0].Findings = append(tn.Controls[0].Findings, report.Finding{Resource: report.Resource{Kind: "user", ID: "new"}})
 		cur.Tenants = append(cur.Tenants, tn)
 	}
 	var wg sync.WaitGroup
@@ -225,7 +190,7 @@ func TestBaselineMarkConcurrent(t *testing.T) {
 	}
 	for _, tn := range cur.Tenants {
 		for _, f := range tn.Controls[0].Findings {
-			if want := map[bool]string{true: DriftNew, false: DriftUnchanged}[f.Resource.ID == "new"]; f.Drift != want {
+			if want := map[bool]string{true: report.DriftNew, false: report.DriftUnchanged}[f.Resource.ID == "new"]; f.Drift != want {
 				t.Fatalf("%s %s: drift %q, want %q", tn.TenantID, f.Resource.ID, f.Drift, want)
 			}
 		}

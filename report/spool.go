@@ -106,3 +106,15 @@ func (s *Spool) Close() error {
 	}
 	return err
 }
+
+// marshalCompact encodes v as the JSON report does (no HTML escaping),
+// ending in a newline.
+func marshalCompact(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

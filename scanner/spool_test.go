@@ -12,7 +12,12 @@ import (
 	"github.com/tenantscan/tenantscan/internal/openfiles"
 	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
+	csvreport "github.com/tenantscan/tenantscan/report/format/csv"
+	jsonreport "github.com/tenantscan/tenantscan/report/format/json"
+	"github.com/tenantscan/tenantscan/report/format/junit"
+	"github.com/tenantscan/tenantscan/report/format/markdown"
 	"github.com/tenantscan/tenantscan/report/format/sarif"
+	"github.com/tenantscan/tenantscan/report/format/table"
 	"github.com/tenantscan/tenantscan/report/format/xlsx"
 	"github.com/tenantscan/tenantscan/snapshot"
 )
@@ -60,8 +65,8 @@ func TestSpooledReportMatchesInMemory(t *testing.T) {
 		t.Fatalf("the test needs resolved findings, drift and waivers: %+v", inMemory.Summary)
 	}
 	writers := map[string]report.Writer{
-		"json": report.JSON{}, "csv": report.CSV{}, "table": report.Table{}, "markdown": report.Markdown{},
-		"html": report.HTML{}, "junit": report.JUnit{}, "readiness": report.ReadinessText{},
+		"json": jsonreport.Writer{}, "csv": csvreport.Writer{}, "table": table.Writer{}, "markdown": markdown.Writer{},
+		"html": report.HTML{}, "junit": junit.Writer{}, "readiness": table.Readiness{},
 		"readiness-json": report.ReadinessJSON{}, "sarif": sarif.Writer{}, "xlsx": xlsx.Writer{},
 	}
 	for name, w := range writers {
