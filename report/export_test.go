@@ -1,11 +1,5 @@
 package report
 
-// What the external tests (package report_test) reach inside the package.
-var (
-	Summarize      = summarize
-	DecodeTenant   = decodeTenant
-	MarshalCompact = marshalCompact
-)
-
-// BaselineLen is the number of findings a baseline indexed.
-func BaselineLen(b *Baseline) int { return len(b.findings) }
+// MarshalCompact is marshalCompact, for the spool tests in package
+// report_test.
+var MarshalCompact = marshalCompact

@@ -33,7 +33,7 @@ func (r *Report) EachTenant(fn func(t *Tenant) error) error {
 		return nil
 	}
 	return r.eachSpooled(func(data []byte) error {
-		t, err := decodeTenant(data)
+		t, err := DecodeTenant(data)
 		if err != nil {
 			return err
 		}
@@ -92,4 +92,13 @@ func (t Tenant) Unevaluated() bool {
 		}
 	}
 	return len(t.Controls) > 0
+}
+
+// Tenant returns tenant i (in report order) again, from memory or from
+// the spool; i must be below TenantCount.
+func (r *Report) Tenant(i int) (Tenant, error) {
+	if r.spool == nil {
+		return r.Tenants[i], nil
+	}
+	return r.spool.Get(r.spooled[i])
 }

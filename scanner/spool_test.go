@@ -9,6 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/tenantscan/tenantscan/baseline"
 	"github.com/tenantscan/tenantscan/internal/openfiles"
 	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
@@ -39,13 +40,13 @@ func TestSpooledReportMatchesInMemory(t *testing.T) {
 		report.Finding{Message: "gone", Resource: report.Resource{Kind: "user", ID: "gone@example.com"}})
 
 	scan := func(memoryTenants int) *report.Report {
-		baseline, err := report.NewBaseline(base)
+		marks, err := baseline.New(base)
 		if err != nil {
 			t.Fatal(err)
 		}
 		spoolDir := t.TempDir()
 		rep := mustScan(t, context.Background(), e, sources, Options{ToolVersion: "test", Now: fixedNow,
-			Waivers: waivers, Baseline: baseline, MemoryTenants: memoryTenants, SpoolDir: spoolDir})
+			Waivers: waivers, Baseline: marks, MemoryTenants: memoryTenants, SpoolDir: spoolDir})
 		t.Cleanup(func() {
 			rep.Close()
 			// The spool is unlinked at creation: what must not be left

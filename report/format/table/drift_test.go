@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tenantscan/tenantscan/baseline"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/report/reporttest"
 )
@@ -12,7 +13,7 @@ func TestDriftText(t *testing.T) {
 	t.Parallel()
 	base, cur := reporttest.Sample(), reporttest.Sample()
 	cur.Tenants[1].Controls[1].Findings = cur.Tenants[1].Controls[1].Findings[1:]
-	report.ApplyBaseline(cur, base)
+	baseline.Apply(cur, base)
 	out, err := report.Render(Drift{}, cur)
 	if err != nil {
 		t.Fatal(err)
