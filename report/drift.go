@@ -55,6 +55,11 @@ func Read(r io.Reader) (*Report, error) {
 	if rep.SchemaVersion != SchemaVersion {
 		return nil, fmt.Errorf("read report: schemaVersion %d, want %d", rep.SchemaVersion, SchemaVersion)
 	}
+	for i := range rep.Tenants {
+		if err := rep.Tenants[i].CheckStatuses(); err != nil {
+			return nil, fmt.Errorf("read report: %w", err)
+		}
+	}
 	return &rep, nil
 }
 

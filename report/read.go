@@ -64,6 +64,9 @@ func ReadStream(r io.Reader, fn func(t *Tenant, start, end int64) error) (*Repor
 				if err := dec.Decode(&t); err != nil {
 					return fail(err)
 				}
+				if err := t.CheckStatuses(); err != nil {
+					return fail(err)
+				}
 				if err := fn(&t, start, dec.InputOffset()); err != nil {
 					return nil, err
 				}

@@ -190,17 +190,22 @@ func (r Readiness) Verdict() string {
 }
 
 // Label is the readiness as reports show it: READY, NOT READY, NOT
-// APPLICABLE or NOT EVALUATED.
+// APPLICABLE or NOT EVALUATED; a state none of these (read from a report
+// not checked, see Tenant.CheckStatuses) shows as itself, upper case,
+// never as another verdict.
 func (r Readiness) Label() string {
-	switch r.Verdict() {
+	switch v := r.Verdict(); v {
 	case ReadinessReady:
 		return "READY"
+	case ReadinessNotReady:
+		return "NOT READY"
 	case ReadinessNotApplicable:
 		return "NOT APPLICABLE"
 	case ReadinessNotEvaluated:
 		return "NOT EVALUATED"
+	default: // shown as it is, so no verdict reads as another
+		return strings.ToUpper(v)
 	}
-	return "NOT READY"
 }
 
 // StatusLabel is a tenant status as reports show it, upper case.

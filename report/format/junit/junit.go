@@ -110,8 +110,10 @@ func (Writer) write(w io.Writer, r *report.Report) error {
 			case report.StatusSkip:
 				tc.Skipped = &junitMessage{Message: reason}
 				s.Skipped++
-			default: // pass, warn, waived
+			case report.StatusPass, report.StatusWarn, report.StatusWaived:
 				tc.SystemOut = strings.TrimSpace(c.Status + "\n" + findingsText(c.Findings) + "\n" + strings.Join(c.Notes, "\n"))
+			default: // a status no testcase element stands for: the control would pass unseen
+				return report.UnknownControlStatus(tp, c)
 			}
 			s.Cases = append(s.Cases, tc)
 		}

@@ -82,3 +82,15 @@ func TestJUnitStructure(t *testing.T) {
 		t.Errorf("testcase name %q", doc.Suites[1].Cases[0].Name)
 	}
 }
+
+// TestUnknownControlStatusIsAnError: a control status no testcase element
+// stands for is an error naming it, not a passing testcase.
+func TestUnknownControlStatusIsAnError(t *testing.T) {
+	t.Parallel()
+	r := reporttest.Sample()
+	r.Tenants[1].Controls[2].Status = "ok"
+	_, err := report.Render(Writer{}, r)
+	if err == nil || !strings.Contains(err.Error(), `unknown control O365G-016 status "ok"`) {
+		t.Errorf("error %v, want one naming the status", err)
+	}
+}
