@@ -84,7 +84,7 @@ func (t *Tally) Add(tn *Tenant) error {
 				t.d.Unchanged++
 				t.drift = true
 			}
-			if c.CountsFindings() && f.Failing() {
+			if c.Fails(f) {
 				t.s.Findings[t.sev[c.ID]]++
 				if f.Drift == DriftNew || f.Reopened {
 					t.newFinds[t.sev[c.ID]]++

@@ -151,11 +151,8 @@ func StatusCounts(t Tenant) map[string]int {
 func SeverityCounts(t Tenant, controls map[string]Control) map[string]int {
 	m := map[string]int{}
 	for _, c := range t.Controls {
-		if !c.CountsFindings() {
-			continue
-		}
 		for _, f := range c.Findings {
-			if f.Failing() {
+			if c.Fails(f) {
 				m[controls[c.ID].Severity]++
 			}
 		}
