@@ -178,16 +178,6 @@ func SeverityCountTexts(t Tenant, controls map[string]Control) map[string]string
 // NotCounted stands in a count column for a tenant that was not evaluated.
 const NotCounted = "—"
 
-// SafeCell makes text safe for a spreadsheet cell: text that a spreadsheet
-// would read as a formula (it starts with =, +, -, @, a tab or a carriage
-// return) gets a leading apostrophe, so it stays text.
-func SafeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
 // SupersededText says which snapshot was left out for which, as the text
 // formats show it.
 func SupersededText(x Superseded) string {

@@ -6,12 +6,13 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/tenantscan/tenantscan/report"
 )
 
 // Writer writes one row per finding, with a header row. Cells that a
-// spreadsheet would read as formulas are neutralised (see SafeCell).
+// spreadsheet would read as formulas are neutralised (see safeCell).
 type Writer struct{}
 
 // CSVHeader names the columns the CSV has.
@@ -33,7 +34,7 @@ func (Writer) write(w io.Writer, r *report.Report) error {
 		rec := []string{row.Tenant, row.TenantID, row.Snapshot, row.ControlID, row.Title, row.Severity, row.Status,
 			row.ResourceKind, row.ResourceID, row.Message, row.Evidence, row.Path, row.Drift, row.Waiver}
 		for i := range rec {
-			rec[i] = report.SafeCell(rec[i])
+			rec[i] = safeCell(rec[i])
 		}
 		return cw.Write(rec)
 	})
@@ -45,4 +46,14 @@ func (Writer) write(w io.Writer, r *report.Report) error {
 		return fmt.Errorf("write csv report: %w", err)
 	}
 	return nil
+}
+
+// safeCell makes text safe for a spreadsheet cell: text that a spreadsheet
+// would read as a formula (it starts with =, +, -, @, a tab or a carriage
+// return) gets a leading apostrophe, so it stays text.
+func safeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
