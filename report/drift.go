@@ -72,3 +72,23 @@ func (r *Report) NewFailures(minSeverity string) int {
 	}
 	return countAtLeast(r.Summary.Drift.NewFindings, minSeverity)
 }
+
+// DriftLists splits the findings of r by drift (new, unchanged), each with
+// its tenant and control set; the resolved ones are r.Resolved.
+func (r *Report) DriftLists() (added, unchanged []Finding, err error) {
+	added, unchanged = []Finding{}, []Finding{}
+	err = r.EachTenant(func(t *Tenant) error {
+		for _, c := range t.Controls {
+			for _, f := range c.Findings {
+				f.TenantID, f.ControlID = t.TenantID, c.ID
+				if f.Drift == DriftNew {
+					added = append(added, f)
+				} else if f.Drift == DriftUnchanged {
+					unchanged = append(unchanged, f)
+				}
+			}
+		}
+		return nil
+	})
+	return added, unchanged, err
+}
