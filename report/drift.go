@@ -45,7 +45,9 @@ type DriftSummary struct {
 	NewFindings map[string]int `json:"newFindings"`
 }
 
-// Read decodes a JSON report written by JSON.Write.
+// Read decodes a JSON report written by the JSON writer
+// (report/format/json); a status that is not known is an error (see
+// Tenant.CheckStatuses).
 func Read(r io.Reader) (*Report, error) {
 	var rep Report
 	dec := json.NewDecoder(r)
