@@ -15,8 +15,8 @@ import (
 // spreadsheet would read as formulas are neutralised (see safeCell).
 type Writer struct{}
 
-// CSVHeader names the columns the CSV has.
-var CSVHeader = []string{"tenant", "tenant_id", "snapshot", "control", "title", "severity", "status",
+// Header names the columns, in order.
+var Header = []string{"tenant", "tenant_id", "snapshot", "control", "title", "severity", "status",
 	"resource_kind", "resource_id", "message", "evidence", "path", "drift", "waiver"}
 
 // Write implements report.Writer; control and bidirectional characters are
@@ -27,7 +27,7 @@ func (x Writer) Write(w io.Writer, r *report.Report) error {
 
 func (Writer) write(w io.Writer, r *report.Report) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(CSVHeader); err != nil {
+	if err := cw.Write(Header); err != nil {
 		return fmt.Errorf("write csv report: %w", err)
 	}
 	err := report.EachFindingRow(r, func(row report.FindingRow) error {
