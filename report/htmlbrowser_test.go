@@ -192,6 +192,7 @@ func TestHTMLInBrowser(t *testing.T) {
 				})
 			}
 			t.Run("filters", func(t *testing.T) { checkFilters(t, b, url, rep) })
+			t.Run("counts agree", func(t *testing.T) { checkCounts(t, b, url, rep) })
 			t.Run("scripts off", func(t *testing.T) {
 				tab := b.Open(t, url, browser.Desktop, false)
 				all := expect(t, rep, func(int, *report.Tenant, report.ControlResult, report.Control) bool { return true }, func(int, *report.Tenant) bool { return true })
@@ -251,6 +252,67 @@ func checkFilters(t *testing.T, b *browser.Browser, url string, rep *report.Repo
 		}
 		if !strings.HasPrefix(line, fmt.Sprintf("%d of ", tc.want.controls)) {
 			t.Errorf("%s=%q: the page says %q, want %d controls shown", tc.filter, tc.value, line, tc.want.controls)
+		}
+	}
+}
+
+// countsJS reads what the page shows: the header cards by label, the
+// finding badges, the waiver rows by state, the stale badges and the
+// dashes of the matrix.
+const countsJS = `(function () {
+  var out = {};
+  document.querySelectorAll("header .card").forEach(function (c) {
+    out["card " + c.textContent.replace(/^\s*\d+/, "").trim()] = parseInt(c.querySelector("b").textContent, 10);
+  });
+  function n(sel) { return document.querySelectorAll(sel).length; }
+  out["finding waived"] = n(".findings li > .badge.s-waived");
+  out["finding expired waiver"] = n(".findings li > .badge.s-expired");
+  out["finding fail"] = n("details.ctl .findings li > .badge.s-fail");
+  out["waiver used"] = n("tr.w-used"); out["waiver expired"] = n("tr.w-expired"); out["waiver unused"] = n("tr.w-unused");
+  out["stale rows"] = n("tr.trow .badge.s-stale");
+  out["dashes"] = n("tr.trow a.nc");
+  return out;
+})()`
+
+func checkCounts(t *testing.T, b *browser.Browser, url string, rep *report.Report) {
+	tab := b.Open(t, url, browser.Phone, true)
+	got := browser.Eval[map[string]int](tab, countsJS)
+	s := rep.Summary
+	want := map[string]int{
+		"card tenants": s.Tenants, "card pass": s.Pass, "card fail": s.Fail, "card error": s.Error, "card stale": s.Stale,
+		"card critical": s.Findings["critical"], "card high": s.Findings["high"], "card medium": s.Findings["medium"], "card low": s.Findings["low"],
+		"stale rows": s.Stale,
+	}
+	if s.AgeUnknown > 0 {
+		want["card unknown age"] = s.AgeUnknown
+	}
+	unevaluated, failing := 0, 0
+	controls := rep.ControlsByID()
+	if err := rep.EachTenant(func(tn *report.Tenant) error {
+		if tn.Unevaluated() {
+			unevaluated++
+			return nil
+		}
+		for _, c := range report.SeverityCounts(*tn, controls) {
+			failing += c
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want["dashes"] = 4 * unevaluated
+	// Every failing finding has a fail badge: the same number as the
+	// severity cards add up to. A waived finding never has one.
+	want["finding fail"] = failing
+	if w := s.Waivers; w != nil {
+		want["card waived"], want["card expired waiver"], want["card unused waiver"] = w.Waived, w.Expired, w.Unused
+		want["finding waived"], want["finding expired waiver"] = w.Waived, w.Expired
+		states := report.WaiverCounts(rep.Waivers)
+		want["waiver used"], want["waiver expired"], want["waiver unused"] = states["used"], states["expired"], states["unused"]
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: the page shows %d, the report says %d", k, got[k], v)
 		}
 	}
 }
