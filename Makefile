@@ -68,6 +68,14 @@ lint: ## gofmt and go vet
 	gofmt -l -d .
 	$(GO) vet ./...
 
+# The packages whose tests compare with golden files (they import
+# internal/golden, which defines -update).
+GOLDEN_PKGS = $(shell $(GO) list -f '{{.ImportPath}}{{range .TestImports}} {{.}}{{end}}{{range .XTestImports}} {{.}}{{end}}' ./... | awk '/internal\/golden/ {print $$1}')
+
+.PHONY: golden
+golden: ## rewrite every golden file, docs/controls.md and the README sample from the code; review with git diff
+	$(GO) test -count=1 $(GOLDEN_PKGS) -update
+
 .PHONY: docs
 docs: ## regenerate docs/controls.md from the policies' METADATA
 	$(GO) run ./cmd/tenantscan policies --format markdown > docs/controls.md

@@ -12,6 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
 	"github.com/tenantscan/tenantscan/report"
 )
 
@@ -83,12 +86,19 @@ func (s *Store) Record(ctx context.Context, run Run, controls []report.Control, 
 		run.ShardIndex, run.ShardCount = 1, 1
 	}
 	rec := Recorded{RunID: run.ID}
-	tx, err := s.db.BeginTx(ctx, nil)
+	// One connection for the transaction, so that PostgreSQL's COPY (pgx,
+	// beneath database/sql) runs inside it.
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return rec, s.wrap("connect", err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return rec, s.wrap("begin", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
-	w := &writer{tx: tx, ctx: ctx, dialect: s.dialect, severity: map[string]string{}}
+	w := &writer{tx: tx, conn: conn, ctx: ctx, dialect: s.dialect, severity: map[string]string{}}
 	for _, c := range controls {
 		w.severity[c.ID] = c.Severity
 	}
@@ -142,6 +152,7 @@ func isUnique(err error) bool {
 type writer struct {
 	ctx      context.Context
 	tx       *sql.Tx
+	conn     *sql.Conn // the transaction's connection
 	dialect  string
 	seq      int64
 	severity map[string]string
@@ -340,70 +351,38 @@ func (w *writer) findings(t *report.Tenant, now map[string]current, order []stri
 	return len(events), nil
 }
 
-// table names a table and its columns with their PostgreSQL types, for
-// insert.
+// table names a table and its columns, for insert.
 type table struct {
-	name  string
-	cols  []string
-	types []string // text, bigint or boolean
+	name string
+	cols []string
 }
 
 var (
 	findingsTable = table{"findings",
-		[]string{"fingerprint", "tenant_id", "control_id", "resource_kind", "resource_id", "severity", "warning", "message", "state", "first_seen_run", "opened_run", "waiver", "waiver_owner", "waiver_reason", "waiver_expires"},
-		[]string{"text", "text", "text", "text", "text", "text", "boolean", "text", "text", "bigint", "bigint", "text", "text", "text", "text"}}
+		[]string{"fingerprint", "tenant_id", "control_id", "resource_kind", "resource_id", "severity", "warning", "message", "state", "first_seen_run", "opened_run", "waiver", "waiver_owner", "waiver_reason", "waiver_expires"}}
 	eventsTable = table{"finding_events",
-		[]string{"fingerprint", "run_seq", "event", "state", "waiver", "waiver_expires"},
-		[]string{"text", "bigint", "text", "text", "text", "text"}}
+		[]string{"fingerprint", "run_seq", "event", "state", "waiver", "waiver_expires"}}
 )
 
-// insert writes rows into a table in batches: on SQLite, multi-row
+// insert writes rows into a table: on PostgreSQL with COPY (pgx's
+// CopyFrom, inside the transaction), on SQLite in batches of multi-row
 // VALUES with anonymous ? parameters (numbered $N ones make SQLite's
-// parser quadratic in their count); on PostgreSQL, one array parameter
-// per column, unnested, so a batch is one statement of a few parameters
-// whatever its size.
+// parser quadratic in their count).
 func (w *writer) insert(t table, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	head := "INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ") "
 	if w.dialect == Postgres {
-		const pgBatch = 5000
-		for start := 0; start < len(rows); start += pgBatch {
-			part := rows[start:min(start+pgBatch, len(rows))]
-			args := make([]any, len(t.cols))
-			marks := make([]string, len(t.cols))
-			for j, typ := range t.types {
-				marks[j] = fmt.Sprintf("$%d::%s[]", j+1, typ)
-				switch typ {
-				case "bigint":
-					col := make([]int64, len(part))
-					for i, row := range part {
-						col[i] = row[j].(int64)
-					}
-					args[j] = col
-				case "boolean":
-					col := make([]bool, len(part))
-					for i, row := range part {
-						col[i] = row[j].(bool)
-					}
-					args[j] = col
-				default:
-					col := make([]*string, len(part))
-					for i, row := range part {
-						if v, ok := row[j].(string); ok {
-							col[i] = &v
-						}
-					}
-					args[j] = col
-				}
+		return w.conn.Raw(func(dc any) error {
+			c, ok := dc.(*stdlib.Conn)
+			if !ok {
+				return fmt.Errorf("COPY into %s: the connection is a %T, not pgx's", t.name, dc)
 			}
-			if _, err := w.tx.ExecContext(w.ctx, head+"SELECT * FROM unnest("+strings.Join(marks, ", ")+")", args...); err != nil {
-				return err
-			}
-		}
-		return nil
+			_, err := c.Conn().CopyFrom(w.ctx, pgx.Identifier{t.name}, t.cols, pgx.CopyFromRows(rows))
+			return err
+		})
 	}
+	head := "INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ") "
 	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(t.cols)), ", ") + ")"
 	for start := 0; start < len(rows); start += batchRows {
 		part := rows[start:min(start+batchRows, len(rows))]

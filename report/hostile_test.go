@@ -10,8 +10,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/tenantscan/tenantscan/report"
-	"github.com/tenantscan/tenantscan/report/sarif"
-	"github.com/tenantscan/tenantscan/report/xlsx"
+	"github.com/tenantscan/tenantscan/report/format/sarif"
+	"github.com/tenantscan/tenantscan/report/format/xlsx"
 )
 
 // reportWith is a one-tenant report whose every text field a snapshot

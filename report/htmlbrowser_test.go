@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/tenantscan/tenantscan/internal/browser"
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/scanner"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 // The HTML report as a person sees it, in headless Chromium: the page fits
@@ -30,11 +32,11 @@ var scanNow = time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 
 func scanForBrowser(t *testing.T, paths []string, waivers []report.Waiver) *report.Report {
 	t.Helper()
-	e, err := scanner.NewEngine(context.Background(), scanner.EngineOptions{})
+	e, err := policy.NewEngine(context.Background(), policy.EngineOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := scanner.Scan(context.Background(), e, scanner.Discover(paths), scanner.Options{
+	rep, err := scanner.Scan(context.Background(), e, snapshot.Discover(paths), scanner.Options{
 		ToolVersion: "v1.2.3", Now: func() time.Time { return scanNow }, Waivers: waivers, MaxAge: report.DefaultMaxAge,
 		Parallel: 2,
 	})

@@ -80,6 +80,7 @@ type htmlControl struct {
 
 type htmlFinding struct {
 	Message, Path, Evidence, Waiver, Drift, Status string
+	FirstSeen                                      string // from the run history
 	WaiverExpired                                  bool
 }
 
@@ -235,7 +236,7 @@ func tenantSection(n int, t *Tenant, controls map[string]Control) htmlSection {
 		}
 		for _, f := range c.Findings {
 			hf := htmlFinding{Message: f.Message, Path: f.Path, Evidence: EvidenceText(f.Evidence), Waiver: WaiverText(f.Waiver),
-				Drift: f.Drift, Status: FindingStatus(f), WaiverExpired: f.Waiver != nil && f.Waiver.Expired}
+				Drift: f.Drift, FirstSeen: f.FirstSeen, Status: FindingStatus(f), WaiverExpired: f.Waiver != nil && f.Waiver.Expired}
 			hc.Findings = append(hc.Findings, hf)
 		}
 		switch c.Status {

@@ -11,13 +11,11 @@ import (
 	"github.com/tenantscan/tenantscan/internal/safeopen"
 )
 
-// Summarize computes a report's summary from its tenants: tenants by
+// summarize computes a report's summary from its tenants: tenants by
 // status, unwaived failing findings by severity, waivers (when the report
-// has waiver data) and drift (when its findings carry drift marks).
-func Summarize(r *Report) (Summary, error) { return summarize(r, false) }
-
-// summarize counts the report's tenants; againstBaseline makes the
-// summary carry drift counts even with no finding to mark.
+// has waiver data) and drift (when its findings carry drift marks);
+// againstBaseline makes the summary carry drift counts even with no
+// finding to mark.
 func summarize(r *Report, againstBaseline bool) (Summary, error) {
 	t := NewTally(r.Controls)
 	if againstBaseline {
@@ -130,27 +128,11 @@ func (t *Tally) Summary(resolved int, unusedWaivers []Waiver) Summary {
 	return s
 }
 
-// Merge joins reports of the same scan split into shards: the union of
-// their catalogues, all their tenants (ordered by snapshot), their
-// resolved findings, and the waivers unused in every shard. The summary is
-// computed again.
-func Merge(reports ...*Report) (*Report, error) {
-	if len(reports) == 0 {
-		return nil, fmt.Errorf("merge: no reports")
-	}
-	out := mergeHeads(reports)
-	for _, r := range reports {
-		if err := r.EachTenant(func(t *Tenant) error { out.Tenants = append(out.Tenants, *t); return nil }); err != nil {
-			return nil, err
-		}
-	}
-	sort.SliceStable(out.Tenants, func(i, j int) bool { return out.Tenants[i].Snapshot < out.Tenants[j].Snapshot })
-	return out, summarizeMerged(out, reports)
-}
-
-// MergeFiles merges the JSON reports of shards as Merge does, reading each
-// one tenant at a time (ReadStream) into a spool in spoolDir, so that
-// merging thousands of tenants keeps none of them in memory. The files must
+// MergeFiles joins the JSON reports of the shards of one scan: the union
+// of their catalogues, all their tenants (ordered by snapshot), their
+// resolved findings, and the waivers unused in every shard; the summary is
+// computed again. It reads each one tenant at a time (ReadStream) into a
+// spool in spoolDir, so that merging thousands of tenants keeps none of them in memory. The files must
 // be exactly the shards 1 to N of one run (see checkShards) and hold each
 // tenant once; the merged parameters name them. It stops with
 // ctx (checked at every tenant), returning ctx's error. The caller closes

@@ -245,6 +245,10 @@ type Finding struct {
 	// the baseline and is not now: its waiver expired or was removed.
 	Reopened bool    `json:"reopened,omitempty"`
 	Waiver   *Waiver `json:"waiver"`
+	// FirstSeen is the date (YYYY-MM-DD, UTC) the run history first saw
+	// the finding, this run's date for one it never saw; empty without a
+	// history (scan --history).
+	FirstSeen string `json:"firstSeen,omitempty"`
 }
 
 // Resource identifies what a finding is about.

@@ -24,6 +24,7 @@ type FindingRow struct {
 	Path         string
 	Drift        string
 	Waiver       string // "reason (owner, expires …)" when waived
+	FirstSeen    string // YYYY-MM-DD, from the run history; empty without
 }
 
 // EachFindingRow calls fn with every finding of the report, in report
@@ -39,7 +40,7 @@ func EachFindingRow(r *Report, fn func(FindingRow) error) error {
 					ControlID: c.ID, Title: ctl.Title, Severity: ctl.Severity, Status: FindingStatus(f),
 					ResourceKind: f.Resource.Kind, ResourceID: f.Resource.ID,
 					Message: f.Message, Evidence: EvidenceText(f.Evidence), Path: f.Path,
-					Drift: f.Drift, Waiver: WaiverText(f.Waiver),
+					Drift: f.Drift, Waiver: WaiverText(f.Waiver), FirstSeen: f.FirstSeen,
 				})
 				if err != nil {
 					return err

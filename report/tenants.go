@@ -7,6 +7,10 @@ func (r *Report) UseSpool(s *Spool, refs []SpoolRef) {
 	r.Tenants, r.spool, r.spooled = nil, s, refs
 }
 
+// Spooled reports whether the report reads its tenants from a spool file
+// (see UseSpool) rather than from memory.
+func (r *Report) Spooled() bool { return r.spool != nil }
+
 // TenantCount is the number of tenants in the report.
 func (r *Report) TenantCount() int {
 	if r.spool != nil {

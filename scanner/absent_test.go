@@ -17,7 +17,9 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/tenantscan/tenantscan/internal/golden"
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 // documentedAbsence lists the fields whose absence has a meaning the
@@ -63,7 +65,7 @@ var absenceNotes = map[string]string{
 // (go test -update rewrites it).
 func TestAbsentNeverEmpty(t *testing.T) {
 	t.Parallel()
-	engine, err := NewEngine(context.Background(), EngineOptions{})
+	engine, err := policy.NewEngine(context.Background(), policy.EngineOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +101,7 @@ func TestAbsentNeverEmpty(t *testing.T) {
 		}
 		cut := deleteAt(doc, ptr)
 		got, err := evaluateDoc(engine, dir, cut)
-		var le *LoadError
+		var le *snapshot.LoadError
 		if errors.As(err, &le) {
 			r.rejected = true
 			continue
@@ -194,7 +196,7 @@ type result struct {
 
 // evaluateDoc writes doc as JSON, loads it as a snapshot would be, and
 // evaluates every control.
-func evaluateDoc(engine *Engine, dir string, doc map[string]any) (map[string]result, error) {
+func evaluateDoc(engine *policy.Engine, dir string, doc map[string]any) (map[string]result, error) {
 	data, err := json.Marshal(doc)
 	if err != nil {
 		return nil, err
@@ -203,7 +205,7 @@ func evaluateDoc(engine *Engine, dir string, doc map[string]any) (map[string]res
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		return nil, err
 	}
-	snap, err := Load(Source{Name: path}, nil, DefaultLimits())
+	snap, err := snapshot.Load(snapshot.Source{Name: path}, nil, snapshot.DefaultLimits())
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/tenantscan/tenantscan/policy"
+	"github.com/tenantscan/tenantscan/snapshot"
 	"gopkg.in/yaml.v3"
 )
 
@@ -16,7 +18,7 @@ import (
 // loader with a message that names both entries.
 func TestIdentity(t *testing.T) {
 	t.Parallel()
-	engine, err := NewEngine(context.Background(), EngineOptions{})
+	engine, err := policy.NewEngine(context.Background(), policy.EngineOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +96,7 @@ func TestIdentity(t *testing.T) {
 			doc := fixtureDoc(t, "contoso-compliant.yaml")
 			tc.edit(doc)
 			path := writeDoc(t, doc)
-			snap, err := Load(Source{Name: path}, nil, DefaultLimits())
+			snap, err := snapshot.Load(snapshot.Source{Name: path}, nil, snapshot.DefaultLimits())
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("Load error = %v, want it to contain %q", err, tc.wantErr)

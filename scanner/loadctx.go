@@ -3,6 +3,8 @@ package scanner
 import (
 	"context"
 	"fmt"
+	"github.com/tenantscan/tenantscan/rawexport"
+	"github.com/tenantscan/tenantscan/snapshot"
 	"io"
 )
 
@@ -11,28 +13,38 @@ import (
 // source, and the read it abandons finishes or blocks in the background
 // (standard input with no writer, a hung network file system) without
 // holding up the scan.
-func loadContext(ctx context.Context, src Source, stdin io.Reader, lim Limits, owns func(string) bool) (*Snapshot, error) {
+func loadContext(ctx context.Context, src snapshot.Source, stdin io.Reader, lim snapshot.Limits, owns func(string) bool) (*snapshot.Snapshot, error) {
 	if ctx.Done() == nil {
-		return LoadOwned(src, stdin, lim, owns)
+		return load(src, stdin, lim, owns)
 	}
 	type result struct {
-		snap *Snapshot
+		snap *snapshot.Snapshot
 		err  error
 	}
 	done := make(chan result, 1) // buffered: an abandoned load does not leak a blocked send
 	go func() {
 		defer func() {
 			if p := recover(); p != nil {
-				done <- result{err: &LoadError{File: src.Name, Problems: []*posError{{Msg: fmt.Sprintf("internal error while loading: %v", p)}}}}
+				done <- result{err: &snapshot.LoadError{File: src.Name, Problems: []*snapshot.PosError{{Msg: fmt.Sprintf("internal error while loading: %v", p)}}}}
 			}
 		}()
-		snap, err := LoadOwned(src, stdin, lim, owns)
+		snap, err := load(src, stdin, lim, owns)
 		done <- result{snap, err}
 	}()
 	select {
 	case r := <-done:
 		return r.snap, r.err
 	case <-ctx.Done():
-		return nil, &LoadError{File: src.Name, Problems: []*posError{{Msg: "scan cancelled while reading this snapshot: " + ctx.Err().Error()}}}
+		return nil, &snapshot.LoadError{File: src.Name, Problems: []*snapshot.PosError{{Msg: "scan cancelled while reading this snapshot: " + ctx.Err().Error()}}}
 	}
+}
+
+// load is the one place a source becomes a snapshot: a raw export folder
+// goes through the importer (LoadExport), a file or standard input through
+// the snapshot loader (LoadOwned).
+func load(src snapshot.Source, stdin io.Reader, lim snapshot.Limits, owns func(string) bool) (*snapshot.Snapshot, error) {
+	if src.Export {
+		return rawexport.LoadExport(src, lim, owns)
+	}
+	return snapshot.LoadOwned(src, stdin, lim, owns)
 }

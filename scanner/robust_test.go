@@ -10,7 +10,10 @@ import (
 	"testing"
 	"unicode/utf16"
 
+	"github.com/tenantscan/tenantscan/internal/synthetic"
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 func utf16LE(s string) []byte {
@@ -44,26 +47,26 @@ func TestHostileSnapshots(t *testing.T) {
 		{"deeply nested JSON", "deep.json", []byte(deep), "exceeded max depth"},
 		{"nested JSON past the limit", "deep2.json", []byte(strings.Repeat("[", 70) + strings.Repeat("]", 70)), "nesting deeper than 64 levels"},
 		{"deeply nested YAML", "deep.yaml", []byte(strings.Repeat("- ", 5000) + "x\n"), "nesting deeper than 64 levels"},
-		{"alias bomb", "bomb.yaml", []byte(aliasBomb(9)), "YAML aliases expand to more than"},
+		{"alias bomb", "bomb.yaml", []byte(synthetic.AliasBomb(9)), "YAML aliases expand to more than"},
 		{"null document", "null.json", []byte("null"), "got null, want object"},
-		{"UTF-16 with BOM", "utf16.yaml", utf16LE(valid), ""},
+		{"UTF-16 with BOM", "utf16.yaml", utf16LE(synthetic.Minimal), ""},
 		{"UTF-8 with BOM", "bom.json", append([]byte{0xEF, 0xBB, 0xBF}, []byte(`{"apiVersion":"tenantscan/v1","kind":"TenantSnapshot","exportedAt":"2026-11-20T08:00:00Z","tenant":{"id":"7b0d3f2e-4c1a-4d8e-9a51-2f6c0e9b1a11"}}`)...), ""},
 		{"NUL bytes", "nul.yaml", bytes.Repeat([]byte{0}, 100), "invalid YAML"},
 	}
 	dir := t.TempDir()
-	var sources []Source
+	var sources []snapshot.Source
 	for _, tc := range tests {
 		path := filepath.Join(dir, tc.file)
 		if err := os.WriteFile(path, tc.data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		sources = append(sources, Source{Name: path})
+		sources = append(sources, snapshot.Source{Name: path})
 	}
 	huge := filepath.Join(dir, "huge.yaml")
 	if err := os.WriteFile(huge, bytes.Repeat([]byte("# padding\n"), 2000), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	e := newTestEngine(t, EngineOptions{})
+	e := newTestEngine(t, policy.EngineOptions{})
 	rep := mustScan(t, context.Background(), e, sources, Options{})
 	for i, tc := range tests {
 		tn := rep.Tenants[i]
@@ -80,9 +83,9 @@ func TestHostileSnapshots(t *testing.T) {
 			t.Errorf("%s: status %s, error %v; want %q", tc.name, tn.Status, deref(tn.Error), tc.wantErr)
 		}
 	}
-	lim := DefaultLimits()
+	lim := snapshot.DefaultLimits()
 	lim.MaxBytes = 10_000
-	last := mustScan(t, context.Background(), e, []Source{{Name: huge}}, Options{Limits: lim}).Tenants[0]
+	last := mustScan(t, context.Background(), e, []snapshot.Source{{Name: huge}}, Options{Limits: lim}).Tenants[0]
 	if last.Error == nil || !strings.Contains(*last.Error, "over the limit of 10000 bytes") {
 		t.Errorf("huge file: %v", deref(last.Error))
 	}

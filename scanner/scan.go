@@ -16,7 +16,10 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/sourcegraph/conc/pool"
 
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/snapshot"
+	"github.com/tenantscan/tenantscan/waiver"
 )
 
 // Options configures a scan.
@@ -28,7 +31,7 @@ type Options struct {
 	Parallel int
 	// Limits bound what one snapshot may hold; the zero value means
 	// DefaultLimits.
-	Limits Limits
+	Limits snapshot.Limits
 	// Stdin is read for the source "-".
 	Stdin io.Reader
 	// ToolVersion is recorded in the report.
@@ -54,6 +57,11 @@ type Options struct {
 	// Baseline, when set, marks every finding as new or unchanged as its
 	// tenant finishes, and the report lists the resolved findings.
 	Baseline *report.Baseline
+	// Annotate, when set, is called with every tenant the report keeps,
+	// after the baseline marked it and before the report holds it (the
+	// run history fills each finding's first-seen date), from the
+	// workers, so it must be safe for concurrent use.
+	Annotate func(*report.Tenant)
 	// MemoryTenants is the most tenants a report keeps in memory: a scan
 	// of more sources spools every finished tenant to a temporary file in
 	// SpoolDir ("" means the system's, $TMPDIR on Unix), so memory stays
@@ -103,13 +111,13 @@ func ShardOf(tenantID, snapshot string, count int) int {
 // large scan keeps the tenants on disk (see Options.MemoryTenants), so
 // the caller must Close the report. An error (the spool, the baseline)
 // means no report.
-func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) (*report.Report, error) {
+func Scan(ctx context.Context, engine *policy.Engine, sources []snapshot.Source, opts Options) (*report.Report, error) {
 	now := opts.Now
 	if now == nil {
 		now = time.Now
 	}
-	if opts.Limits == (Limits{}) {
-		opts.Limits = DefaultLimits()
+	if opts.Limits == (snapshot.Limits{}) {
+		opts.Limits = snapshot.DefaultLimits()
 	}
 	workers := opts.Parallel
 	if workers <= 0 {
@@ -126,7 +134,7 @@ func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) (
 	if today.IsZero() {
 		today = rep.StartedAt
 	}
-	waivers := newWaiverSet(opts.Waivers, today)
+	waivers := waiver.NewSet(opts.Waivers, today)
 	results, err := newCollector(len(sources), rep.Controls, opts)
 	if err != nil {
 		return nil, err
@@ -149,6 +157,9 @@ func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) (
 				opts.Baseline.Mark(&t)
 			}
 			report.SetAge(&t, rep.StartedAt, opts.MaxAge)
+			if opts.Annotate != nil {
+				opts.Annotate(&t)
+			}
 			results.add(i, &t, used, exportedAt)
 		})
 	}
@@ -186,7 +197,7 @@ func Scan(ctx context.Context, engine *Engine, sources []Source, opts Options) (
 // exportedAt ("" when it could not be loaded); it never panics. With a
 // shard, a snapshot of another shard's tenant is decoded only: owned is
 // false, and nothing else is done.
-func scanOne(ctx context.Context, engine *Engine, src Source, opts Options, waivers *waiverSet) (t report.Tenant, used []int, exportedAt string, owned bool) {
+func scanOne(ctx context.Context, engine *policy.Engine, src snapshot.Source, opts Options, waivers *waiver.Set) (t report.Tenant, used []int, exportedAt string, owned bool) {
 	t = report.Tenant{Snapshot: src.Name}
 	owned = true
 	defer func() {
@@ -202,11 +213,11 @@ func scanOne(ctx context.Context, engine *Engine, src Source, opts Options, waiv
 		owns = func(id string) bool { return opts.Shard.Owns(id, src.Name) }
 	}
 	snap, err := loadContext(ctx, src, opts.Stdin, opts.Limits, owns)
-	if errors.Is(err, ErrNotOwned) {
+	if errors.Is(err, snapshot.ErrNotOwned) {
 		return t, nil, "", false
 	}
 	if err != nil {
-		if le, ok := err.(*LoadError); ok {
+		if le, ok := err.(*snapshot.LoadError); ok {
 			t.TenantID, t.DisplayName = le.TenantID, le.DisplayName
 		}
 		return errorTenant(t, engine, err.Error()), nil, "", true
@@ -238,21 +249,21 @@ func scanOne(ctx context.Context, engine *Engine, src Source, opts Options, waiv
 		return errorTenant(t, engine, fmt.Sprintf("%s: %v", src.Name, err)), nil, "", true
 	}
 	t.Controls = results
-	used = waivers.apply(&t)
-	finishTenant(&t, engine.controls, nothingInScope)
+	used = waivers.Apply(&t)
+	finishTenant(&t, engine.Controls(), nothingInScope)
 	return t, used, exportedAt, true
 }
 
 // errorTenant marks a tenant whose snapshot could not be evaluated: status
 // error, and every control in error with the same reason, so that every
 // control still appears once per tenant.
-func errorTenant(t report.Tenant, engine *Engine, msg string) report.Tenant {
+func errorTenant(t report.Tenant, engine *policy.Engine, msg string) report.Tenant {
 	t.Status = report.TenantError
 	t.Error = &msg
 	t.Readiness = report.Readiness{Ready: false, State: report.ReadinessNotEvaluated, Reason: msg, Blocking: []string{}}
 	reason := "the snapshot could not be evaluated"
-	t.Controls = make([]report.ControlResult, 0, len(engine.controls))
-	for _, c := range engine.controls {
+	t.Controls = make([]report.ControlResult, 0, len(engine.Controls()))
+	for _, c := range engine.Controls() {
 		t.Controls = append(t.Controls, report.ControlResult{
 			ID: c.ID, Status: report.StatusError, Reason: &reason, Findings: []report.Finding{},
 		})
@@ -303,7 +314,7 @@ func finishTenant(t *report.Tenant, controls []report.Control, nothingInScope bo
 		t.Error = &msg
 	}
 	sort.SliceStable(blocking, func(i, j int) bool {
-		pi, pj := phaseRank(blocking[i].Phase), phaseRank(blocking[j].Phase)
+		pi, pj := policy.PhaseRank(blocking[i].Phase), policy.PhaseRank(blocking[j].Phase)
 		if pi != pj {
 			return pi < pj
 		}

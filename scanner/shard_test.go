@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 // TestShardBalance: ShardOf spreads ids as evenly as chance allows, for
@@ -57,11 +59,11 @@ func TestShardBalance(t *testing.T) {
 // an error is an error only in its own shard.
 func TestShardsPartitionAndSkipEvaluation(t *testing.T) {
 	t.Parallel()
-	engine, err := NewEngine(context.Background(), EngineOptions{})
+	engine, err := policy.NewEngine(context.Background(), policy.EngineOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sources := Discover([]string{filepath.Join("..", "fixtures")})
+	sources := snapshot.Discover([]string{filepath.Join("..", "fixtures")})
 	const n = 3
 	seen := map[string]int{}
 	total := 0
@@ -93,13 +95,13 @@ func TestShardsPartitionAndSkipEvaluation(t *testing.T) {
 	}
 	// The wrong-type fixture has a tenant id and fails validation: a shard
 	// that does not own it must not even validate it.
-	broken := Source{Name: filepath.Join("..", "fixtures", "broken", "wrong-type.json")}
+	broken := snapshot.Source{Name: filepath.Join("..", "fixtures", "broken", "wrong-type.json")}
 	owner := ShardOf("22222222-3333-4444-8555-666666666666", "", n)
 	other := owner%n + 1
-	if _, err := LoadOwned(broken, nil, DefaultLimits(), func(id string) bool { return ShardOf(id, "", n) == other }); err != ErrNotOwned {
+	if _, err := snapshot.LoadOwned(broken, nil, snapshot.DefaultLimits(), func(id string) bool { return ShardOf(id, "", n) == other }); err != snapshot.ErrNotOwned {
 		t.Errorf("another shard's broken snapshot: err = %v, want ErrNotOwned (no validation)", err)
 	}
-	if _, err := LoadOwned(broken, nil, DefaultLimits(), func(id string) bool { return ShardOf(id, "", n) == owner }); err == nil || err == ErrNotOwned {
+	if _, err := snapshot.LoadOwned(broken, nil, snapshot.DefaultLimits(), func(id string) bool { return ShardOf(id, "", n) == owner }); err == nil || err == snapshot.ErrNotOwned {
 		t.Errorf("its own shard: err = %v, want the validation error", err)
 	}
 }

@@ -4,15 +4,17 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/tenantscan/tenantscan/internal/openfiles"
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
-	"github.com/tenantscan/tenantscan/report/sarif"
-	"github.com/tenantscan/tenantscan/report/xlsx"
+	"github.com/tenantscan/tenantscan/report/format/sarif"
+	"github.com/tenantscan/tenantscan/report/format/xlsx"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 // TestSpooledReportMatchesInMemory scans the fixtures twice, once keeping
@@ -21,12 +23,11 @@ import (
 // reports byte for byte the same.
 func TestSpooledReportMatchesInMemory(t *testing.T) {
 	t.Parallel()
-	e := newTestEngine(t, EngineOptions{})
-	sources := Discover([]string{"../fixtures"})
+	e := newTestEngine(t, policy.EngineOptions{})
+	sources := snapshot.Discover([]string{"../fixtures"})
 	waivers := []report.Waiver{{Control: "O365G-004", Tenant: "*", Resource: "*", Reason: "r", Owner: "o", Expires: "2027-01-01"},
 		{Control: "O365G-001", Tenant: "nobody", Resource: "*", Reason: "unused", Owner: "o", Expires: "2027-01-01"}}
-	base := mustScan(t, context.Background(), e, Discover([]string{"../fixtures/litware-licensing.yaml", "../fixtures/relecloud-connectors.yaml"}),
-		Options{Now: fixedNow})
+	base := mustScan(t, context.Background(), e, snapshot.Discover([]string{"../fixtures/litware-licensing.yaml", "../fixtures/relecloud-connectors.yaml"}), Options{Now: fixedNow})
 	// A finding only the baseline has, so that something is resolved.
 	base.Tenants[0].Controls[0].Status = report.StatusFail
 	base.Tenants[0].Controls[0].Findings = append(base.Tenants[0].Controls[0].Findings,
@@ -42,8 +43,10 @@ func TestSpooledReportMatchesInMemory(t *testing.T) {
 			Waivers: waivers, Baseline: baseline, MemoryTenants: memoryTenants, SpoolDir: spoolDir})
 		t.Cleanup(func() {
 			rep.Close()
-			if left, _ := os.ReadDir(spoolDir); len(left) != 0 {
-				t.Errorf("spool left behind: %v", left)
+			// The spool is unlinked at creation: what must not be left
+			// is the open file.
+			if open, _ := openfiles.Under(spoolDir); len(open) != 0 {
+				t.Errorf("spool left open after Close: %v", open)
 			}
 		})
 		return rep
@@ -88,9 +91,9 @@ func TestSpooledReportMatchesInMemory(t *testing.T) {
 // clear error, and a closed spool refuses tenants.
 func TestSpoolErrors(t *testing.T) {
 	t.Parallel()
-	e := newTestEngine(t, EngineOptions{})
+	e := newTestEngine(t, policy.EngineOptions{})
 	missing := filepath.Join(t.TempDir(), "no-such-dir")
-	_, err := Scan(context.Background(), e, Discover([]string{"../fixtures"}), Options{MemoryTenants: 1, SpoolDir: missing})
+	_, err := Scan(context.Background(), e, snapshot.Discover([]string{"../fixtures"}), Options{MemoryTenants: 1, SpoolDir: missing})
 	if err == nil || !bytes.Contains([]byte(err.Error()), []byte("create spool")) {
 		t.Errorf("scan with a missing spool folder: %v", err)
 	}

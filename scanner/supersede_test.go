@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 // TestSameTenantTwice: of two snapshots of one tenant, the newer export is
@@ -16,7 +18,7 @@ import (
 // with the tenants spooled.
 func TestSameTenantTwice(t *testing.T) {
 	t.Parallel()
-	e := newTestEngine(t, EngineOptions{})
+	e := newTestEngine(t, policy.EngineOptions{})
 	dir := t.TempDir()
 	data, err := os.ReadFile("../fixtures/litware-licensing.yaml")
 	if err != nil {
@@ -33,8 +35,8 @@ func TestSameTenantTwice(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sources := Discover([]string{filepath.Join(dir, "a-older.yaml"), "../fixtures/contoso-compliant.yaml", filepath.Join(dir, "b-newer.yaml")})
-	alone := mustScan(t, context.Background(), e, Discover([]string{"../fixtures/contoso-compliant.yaml", "../fixtures/litware-licensing.yaml"}), Options{Now: fixedNow})
+	sources := snapshot.Discover([]string{filepath.Join(dir, "a-older.yaml"), "../fixtures/contoso-compliant.yaml", filepath.Join(dir, "b-newer.yaml")})
+	alone := mustScan(t, context.Background(), e, snapshot.Discover([]string{"../fixtures/contoso-compliant.yaml", "../fixtures/litware-licensing.yaml"}), Options{Now: fixedNow})
 	for _, memory := range []int{-1, 1} {
 		rep := mustScan(t, context.Background(), e, sources, Options{Now: fixedNow, MemoryTenants: memory})
 		var snaps []string

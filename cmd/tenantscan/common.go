@@ -18,13 +18,19 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/pflag"
 
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/scanner"
+	"github.com/tenantscan/tenantscan/snapshot"
+	"github.com/tenantscan/tenantscan/waiver"
 )
 
 // scanFlags are the flags scan and readiness share: what to scan, with
 // which policies, waivers and limits.
 type scanFlags struct {
+	// annotate is passed to the scan as scanner.Options.Annotate (not a
+	// flag: the run history sets it).
+	annotate        func(*report.Tenant)
 	paths           []string
 	policyDirs      []string
 	dataFiles       []string
@@ -41,7 +47,7 @@ type scanFlags struct {
 }
 
 func (s *scanFlags) register(f *pflag.FlagSet) {
-	lim := scanner.DefaultLimits()
+	lim := snapshot.DefaultLimits()
 	f.StringArrayVar(&s.policyDirs, "policy", nil, "folder of user Rego controls added to the built-in ones (repeatable)")
 	f.StringArrayVar(&s.dataFiles, "data", nil, "policy data file (YAML/JSON) merged over the built-in data (repeatable)")
 	f.StringVar(&s.waiversFile, "waivers", "", "waiver file (YAML): control, tenant, resource pattern, reason, owner, expires")
@@ -63,7 +69,7 @@ func (s *scanFlags) validate() error {
 	for _, p := range s.paths {
 		// A path that does not exist is a mistake on the command line (or
 		// in --config), not a tenant: say so in one line, before any work.
-		if _, err := os.Stat(p); p != scanner.StdinName && errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(p); p != snapshot.StdinName && errors.Is(err, fs.ErrNotExist) {
 			return usageError("%s: no such file or folder", p)
 		}
 	}
@@ -100,9 +106,9 @@ var errInterrupted = errors.New("interrupted: no report written")
 // snapshots, evaluation with progress, drift against baseline (if not
 // nil). It returns the report, which the caller closes, or an error
 // carrying the exit code.
-func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline) (*report.Report, *scanner.Engine, error) {
+func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline) (*report.Report, *policy.Engine, error) {
 	e.log.Info("compiling policies", "policy", len(s.policyDirs), "data", len(s.dataFiles))
-	engine, err := scanner.NewEngine(ctx, scanner.EngineOptions{PolicyDirs: s.policyDirs, DataFiles: s.dataFiles})
+	engine, err := policy.NewEngine(ctx, policy.EngineOptions{PolicyDirs: s.policyDirs, DataFiles: s.dataFiles})
 	if ctx.Err() != nil {
 		return nil, nil, &exitCodeError{code: exitError, err: errInterrupted}
 	}
@@ -115,7 +121,7 @@ func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline)
 		for _, c := range engine.Controls() {
 			known[c.ID] = true
 		}
-		if waivers, err = scanner.LoadWaivers(s.waiversFile, known); err != nil {
+		if waivers, err = waiver.LoadWaivers(s.waiversFile, known); err != nil {
 			return nil, nil, usageError("waivers: %w", err)
 		}
 	}
@@ -123,14 +129,14 @@ func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline)
 	if s.asOf != "" {
 		today, _ = time.Parse(time.DateOnly, s.asOf)
 	}
-	sources, notes := scanner.Walk(s.paths)
+	sources, notes := snapshot.Walk(s.paths)
 	for _, n := range notes {
 		e.log.Warn(n)
 	}
 	if len(sources) == 0 {
 		return nil, nil, usageError("no snapshots (.yaml, .yml, .json) found in %s", strings.Join(s.paths, ", "))
 	}
-	lim := scanner.DefaultLimits()
+	lim := snapshot.DefaultLimits()
 	lim.MaxBytes, lim.MaxDepth = s.maxFileSize, s.maxDepth
 
 	scanCtx := ctx
@@ -152,6 +158,7 @@ func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline)
 		Shard:           s.shardSpec,
 		Baseline:        baseline,
 		MaxAge:          s.maxAge.d,
+		Annotate:        s.annotate,
 		Progress: func(t report.Tenant) {
 			progress()
 			switch {
@@ -184,7 +191,7 @@ func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline)
 		e.log.Warn("waiver matched no finding", "file", w.File, "line", w.Line, "control", w.Control, "resource", w.Resource)
 	}
 	e.log.Info("scan finished", "tenants", rep.Summary.Tenants, "pass", rep.Summary.Pass, "fail", rep.Summary.Fail, "error", rep.Summary.Error,
-		"duration", rep.FinishedAt.Sub(rep.StartedAt).String())
+		"duration", rep.FinishedAt.Sub(rep.StartedAt).String(), "spooled", rep.Spooled())
 	return rep, engine, nil
 }
 

@@ -13,7 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/tenantscan/tenantscan/internal/safeopen"
-	"github.com/tenantscan/tenantscan/scanner"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 // applyConfig sets the flags of cmd from a YAML file whose keys are flag
@@ -100,11 +100,12 @@ var leadingFlag = regexp.MustCompile(`^--([a-z][a-z-]*)`)
 // pathKeys are the keys whose values are paths; outputs are FORMAT=FILE
 // (or FILE).
 var pathKeys = map[string]bool{"paths": true, "policy": true, "data": true, "waivers": true,
-	"baseline": true, "metrics-file": true, "output": true}
+	"baseline": true, "metrics-file": true, "output": true, "history": true}
 
 // relativeTo resolves the relative paths of a key against dir, the config
 // file's folder, so that a config file means the same from any working
-// folder. "-" (standard input) stays.
+// folder. "-" (standard input), baseline "history" and a PostgreSQL
+// history URL stay; a SQLite history (sqlite:PATH or PATH) is a path.
 func relativeTo(dir, key string, values []string) []string {
 	if !pathKeys[key] {
 		return values
@@ -112,12 +113,18 @@ func relativeTo(dir, key string, values []string) []string {
 	out := make([]string, len(values))
 	for i, v := range values {
 		prefix, file := "", v
-		if key == "output" {
+		switch {
+		case key == "output":
 			if f, rest, ok := strings.Cut(v, "="); ok {
 				prefix, file = f+"=", rest
 			}
+		case key == "baseline" && v == historyBaseline, key == "history" && strings.Contains(v, "://"):
+			out[i] = v // the history, or a PostgreSQL URL: no file
+			continue
+		case key == "history" && strings.HasPrefix(v, "sqlite:"):
+			prefix, file = "sqlite:", strings.TrimPrefix(v, "sqlite:")
 		}
-		if file != "" && file != scanner.StdinName && !filepath.IsAbs(file) {
+		if file != "" && file != snapshot.StdinName && !filepath.IsAbs(file) {
 			file = filepath.Join(dir, file)
 		}
 		out[i] = prefix + file

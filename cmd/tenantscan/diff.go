@@ -1,14 +1,23 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"github.com/tenantscan/tenantscan/internal/safeopen"
 	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/report/format"
 )
 
+// diffParams are the arguments of diff.
+type diffParams struct {
+	format   string // of format.Drift
+	old, cur string // the two JSON reports
+}
+
 func newDiffCommand(e *env) *cobra.Command {
-	var format string
+	var p diffParams
 	cmd := &cobra.Command{
 		Use:   "diff OLD.json NEW.json",
 		Short: "Compare two saved JSON reports: new, unchanged and resolved findings",
@@ -18,37 +27,45 @@ Findings are matched by their fingerprint: tenant id, control id, resource
 kind and resource id. Exit code 0 either way (2 when a report cannot be read).`,
 		Args: cobra.ExactArgs(2),
 		PreRunE: func(*cobra.Command, []string) error {
-			if format != "table" && format != "json" {
-				return usageError("--format %q: want table or json", format)
+			_, err := format.Drift.Lookup(p.format)
+			if err != nil {
+				return usageError("--format: %w", err)
 			}
 			return nil
 		},
 		RunE: func(_ *cobra.Command, args []string) error {
-			old, err := readReport(args[0])
-			if err != nil {
-				return err
-			}
-			cur, err := readReport(args[1])
-			if err != nil {
-				return err
-			}
-			if err := report.ApplyBaseline(cur, old); err != nil {
-				return &exitCodeError{code: exitError, err: err}
-			}
-			var w report.Writer = report.DriftText{}
-			if format == "json" {
-				w = report.DriftJSON{}
-			}
-			out, err := report.Render(w, cur)
-			if err != nil {
-				return &exitCodeError{code: exitError, err: err}
-			}
-			_, err = e.stdout.Write(out)
-			return err
+			p.old, p.cur = args[0], args[1]
+			return runDiff(e, p)
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "table", "output: table or json")
+	cmd.Flags().StringVar(&p.format, "format", "table", "output: "+strings.Join(format.Drift.Names(), " or "))
 	return cmd
+}
+
+// runDiff prints the drift from p.old to p.cur; its exit code is 0 either
+// way, 2 when a report cannot be read.
+func runDiff(e *env, p diffParams) error {
+	old, err := readReport(p.old)
+	if err != nil {
+		return err
+	}
+	cur, err := readReport(p.cur)
+	if err != nil {
+		return err
+	}
+	if err := report.ApplyBaseline(cur, old); err != nil {
+		return &exitCodeError{code: exitError, err: err}
+	}
+	f, err := format.Drift.Lookup(p.format)
+	if err != nil {
+		return usageError("--format: %w", err)
+	}
+	out, err := report.Render(f.New(format.Options{}), cur)
+	if err != nil {
+		return &exitCodeError{code: exitError, err: err}
+	}
+	_, err = e.stdout.Write(out)
+	return err
 }
 
 func readReport(path string) (*report.Report, error) {

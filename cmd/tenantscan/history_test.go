@@ -148,6 +148,7 @@ func TestHistoryThreeNights(t *testing.T) {
 					t.Errorf("night %d (%s): reopened %v, want %v", i+1, n.date, reopened, n.reopened)
 				}
 				checkTrend(t, i, html, book)
+				checkFirstSeen(t, i, rep, html, book)
 				if n.date == "2026-11-03" {
 					if len(rep.Resolved) != 1 || rep.Resolved[0].Resource.ID != "adatum-sales/cleo@adatum.com" {
 						t.Errorf("night 3: resolved %+v, want cleo's finding", rep.Resolved)

@@ -178,3 +178,48 @@ func hashFiles(label string, paths []string) string {
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// firstSeen returns the scan's annotation that gives each finding its
+// first-seen date from the history (one query per tenant, as it
+// finishes), tonight's date — the run's date: --as-of, else today — for a
+// finding the history never saw; nil without a history. A tenant whose
+// dates cannot be read is logged and keeps none; record then reports the
+// history's failure.
+func (r *historyRun) firstSeen(ctx context.Context, e *env, asOf string) func(*report.Tenant) {
+	if r == nil || r.err != nil {
+		return nil
+	}
+	tonight := time.Now().UTC().Format(time.DateOnly)
+	if asOf != "" {
+		tonight = asOf
+	}
+	return func(t *report.Tenant) {
+		if !hasFindings(t) {
+			return
+		}
+		seen, err := r.store.FirstSeen(ctx, t.TenantID)
+		if err != nil {
+			e.log.Warn("no first-seen dates for this tenant", "tenant", t.TenantID, "snapshot", t.Snapshot, "error", err)
+			return
+		}
+		for ci := range t.Controls {
+			c := &t.Controls[ci]
+			for fi := range c.Findings {
+				f := &c.Findings[fi]
+				f.FirstSeen = seen[report.Fingerprint(t.TenantID, c.ID, f.Resource)]
+				if f.FirstSeen == "" {
+					f.FirstSeen = tonight
+				}
+			}
+		}
+	}
+}
+
+func hasFindings(t *report.Tenant) bool {
+	for _, c := range t.Controls {
+		if len(c.Findings) > 0 {
+			return true
+		}
+	}
+	return false
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 
@@ -9,11 +10,18 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/tenantscan/tenantscan/internal/outputs"
-	"github.com/tenantscan/tenantscan/scanner"
+	"github.com/tenantscan/tenantscan/rawexport"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
+// importParams are the arguments of import.
+type importParams struct {
+	folder string // the raw export folder
+	output string // "" means standard output
+}
+
 func newImportCommand(e *env) *cobra.Command {
-	var output string
+	var p importParams
 	cmd := &cobra.Command{
 		Use:   "import FOLDER",
 		Short: "Turn a raw export folder (Graph, Exchange Online, Dataverse) into a snapshot (YAML)",
@@ -33,53 +41,60 @@ derived fact comes from under exporter.facts.`,
   tenantscan import --output contoso.yaml exports/2026-11-28/`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !scanner.IsExportFolder(args[0]) {
-				return usageError("%s is not an export folder (no graph/, dataverse/ or %s)", args[0], scanner.ExtraFile)
-			}
-			var set *outputs.Set
-			if output != "" {
-				var err error
-				if set, err = outputs.Open([]string{output}); err != nil {
-					return usageError("output %w", err)
-				}
-				defer set.Close()
-			}
-			res, err := scanner.Import(args[0], scanner.DefaultLimits())
-			if err != nil {
-				return &exitCodeError{code: exitError, err: err}
-			}
-			for _, w := range res.Warnings {
-				e.log.Warn("import", "warning", w)
-			}
-			printLeftOut(e.stderr, res.LeftOut)
-			data, err := snapshotYAML(res.Doc)
-			if err != nil {
-				return &exitCodeError{code: exitError, err: err}
-			}
-			if output != "" {
-				err := set.Write(cmd.Context(), output, func(w io.Writer) error {
-					_, err := w.Write(data)
-					return err
-				})
-				if err == nil {
-					err = set.Commit()
-				}
-				if err != nil {
-					return &exitCodeError{code: exitError, err: err}
-				}
-				return nil
-			}
-			_, err = e.stdout.Write(data)
-			return err
+			p.folder = args[0]
+			return runImport(cmd.Context(), e, p)
 		},
 	}
-	cmd.Flags().StringVarP(&output, "output", "o", "", "write the snapshot to this file instead of standard output")
+	cmd.Flags().StringVarP(&p.output, "output", "o", "", "write the snapshot to this file instead of standard output")
 	return cmd
+}
+
+// runImport imports p.folder and writes the snapshot as YAML, the records
+// left out and the warnings on standard error; exit 2 on any error.
+func runImport(ctx context.Context, e *env, p importParams) error {
+	if !snapshot.IsExportFolder(p.folder) {
+		return usageError("%s is not an export folder (no graph/, dataverse/ or %s)", p.folder, rawexport.ExtraFile)
+	}
+	var set *outputs.Set
+	if p.output != "" {
+		var err error
+		if set, err = outputs.Open([]string{p.output}); err != nil {
+			return usageError("output %w", err)
+		}
+		defer set.Close()
+	}
+	res, err := rawexport.Import(p.folder, snapshot.DefaultLimits())
+	if err != nil {
+		return &exitCodeError{code: exitError, err: err}
+	}
+	for _, w := range res.Warnings {
+		e.log.Warn("import", "warning", w)
+	}
+	printLeftOut(e.stderr, res.LeftOut)
+	data, err := snapshotYAML(res.Doc)
+	if err != nil {
+		return &exitCodeError{code: exitError, err: err}
+	}
+	if p.output != "" {
+		err := set.Write(ctx, p.output, func(w io.Writer) error {
+			_, err := w.Write(data)
+			return err
+		})
+		if err == nil {
+			err = set.Commit()
+		}
+		if err != nil {
+			return &exitCodeError{code: exitError, err: err}
+		}
+		return nil
+	}
+	_, err = e.stdout.Write(data)
+	return err
 }
 
 // printLeftOut lists the records the import left out, one a line, so
 // that an administrator can check them.
-func printLeftOut(w io.Writer, left []scanner.LeftOut) {
+func printLeftOut(w io.Writer, left []rawexport.LeftOut) {
 	if len(left) == 0 {
 		return
 	}

@@ -1,14 +1,22 @@
 package main
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 
 	"github.com/tenantscan/tenantscan/report"
 )
 
+// mergeParams are the arguments of merge.
+type mergeParams struct {
+	outputFlags
+	hist    historyFlags
+	reports []string // the shards' JSON reports
+}
+
 func newMergeCommand(e *env) *cobra.Command {
-	var p outputFlags
-	var h historyFlags
+	var p mergeParams
 	cmd := &cobra.Command{
 		Use:   "merge REPORT.json...",
 		Short: "Merge the JSON reports of shards (scan --shard K/N) into one report",
@@ -24,36 +32,43 @@ the files (exit 2). Exit codes as for scan.`,
 			if err := p.validate(); err != nil {
 				return err
 			}
-			return h.validate(e, "", "")
+			return p.hist.validate(e, "", "")
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			set, err := p.open()
-			if err != nil {
-				return err
-			}
-			defer set.Close()
-			hist, err := h.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer hist.Close()
-			e.log.Info("merge started", "reports", len(args))
-			merged, err := report.MergeFiles(cmd.Context(), args, "")
-			if cmd.Context().Err() != nil {
-				return &exitCodeError{code: exitError, err: errInterrupted}
-			}
-			if err != nil {
-				return usageError("%w", err)
-			}
-			defer merged.Close()
-			hist.trend(cmd.Context(), e, merged)
-			if err := p.write(cmd.Context(), e, set, merged); err != nil {
-				return err
-			}
-			return hist.record(cmd.Context(), e, merged, nil, p.exitCode(merged, merged.Summary.Drift != nil))
+			p.reports = args
+			return runMerge(cmd.Context(), e, p)
 		},
 	}
 	p.register(cmd.Flags())
-	h.register(cmd.Flags())
+	p.hist.register(cmd.Flags())
 	return cmd
+}
+
+// runMerge merges the shards' reports and writes the merged report; exit
+// codes as for scan.
+func runMerge(ctx context.Context, e *env, p mergeParams) error {
+	set, err := p.open()
+	if err != nil {
+		return err
+	}
+	defer set.Close()
+	hist, err := p.hist.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer hist.Close()
+	e.log.Info("merge started", "reports", len(p.reports))
+	merged, err := report.MergeFiles(ctx, p.reports, "")
+	if ctx.Err() != nil {
+		return &exitCodeError{code: exitError, err: errInterrupted}
+	}
+	if err != nil {
+		return usageError("%w", err)
+	}
+	defer merged.Close()
+	hist.trend(ctx, e, merged)
+	if err := p.write(ctx, e, set, merged); err != nil {
+		return err
+	}
+	return hist.record(ctx, e, merged, nil, p.exitCode(merged, merged.Summary.Drift != nil))
 }

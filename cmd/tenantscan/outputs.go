@@ -10,7 +10,7 @@ import (
 
 	"github.com/tenantscan/tenantscan/internal/outputs"
 	"github.com/tenantscan/tenantscan/report"
-	"github.com/tenantscan/tenantscan/report/xlsx"
+	"github.com/tenantscan/tenantscan/report/format"
 )
 
 // extraOutput is a file a command writes beside its reports (the metrics).
@@ -60,31 +60,34 @@ func (p *outputFlags) write(ctx context.Context, e *env, set *outputs.Set, rep *
 		}
 	}()
 	var errs []error
-	for _, format := range p.order {
+	for _, name := range p.order {
 		if ctx.Err() != nil {
 			break
 		}
-		file := p.targets[format]
-		w := e.writer(format, file == "")
-		if file == "" {
-			f, err := renderToTemp(w, rep)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s report: %w", format, err))
-			}
-			stdout = f
+		f, err := format.Lookup(name)
+		if err != nil {
+			errs = append(errs, err)
 			continue
 		}
-		if xw, ok := w.(xlsx.Writer); ok {
-			// The workbook's spill files go beside it, where a killed
-			// run's are found and removed, not in $TMPDIR.
-			dir, err := set.ScratchDir(file)
+		file := p.targets[name]
+		if file == "" {
+			out, err := renderToTemp(f.New(format.Options{Color: e.colorOK()}), rep)
 			if err != nil {
+				errs = append(errs, fmt.Errorf("%s report: %w", name, err))
+			}
+			stdout = out
+			continue
+		}
+		opts := format.Options{}
+		if f.Scratch {
+			// Spill files go beside the target, where a killed run's
+			// are found and removed, not in $TMPDIR.
+			if opts.TmpDir, err = set.ScratchDir(file); err != nil {
 				errs = append(errs, err)
 				continue
 			}
-			xw.TmpDir = dir
-			w = xw
 		}
+		w := f.New(opts)
 		if err := set.Write(ctx, file, func(out io.Writer) error { return w.Write(out, rep) }); err != nil {
 			errs = append(errs, err)
 		}

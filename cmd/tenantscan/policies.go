@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
-	"github.com/tenantscan/tenantscan/scanner"
 )
 
 type policiesParams struct {
@@ -41,7 +41,7 @@ func newPoliciesCommand(e *env) *cobra.Command {
 }
 
 func listPolicies(cmd *cobra.Command, e *env, p policiesParams) error {
-	engine, err := scanner.NewEngine(cmd.Context(), scanner.EngineOptions{PolicyDirs: p.policyDirs, DataFiles: p.dataFiles})
+	engine, err := policy.NewEngine(cmd.Context(), policy.EngineOptions{PolicyDirs: p.policyDirs, DataFiles: p.dataFiles})
 	if err != nil {
 		return &exitCodeError{code: exitError, err: err}
 	}

@@ -1,11 +1,13 @@
 package main
 
 import (
-	"fmt"
+	"context"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/report/format"
 )
 
 type readinessParams struct {
@@ -35,49 +37,49 @@ policy could not be evaluated, or bad usage.`,
 			} else {
 				p.paths = e.configPaths
 			}
-			if p.format != "text" && p.format != "json" {
-				return usageError("--format %q: want text or json", p.format)
+			if _, err := format.Readiness.Lookup(p.format); err != nil {
+				return usageError("--format: %w", err)
 			}
 			return p.validate()
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			rep, _, err := p.scan(cmd.Context(), e, nil)
-			if err != nil {
-				return err
-			}
-			defer rep.Close()
-			var w report.Writer = report.ReadinessText{}
-			if p.format == "json" {
-				w = report.ReadinessJSON{}
-			}
-			out, err := report.Render(w, rep)
-			if err != nil {
-				return &exitCodeError{code: exitError, err: err}
-			}
-			if _, err := e.stdout.Write(out); err != nil {
-				return &exitCodeError{code: exitError, err: err}
-			}
-			notReady := 0
-			err = rep.EachTenant(func(t *report.Tenant) error {
-				if !t.Readiness.Ready {
-					notReady++
-				}
-				return nil
-			})
-			if err != nil {
-				return &exitCodeError{code: exitError, err: err}
-			}
-			switch {
-			case rep.Errors() > 0:
-				return &exitCodeError{code: exitError, err: fmt.Errorf("%d of %d snapshot(s) could not be evaluated", rep.Errors(), rep.TenantCount())}
-			case notReady > 0:
-				return &exitCodeError{code: exitFindings}
-			}
-			return nil
+			return runReadiness(cmd.Context(), e, p)
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&p.format, "format", "text", "output: text or json")
-	p.scanFlags.register(f)
+	fl := cmd.Flags()
+	fl.StringVar(&p.format, "format", "text", "output: "+strings.Join(format.Readiness.Names(), " or "))
+	p.scanFlags.register(fl)
 	return cmd
+}
+
+// runReadiness prints READY or NOT READY per tenant in p.format; its exit
+// code is verdictExit's, a tenant not ready being a finding.
+func runReadiness(ctx context.Context, e *env, p readinessParams) error {
+	rep, _, err := p.scan(ctx, e, nil)
+	if err != nil {
+		return err
+	}
+	defer rep.Close()
+	f, err := format.Readiness.Lookup(p.format)
+	if err != nil {
+		return usageError("--format: %w", err)
+	}
+	out, err := report.Render(f.New(format.Options{}), rep)
+	if err != nil {
+		return &exitCodeError{code: exitError, err: err}
+	}
+	if _, err := e.stdout.Write(out); err != nil {
+		return &exitCodeError{code: exitError, err: err}
+	}
+	notReady := 0
+	err = rep.EachTenant(func(t *report.Tenant) error {
+		if !t.Readiness.Ready {
+			notReady++
+		}
+		return nil
+	})
+	if err != nil {
+		return &exitCodeError{code: exitError, err: err}
+	}
+	return verdictExit(rep, notReady)
 }

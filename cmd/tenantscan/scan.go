@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 
 	"github.com/mattn/go-isatty"
@@ -13,12 +12,8 @@ import (
 
 	"github.com/tenantscan/tenantscan/internal/safeopen"
 	"github.com/tenantscan/tenantscan/report"
-	"github.com/tenantscan/tenantscan/report/sarif"
-	"github.com/tenantscan/tenantscan/report/xlsx"
+	"github.com/tenantscan/tenantscan/report/format"
 )
-
-// formats are the report formats scan can write.
-var formats = []string{"table", "json", "sarif", "junit", "html", "xlsx", "markdown", "csv"}
 
 type scanParams struct {
 	scanFlags
@@ -43,7 +38,7 @@ type outputFlags struct {
 }
 
 func (o *outputFlags) register(f *pflag.FlagSet) {
-	f.StringArrayVar(&o.formats, "format", nil, "report format: "+strings.Join(formats, ", ")+" (repeatable; default table)")
+	f.StringArrayVar(&o.formats, "format", nil, "report format: "+strings.Join(format.Names(), ", ")+" (repeatable; default "+format.Default+")")
 	f.StringArrayVar(&o.outputs, "output", nil, "write a format to a file: FORMAT=FILE, or FILE with a single --format (repeatable)")
 	f.BoolVar(&o.failOnStale, "fail-on-stale", false, "exit 2 when a snapshot is older than --max-age or has no exportedAt")
 	f.StringVar(&o.failOn, "fail-on", "high", "lowest severity whose failure makes the exit code 1: critical, high, medium, low or none")
@@ -104,21 +99,21 @@ func (p *outputFlags) validate() error {
 	}
 	p.targets = map[string]string{}
 	p.order = nil
-	add := func(format, file string) error {
-		if !slices.Contains(formats, format) {
-			return usageError("unknown format %q (available: %s)", format, strings.Join(formats, ", "))
+	add := func(name, file string) error {
+		if _, err := format.Lookup(name); err != nil {
+			return usageError("%w", err)
 		}
-		if prev, ok := p.targets[format]; ok {
+		if prev, ok := p.targets[name]; ok {
 			if file == "" || prev == file {
 				return nil
 			}
 			if prev != "" {
-				return usageError("format %s is given two output files: %s and %s", format, prev, file)
+				return usageError("format %s is given two output files: %s and %s", name, prev, file)
 			}
 		} else {
-			p.order = append(p.order, format)
+			p.order = append(p.order, name)
 		}
-		p.targets[format] = file
+		p.targets[name] = file
 		return nil
 	}
 	for _, f := range p.formats {
@@ -127,23 +122,23 @@ func (p *outputFlags) validate() error {
 		}
 	}
 	for _, o := range p.outputs {
-		format, file, ok := strings.Cut(o, "=")
+		name, file, ok := strings.Cut(o, "=")
 		if !ok {
 			if len(p.formats) != 1 {
 				return usageError("--output %q: write FORMAT=FILE (a bare FILE needs exactly one --format)", o)
 			}
-			format, file = p.formats[0], o
+			name, file = p.formats[0], o
 		}
 		if file == "" {
 			return usageError("--output %q: the file name is empty", o)
 		}
-		if err := add(format, file); err != nil {
+		if err := add(name, file); err != nil {
 			return err
 		}
 	}
 	if len(p.order) == 0 {
-		p.order = []string{"table"}
-		p.targets["table"] = ""
+		p.order = []string{format.Default}
+		p.targets[format.Default] = ""
 	}
 	toStdout := 0
 	for _, f := range p.order {
@@ -154,8 +149,10 @@ func (p *outputFlags) validate() error {
 	if toStdout > 1 {
 		return usageError("more than one format would go to standard output: give --output FORMAT=FILE for all but one")
 	}
-	if p.targets["xlsx"] == "" && slices.Contains(p.order, "xlsx") {
-		return usageError("the xlsx workbook is binary: give --output xlsx=FILE")
+	for _, name := range p.order {
+		if f, _ := format.Lookup(name); f.Binary && p.targets[name] == "" {
+			return usageError("the %s report is binary: give --output %s=FILE", name, name)
+		}
 	}
 	return nil
 }
@@ -187,6 +184,7 @@ func runScan(cmd *cobra.Command, e *env, p scanParams) error {
 			return usageError("baseline %s: %w", p.baseline, err)
 		}
 	}
+	p.annotate = hist.firstSeen(cmd.Context(), e, p.asOf)
 	rep, _, err := p.scan(cmd.Context(), e, base)
 	if err != nil {
 		return err
@@ -222,38 +220,29 @@ func (p *outputFlags) exitCode(rep *report.Report, againstBaseline bool) error {
 			failures = rep.Failures(p.failOn)
 		}
 	}
-	switch {
-	case rep.Errors() > 0:
+	if p.failOnStale && rep.Errors() == 0 {
+		// A stale snapshot counts as one in error: 2, over findings (a
+		// tenant in error says so first).
+		if err := staleError(rep); err != nil {
+			return err
+		}
+	}
+	return verdictExit(rep, failures)
+}
+
+// verdictExit is the one exit-code rule of every command that judges
+// tenants (scan, merge, readiness): 2 when a tenant could not be
+// evaluated — errors win, since what was not evaluated may hide anything —
+// else 1 when there are findings (failures reaching --fail-on, tenants not
+// ready), else 0.
+func verdictExit(rep *report.Report, findings int) error {
+	if rep.Errors() > 0 {
 		return &exitCodeError{code: exitError, err: fmt.Errorf("%d of %d snapshot(s) could not be evaluated", rep.Errors(), rep.TenantCount())}
-	case p.failOnStale && staleError(rep) != nil:
-		return staleError(rep)
-	case failures > 0:
+	}
+	if findings > 0 {
 		return &exitCodeError{code: exitFindings}
 	}
 	return nil
-}
-
-// writer returns the report writer of a format; toStdout is true when it
-// writes to standard output.
-func (e *env) writer(format string, toStdout bool) report.Writer {
-	switch format {
-	case "json":
-		return report.JSON{}
-	case "sarif":
-		return sarif.Writer{}
-	case "junit":
-		return report.JUnit{}
-	case "html":
-		return report.HTML{}
-	case "xlsx":
-		return xlsx.Writer{}
-	case "markdown":
-		return report.Markdown{}
-	case "csv":
-		return report.CSV{}
-	default:
-		return report.Table{Color: toStdout && e.colorOK()}
-	}
 }
 
 // colorOK is true when standard output is a terminal, NO_COLOR is unset

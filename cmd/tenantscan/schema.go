@@ -3,7 +3,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/tenantscan/tenantscan/scanner"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 func newSchemaCommand(e *env) *cobra.Command {
@@ -12,7 +12,7 @@ func newSchemaCommand(e *env) *cobra.Command {
 		Short: "Print the JSON Schema of the tenant snapshot format v1",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			_, err := e.stdout.Write(scanner.SnapshotSchema())
+			_, err := e.stdout.Write(snapshot.SnapshotSchema())
 			return err
 		},
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tenantscan/tenantscan/scanner"
+	"github.com/tenantscan/tenantscan/policy"
 )
 
 type verifyParams struct {
@@ -36,7 +36,7 @@ do not compile.`,
 }
 
 func verify(cmd *cobra.Command, e *env, p verifyParams) error {
-	results, err := scanner.RunPolicyTests(cmd.Context(), scanner.EngineOptions{PolicyDirs: p.policyDirs, DataFiles: p.dataFiles})
+	results, err := policy.RunPolicyTests(cmd.Context(), policy.EngineOptions{PolicyDirs: p.policyDirs, DataFiles: p.dataFiles})
 	if err != nil {
 		return &exitCodeError{code: exitError, err: err}
 	}

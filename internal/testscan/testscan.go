@@ -10,8 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/scanner"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 // Root is the repository root.
@@ -25,7 +27,7 @@ func Root() string {
 // Snapshot names in the report stay relative to the root.
 func Scan(t testing.TB, paths ...string) *report.Report {
 	t.Helper()
-	engine, err := scanner.NewEngine(context.Background(), scanner.EngineOptions{})
+	engine, err := policy.NewEngine(context.Background(), policy.EngineOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +36,7 @@ func Scan(t testing.TB, paths ...string) *report.Report {
 	for i, p := range paths {
 		abs[i] = filepath.Join(root, p)
 	}
-	sources := scanner.Discover(abs)
+	sources := snapshot.Discover(abs)
 	now := func() time.Time { return time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC) }
 	rep, err := scanner.Scan(context.Background(), engine, sources, scanner.Options{ToolVersion: "test", Now: now, MemoryTenants: -1})
 	if err != nil {

@@ -4,14 +4,18 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/tenantscan/tenantscan/internal/dbtest"
 )
 
 // The parts of a Kubernetes manifest the examples use.
@@ -52,6 +56,10 @@ type podSpec struct {
 				FieldRef struct {
 					FieldPath string `yaml:"fieldPath"`
 				} `yaml:"fieldRef"`
+				SecretKeyRef struct {
+					Name string `yaml:"name"`
+					Key  string `yaml:"key"`
+				} `yaml:"secretKeyRef"`
 			} `yaml:"valueFrom"`
 		} `yaml:"env"`
 		Resources struct {
@@ -104,6 +112,10 @@ func readManifest(t *testing.T, path string) []k8sDoc {
 type cluster struct {
 	f          imageFixture
 	configMaps map[string]map[string]string
+	secrets    map[string]map[string]string
+	// jobUID is the uid of the Job whose pods run: the controller gives
+	// it to them as the label batch.kubernetes.io/controller-uid.
+	jobUID string
 }
 
 var k8sVar = regexp.MustCompile(`\$\(([A-Za-z_][A-Za-z0-9_]*)\)`)
@@ -177,11 +189,25 @@ func (c *cluster) runJob(t *testing.T, file string, d k8sDoc, index int) (string
 	var envList []string
 	for _, e := range ctr.Env {
 		val := e.Value
-		if e.ValueFrom.FieldRef.FieldPath == "metadata.annotations['batch.kubernetes.io/job-completion-index']" {
+		switch path, ref := e.ValueFrom.FieldRef.FieldPath, e.ValueFrom.SecretKeyRef; {
+		case path == "metadata.annotations['batch.kubernetes.io/job-completion-index']":
 			if spec.CompletionMode != "Indexed" {
 				t.Fatalf("%s: the completion index of a Job that is not Indexed", file)
 			}
 			val = itoa(index)
+		case path == "metadata.labels['batch.kubernetes.io/controller-uid']":
+			if c.jobUID == "" {
+				t.Fatalf("%s: the Job's uid, but the test gave none", file)
+			}
+			val = c.jobUID
+		case path != "":
+			t.Fatalf("%s: env %s from %s, which this test does not stand for", file, e.Name, path)
+		case ref.Name != "":
+			v, ok := c.secrets[ref.Name][ref.Key]
+			if !ok {
+				t.Fatalf("%s: env %s from secret %s key %s, which the test has not", file, e.Name, ref.Name, ref.Key)
+			}
+			val = v
 		}
 		env[e.Name] = val
 		envList = append(envList, e.Name+"="+val)
@@ -215,15 +241,28 @@ func writeFile(t *testing.T, path, content string, owner int) {
 	}
 }
 
-// readReport returns the tenants and drift of a JSON report in the image.
-func (c *cluster) readReport(t *testing.T, path string) (tenants int, newFindings, unchanged int) {
+// finding is a finding of a JSON report, as the Kubernetes test reads it.
+type finding struct{ tenant, control, resource, drift string }
+
+// readReport returns the tenants, the drift summary and the findings of a
+// JSON report in the image.
+func (c *cluster) readReport(t *testing.T, path string) (tenants int, newFindings, unchanged int, findings []finding) {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(c.f.rootfs, filepath.FromSlash(path)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var rep struct {
-		Tenants []json.RawMessage `json:"tenants"`
+		Tenants []struct {
+			TenantID string `json:"tenantId"`
+			Controls []struct {
+				ID       string `json:"id"`
+				Findings []struct {
+					Resource struct{ ID string } `json:"resource"`
+					Drift    string              `json:"drift"`
+				} `json:"findings"`
+			} `json:"controls"`
+		} `json:"tenants"`
 		Summary struct {
 			Drift *struct {
 				New       int `json:"new"`
@@ -237,18 +276,42 @@ func (c *cluster) readReport(t *testing.T, path string) (tenants int, newFinding
 	if rep.Summary.Drift != nil {
 		newFindings, unchanged = rep.Summary.Drift.New, rep.Summary.Drift.Unchanged
 	}
-	return len(rep.Tenants), newFindings, unchanged
+	for _, tn := range rep.Tenants {
+		for _, ctl := range tn.Controls {
+			for _, f := range ctl.Findings {
+				findings = append(findings, finding{tn.TenantID, ctl.ID, f.Resource.ID, f.Drift})
+			}
+		}
+	}
+	return len(rep.Tenants), newFindings, unchanged, findings
 }
 
+// brokenLitware is litware-licensing.yaml with a wrong type: the tenant is
+// known, and in error.
+func brokenLitware(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(repoRoot, "fixtures", "litware-licensing.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Replace(string(data), "accountEnabled: true", `accountEnabled: "yes"`, 1)
+}
+
+const litwareID = "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a"
+
 // TestKubernetesExamples runs the Kubernetes examples as written, with the
-// image, on fixtures: the first scan, two nights of the CronJob (the
-// second with a new failing tenant), the four shards and their merge.
+// image, on fixtures: the optional first scan and three nights of the
+// CronJob against its SQLite history (Litware in error the second night,
+// Litware back and a new failing tenant the third: only the new tenant's
+// findings are new), then three runs of the sharded Job against one
+// PostgreSQL history (skipped without $TENANTSCAN_TEST_POSTGRES), each
+// merged.
 func TestKubernetesExamples(t *testing.T) {
 	f := buildImage(t)
 	if os.Geteuid() != 0 {
 		t.Skip("running the image's binary as its user in its file system (chroot) needs root")
 	}
-	c := &cluster{f: f, configMaps: map[string]map[string]string{}}
+	c := &cluster{f: f, configMaps: map[string]map[string]string{}, secrets: map[string]map[string]string{}}
 	jobs := map[string]k8sDoc{}
 	for _, file := range []string{"kubernetes-cronjob.yaml", "kubernetes/first-scan-job.yaml", "kubernetes/sharded-job.yaml", "kubernetes/merge-job.yaml"} {
 		for _, d := range readManifest(t, file) {
@@ -264,8 +327,9 @@ func TestKubernetesExamples(t *testing.T) {
 	}
 	// The claims: the snapshots (root's, read-only for the pod) and the
 	// reports (the pod's through fsGroup).
+	snapshots := filepath.Join(f.rootfs, "snapshots")
 	for _, name := range []string{"contoso-compliant.yaml", "litware-licensing.yaml", "northwind-ready.json", "fabrikam-prerequisites.yaml"} {
-		copyFixture(t, filepath.Join(repoRoot, "fixtures", name), filepath.Join(f.rootfs, "snapshots", name))
+		copyFixture(t, filepath.Join(repoRoot, "fixtures", name), filepath.Join(snapshots, name))
 	}
 	reports := filepath.Join(f.rootfs, "reports")
 	if err := os.Mkdir(reports, 0o775); err != nil {
@@ -278,45 +342,130 @@ func TestKubernetesExamples(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	expect := func(file string, index, want int) {
+	run := func(t *testing.T, file string, index int) (string, int) {
 		t.Helper()
-		out, code := c.runJob(t, file, jobs[file], index)
-		if code != want {
+		return c.runJob(t, file, jobs[file], index)
+	}
+	expect := func(t *testing.T, file string, index, want int) {
+		t.Helper()
+		if out, code := run(t, file, index); code != want {
 			t.Fatalf("%s: exit %d, want %d\n%s", file, code, want, out)
 		}
 	}
-	// The first scan: no baseline, failures at high give 1.
-	expect("kubernetes/first-scan-job.yaml", 0, 1)
-	if n, _, _ := c.readReport(t, "/reports/latest.json"); n != 4 {
-		t.Errorf("first scan: %d tenants in latest.json, want 4", n)
+	// The first scan: no baseline, failures at high give 1; it records
+	// the history's first run.
+	expect(t, "kubernetes/first-scan-job.yaml", 0, 1)
+	n, _, _, first := c.readReport(t, "/reports/latest.json")
+	if n != 4 || len(first) == 0 {
+		t.Fatalf("first scan: %d tenants, %d findings in latest.json, want 4 and some", n, len(first))
 	}
-	// The first night: nothing new.
-	expect("kubernetes-cronjob.yaml", 0, 0)
-	n, newF, unchanged := c.readReport(t, "/reports/latest.json")
-	if n != 4 || newF != 0 || unchanged == 0 {
-		t.Errorf("first night: %d tenants, %d new, %d unchanged; want 4, 0 and some", n, newF, unchanged)
+	if _, err := os.Stat(filepath.Join(reports, "history.db")); err != nil {
+		t.Fatalf("first scan: no history on the reports volume: %v", err)
+	}
+	// The first night: against the history, nothing new.
+	expect(t, "kubernetes-cronjob.yaml", 0, 0)
+	n, newF, unchanged, _ := c.readReport(t, "/reports/latest.json")
+	if n != 4 || newF != 0 || unchanged != len(first) {
+		t.Errorf("first night: %d tenants, %d new, %d unchanged; want 4, 0 and %d", n, newF, unchanged, len(first))
 	}
 	for _, name := range []string{"audit.xlsx", "report.html", "tenantscan.prom"} {
 		if _, err := os.Stat(filepath.Join(reports, name)); err != nil {
 			t.Errorf("first night: %v", err)
 		}
 	}
-	// The second night: a new tenant with failures; last night's report
-	// was the baseline, this one replaces it.
-	copyFixture(t, filepath.Join(repoRoot, "fixtures", "adatum-permissions.yaml"), filepath.Join(f.rootfs, "snapshots", "adatum-permissions.yaml"))
-	expect("kubernetes-cronjob.yaml", 0, 1)
-	if n, newF, _ := c.readReport(t, "/reports/latest.json"); n != 5 || newF == 0 {
-		t.Errorf("second night: %d tenants, %d new; want 5 and some", n, newF)
+	// The second night: Litware's export is broken (exit 2).
+	writeFile(t, filepath.Join(snapshots, "litware-licensing.yaml"), brokenLitware(t), 0)
+	expect(t, "kubernetes-cronjob.yaml", 0, 2)
+	if n, newF, _, _ := c.readReport(t, "/reports/latest.json"); n != 4 || newF != 0 {
+		t.Errorf("second night: %d tenants, %d new; want 4 and 0", n, newF)
+	}
+	// The third night: Litware is repaired, and a new tenant has failures.
+	// Only Adatum's findings are new: Litware's are compared with its last
+	// good night, the first.
+	copyFixture(t, filepath.Join(repoRoot, "fixtures", "litware-licensing.yaml"), filepath.Join(snapshots, "litware-licensing.yaml"))
+	copyFixture(t, filepath.Join(repoRoot, "fixtures", "adatum-permissions.yaml"), filepath.Join(snapshots, "adatum-permissions.yaml"))
+	expect(t, "kubernetes-cronjob.yaml", 0, 1)
+	n, newF, unchanged, third := c.readReport(t, "/reports/latest.json")
+	litware, adatum := 0, 0
+	for _, f := range third {
+		isNew := !slices.Contains(first, finding{f.tenant, f.control, f.resource, ""})
+		switch {
+		case isNew && f.drift != "new", !isNew && f.drift != "unchanged":
+			t.Errorf("third night: %s %s %s is %q", f.tenant, f.control, f.resource, f.drift)
+		case f.tenant == litwareID:
+			litware++
+		case isNew:
+			adatum++
+		}
+	}
+	if n != 5 || newF != adatum || adatum == 0 || litware == 0 || unchanged != len(first) {
+		t.Errorf("third night: %d tenants, %d new (%d Adatum's), %d unchanged, %d Litware's; want 5, Adatum's, %d and some", n, newF, adatum, unchanged, litware, len(first))
 	}
 
-	// The shards, then the merge: every tenant once.
-	for i := range jobs["kubernetes/sharded-job.yaml"].Spec.Completions {
-		expect("kubernetes/sharded-job.yaml", i, 0)
-	}
-	expect("kubernetes/merge-job.yaml", 0, 0)
-	if n, _, _ := c.readReport(t, "/reports/report.json"); n != 5 {
-		t.Errorf("merged report: %d tenants, want 5", n)
-	}
+	// The shards, then the merge, against one PostgreSQL history: each
+	// Job (its own uid) records one run of four shards.
+	t.Run("sharded", func(t *testing.T) {
+		url := dbtest.URL(t, "postgres")
+		c.secrets["tenantscan-history"] = map[string]string{"url": url}
+		shards := jobs["kubernetes/sharded-job.yaml"].Spec.Completions
+		runJob := func(uid string) (errors int) {
+			c.jobUID = uid
+			for i := range shards {
+				out, code := run(t, "kubernetes/sharded-job.yaml", i)
+				switch code {
+				case 0:
+				case 2:
+					errors++
+				default:
+					t.Fatalf("%s shard %d: exit %d\n%s", uid, i, code, out)
+				}
+			}
+			return errors
+		}
+		// Run 1, an empty history: every finding is new.
+		if e := runJob("job-uid-1"); e != 0 {
+			t.Fatalf("run 1: %d shards in error", e)
+		}
+		expect(t, "kubernetes/merge-job.yaml", 0, 0)
+		n, newF, _, merged := c.readReport(t, "/reports/report.json")
+		if n != 5 || newF != len(merged) || newF == 0 {
+			t.Errorf("run 1 merged: %d tenants, %d new of %d findings; want 5, all", n, newF, len(merged))
+		}
+		// Run 2: Litware in error in its shard; nothing new elsewhere.
+		writeFile(t, filepath.Join(snapshots, "litware-licensing.yaml"), brokenLitware(t), 0)
+		if e := runJob("job-uid-2"); e != 1 {
+			t.Errorf("run 2: %d shards in error, want 1 (Litware's)", e)
+		}
+		// Run 3: Litware repaired: nothing new.
+		copyFixture(t, filepath.Join(repoRoot, "fixtures", "litware-licensing.yaml"), filepath.Join(snapshots, "litware-licensing.yaml"))
+		if e := runJob("job-uid-3"); e != 0 {
+			t.Fatalf("run 3: %d shards in error", e)
+		}
+		expect(t, "kubernetes/merge-job.yaml", 0, 0)
+		if n, newF, unchanged, _ := c.readReport(t, "/reports/report.json"); n != 5 || newF != 0 || unchanged != len(merged) {
+			t.Errorf("run 3 merged: %d tenants, %d new, %d unchanged; want 5, 0, %d", n, newF, unchanged, len(merged))
+		}
+		// The history: three runs, four shards each, every tenant.
+		out, code := c.f.run(t, nil, "history", "runs", "--history", url, "--format", "json")
+		var runs []struct {
+			RunID   string `json:"runId"`
+			Shards  int    `json:"shards"`
+			Tenants int    `json:"tenants"`
+			Errors  int    `json:"errors"`
+		}
+		if err := json.Unmarshal([]byte(out), &runs); code != 0 || err != nil {
+			t.Fatalf("history runs: exit %d, %v\n%s", code, err, out)
+		}
+		var got []string
+		for _, r := range runs {
+			got = append(got, fmt.Sprintf("%s %d shards %d tenants %d errors", r.RunID, r.Shards, r.Tenants, r.Errors))
+		}
+		slices.Sort(got)
+		want := []string{"job-uid-1 4 shards 5 tenants 0 errors", "job-uid-2 4 shards 5 tenants 1 errors", "job-uid-3 4 shards 5 tenants 0 errors"}
+		if !slices.Equal(got, want) {
+			t.Errorf("history runs:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	})
 	if _, err := os.Stat(filepath.Join(reports, "audit.xlsx")); err != nil {
 		t.Error(err)
 	}

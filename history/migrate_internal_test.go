@@ -1,0 +1,64 @@
+package history
+
+import (
+	"context"
+	"testing"
+
+	"github.com/tenantscan/tenantscan/internal/dbtest"
+	"github.com/tenantscan/tenantscan/report"
+)
+
+// TestUpgradeFromVersion1: a history written at schema version 1 (foreign
+// keys on the findings and events) opens at the current version with its
+// findings intact, and records the next run; on PostgreSQL the findings'
+// and events' foreign keys are gone.
+func TestUpgradeFromVersion1(t *testing.T) {
+	for _, kind := range dbtest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			url := dbtest.URL(t, kind)
+			s, err := open(url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := s.provider()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := p.UpTo(ctx, 1); err != nil {
+				t.Fatal(err)
+			}
+			controls := []report.Control{{ID: "C-1", Severity: report.SeverityHigh}}
+			tn := report.Tenant{TenantID: "t1", Snapshot: "t1.yaml", Status: report.StatusFail, Controls: []report.ControlResult{{ID: "C-1", Status: report.StatusFail,
+				Findings: []report.Finding{{Message: "m", Resource: report.Resource{Kind: "user", ID: "a"}}}}}}
+			each := func(fn func(*report.Tenant) error) error { t := tn; return fn(&t) }
+			if _, err := s.Record(ctx, Run{}, controls, each); err != nil {
+				t.Fatalf("record at version 1: %v", err)
+			}
+			s.Close()
+
+			s, err = Open(ctx, url)
+			if err != nil {
+				t.Fatalf("open at version 1: %v", err)
+			}
+			defer s.Close()
+			if v, err := s.Migrate(ctx); err != nil || v != SchemaVersion() {
+				t.Fatalf("migrated to %d (%v), want %d", v, err, SchemaVersion())
+			}
+			if _, err := s.Record(ctx, Run{}, controls, each); err != nil {
+				t.Fatalf("record after the upgrade: %v", err)
+			}
+			seen, err := s.FirstSeen(ctx, "t1")
+			if err != nil || len(seen) != 1 {
+				t.Fatalf("first seen after the upgrade: %v %v, want one finding", seen, err)
+			}
+			if kind == "postgres" {
+				var n int
+				if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conrelid IN ('findings'::regclass, 'finding_events'::regclass)`).Scan(&n); err != nil || n != 0 {
+					t.Errorf("findings and events keep %d foreign keys (%v), want none", n, err)
+				}
+			}
+		})
+	}
+}
