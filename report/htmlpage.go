@@ -54,6 +54,9 @@ type htmlTenantHead struct {
 	ExportedAt, Age, AgeShort                  string
 	Stale, AgeUnknown, Unevaluated             bool
 	Severity                                   map[string]string
+	// Unknown counts, by severity, the controls in error of a tenant that
+	// was partly evaluated: its count may hide failures, and says so.
+	Unknown map[string]int
 }
 
 type htmlSection struct {
@@ -208,6 +211,16 @@ func tenantHead(n int, t *Tenant, controls map[string]Control) htmlTenantHead {
 	if t.Error != nil {
 		h.Error = *t.Error
 		h.ErrorTip, _, _ = strings.Cut(h.Error, "\n")
+	}
+	if !h.Unevaluated {
+		for _, c := range t.Controls {
+			if c.Status == StatusError {
+				if h.Unknown == nil {
+					h.Unknown = map[string]int{}
+				}
+				h.Unknown[controls[c.ID].Severity]++
+			}
+		}
 	}
 	if h.Unevaluated && h.ErrorTip == "" {
 		h.ErrorTip = "no control could be evaluated"
