@@ -44,6 +44,7 @@ type scanFlags struct {
 	snapshotTimeout time.Duration
 	shard           string
 	shardSpec       scanner.Shard
+	maxAge          maxAgeFlag
 }
 
 func (s *scanFlags) register(f *pflag.FlagSet) {
@@ -57,6 +58,8 @@ func (s *scanFlags) register(f *pflag.FlagSet) {
 	f.IntVar(&s.maxDepth, "max-depth", lim.MaxDepth, "deepest nesting accepted in a snapshot")
 	f.DurationVar(&s.timeout, "timeout", 0, "deadline for the whole scan, e.g. 30m; snapshots not done by then are errors (0: none)")
 	f.DurationVar(&s.snapshotTimeout, "snapshot-timeout", 5*time.Minute, "deadline for evaluating one snapshot; past it, that tenant is an error (0: none)")
+	s.maxAge.d = report.DefaultMaxAge
+	f.Var(&s.maxAge, "max-age", "a snapshot exported longer ago than this is stale (flagged in every report): days (30d) or a duration (72h); 0 turns it off")
 	f.StringVar(&s.shard, "shard", "", "scan only shard K of N (K/N, 1-based): the tenants whose id hashes there; merge the shard reports with tenantscan merge")
 }
 
@@ -155,6 +158,7 @@ func (s *scanFlags) scan(ctx context.Context, e *env, base *baseline.Baseline) (
 		SnapshotTimeout: s.snapshotTimeout,
 		Shard:           s.shardSpec,
 		Baseline:        base,
+		MaxAge:          s.maxAge.d,
 		Annotate:        s.annotate,
 		Progress: func(t report.Tenant) {
 			progress()
@@ -172,6 +176,7 @@ func (s *scanFlags) scan(ctx context.Context, e *env, base *baseline.Baseline) (
 	if err != nil {
 		return nil, nil, &exitCodeError{code: exitError, err: err}
 	}
+	rep.Policy = s.policySet()
 	if ctx.Err() != nil {
 		rep.Close()
 		return nil, nil, &exitCodeError{code: exitError, err: errInterrupted}
@@ -213,6 +218,7 @@ func (s *scanFlags) parameters() []report.Parameter {
 	if s.asOf != "" {
 		params = append(params, report.Parameter{Name: "as-of", Value: s.asOf})
 	}
+	params = append(params, s.maxAge.parameter())
 	if s.shard != "" {
 		params = append(params, report.Parameter{Name: "shard", Value: s.shard})
 	}

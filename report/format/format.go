@@ -53,7 +53,7 @@ var all = []Format{
 	{Name: "json", Streams: true, For: "programs, dashboards, the next run", New: func(Options) report.Writer { return json.Writer{} }},
 	{Name: "sarif", For: "code-scanning dashboards", New: func(Options) report.Writer { return sarif.Writer{} }},
 	{Name: "junit", For: "CI systems", New: func(Options) report.Writer { return junit.Writer{} }},
-	{Name: "html", For: "people, printing", New: func(Options) report.Writer { return report.HTML{} }},
+	{Name: "html", Streams: true, For: "people, printing", New: func(Options) report.Writer { return report.HTML{} }},
 	{Name: "xlsx", Binary: true, Streams: true, Scratch: true, For: "auditors", New: func(o Options) report.Writer { return xlsx.Writer{TmpDir: o.TmpDir} }},
 	{Name: "markdown", For: "pull requests, wikis", New: func(Options) report.Writer { return markdown.Writer{} }},
 	{Name: "csv", Streams: true, For: "spreadsheets, scripts", New: func(Options) report.Writer { return csv.Writer{} }},
