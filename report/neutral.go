@@ -127,6 +127,3 @@ func Neutrally(w io.Writer, write func(io.Writer) error) error {
 	}
 	return nw.Close()
 }
-
-// neutrally is Neutrally, for the HTML writer.
-func neutrally(w io.Writer, write func(io.Writer) error) error { return Neutrally(w, write) }

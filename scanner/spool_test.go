@@ -14,6 +14,7 @@ import (
 	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
 	csvreport "github.com/tenantscan/tenantscan/report/format/csv"
+	"github.com/tenantscan/tenantscan/report/format/html"
 	jsonreport "github.com/tenantscan/tenantscan/report/format/json"
 	"github.com/tenantscan/tenantscan/report/format/junit"
 	"github.com/tenantscan/tenantscan/report/format/markdown"
@@ -67,7 +68,7 @@ func TestSpooledReportMatchesInMemory(t *testing.T) {
 	}
 	writers := map[string]report.Writer{
 		"json": jsonreport.Writer{}, "csv": csvreport.Writer{}, "table": table.Writer{}, "markdown": markdown.Writer{},
-		"html": report.HTML{}, "junit": junit.Writer{}, "readiness": table.Readiness{},
+		"html": html.Writer{}, "junit": junit.Writer{}, "readiness": table.Readiness{},
 		"readiness-json": jsonreport.Readiness{}, "sarif": sarif.Writer{}, "xlsx": xlsx.Writer{},
 	}
 	for name, w := range writers {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/report/format/csv"
+	"github.com/tenantscan/tenantscan/report/format/html"
 	"github.com/tenantscan/tenantscan/report/format/json"
 	"github.com/tenantscan/tenantscan/report/format/junit"
 	"github.com/tenantscan/tenantscan/report/format/markdown"
@@ -53,7 +54,7 @@ var all = []Format{
 	{Name: "json", Streams: true, For: "programs, dashboards, the next run", New: func(Options) report.Writer { return json.Writer{} }},
 	{Name: "sarif", For: "code-scanning dashboards", New: func(Options) report.Writer { return sarif.Writer{} }},
 	{Name: "junit", For: "CI systems", New: func(Options) report.Writer { return junit.Writer{} }},
-	{Name: "html", Streams: true, For: "people, printing", New: func(Options) report.Writer { return report.HTML{} }},
+	{Name: "html", Streams: true, For: "people, printing", New: func(Options) report.Writer { return html.Writer{} }},
 	{Name: "xlsx", Binary: true, Streams: true, Scratch: true, For: "auditors", New: func(o Options) report.Writer { return xlsx.Writer{TmpDir: o.TmpDir} }},
 	{Name: "markdown", For: "pull requests, wikis", New: func(Options) report.Writer { return markdown.Writer{} }},
 	{Name: "csv", Streams: true, For: "spreadsheets, scripts", New: func(Options) report.Writer { return csv.Writer{} }},

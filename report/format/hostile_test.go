@@ -11,6 +11,7 @@ import (
 
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/report/format/csv"
+	"github.com/tenantscan/tenantscan/report/format/html"
 	jsonreport "github.com/tenantscan/tenantscan/report/format/json"
 	"github.com/tenantscan/tenantscan/report/format/junit"
 	"github.com/tenantscan/tenantscan/report/format/markdown"
@@ -52,7 +53,7 @@ var textWriters = []struct {
 	{"table", table.Writer{}},
 	{"csv", csv.Writer{}},
 	{"markdown", markdown.Writer{}},
-	{"html", report.HTML{}},
+	{"html", html.Writer{}},
 	{"junit", junit.Writer{}},
 }
 

@@ -1,4 +1,4 @@
-package report
+package html
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/tenantscan/tenantscan/report"
 )
 
 // The HTML page is written in two passes over the tenants (Report.
@@ -17,7 +19,7 @@ import (
 // htmlHead is what the page's header shows: the run, its totals and the
 // sections that do not depend on one tenant.
 type htmlHead struct {
-	*Report
+	*report.Report
 	Title, ScanTime, MaxAge string
 	Controls                []htmlColumn
 	Waivers                 []htmlWaiver
@@ -32,7 +34,7 @@ type htmlColumn struct {
 }
 
 type htmlWaiver struct {
-	WaiverUse
+	report.WaiverUse
 	Location string
 }
 
@@ -89,11 +91,11 @@ type htmlFinding struct {
 
 // controlStatuses are the control statuses in the order the filter and the
 // legend list them.
-var controlStatuses = []string{StatusFail, StatusError, StatusWarn, StatusWaived, StatusSkip, StatusPass}
+var controlStatuses = []string{report.StatusFail, report.StatusError, report.StatusWarn, report.StatusWaived, report.StatusSkip, report.StatusPass}
 
 // statusMark is a status as a matrix cell shows it: a letter that still
 // reads in black and white.
-var statusMark = map[string]string{StatusPass: "✓", StatusFail: "✗", StatusWarn: "!", StatusSkip: "–", StatusWaived: "W", StatusError: "E"}
+var statusMark = map[string]string{report.StatusPass: "✓", report.StatusFail: "✗", report.StatusWarn: "!", report.StatusSkip: "–", report.StatusWaived: "W", report.StatusError: "E"}
 
 var htmlFuncs = template.FuncMap{
 	"join": strings.Join,
@@ -104,7 +106,7 @@ var htmlFuncs = template.FuncMap{
 		return "?"
 	},
 	"pointer": pointerHTML,
-	"label":   StatusLabel,
+	"label":   report.StatusLabel,
 	"when":    ageTime,
 	"day": func(exportedAt string) string {
 		if at, err := time.Parse(time.RFC3339, exportedAt); err == nil {
@@ -126,7 +128,7 @@ func pointerHTML(p string) template.HTML {
 	return template.HTML(strings.Join(parts, "/<wbr>"))
 }
 
-func (HTML) write(w io.Writer, r *Report) error {
+func (Writer) write(w io.Writer, r *report.Report) error {
 	controls := r.ControlsByID()
 	head := htmlHead{Report: r, Title: "Tenant compliance report: Office 365 Groups prerequisites", Tenants: r.TenantCount(),
 		MaxAge: "30d", Statuses: controlStatuses}
@@ -145,17 +147,17 @@ func (HTML) write(w io.Writer, r *Report) error {
 		head.Waivers = append(head.Waivers, htmlWaiver{WaiverUse: u, Location: fmt.Sprintf("%s:%d", u.File, u.Line)})
 	}
 	if r.Waivers != nil {
-		head.WaiverCounts = WaiverCounts(r.Waivers)
+		head.WaiverCounts = report.WaiverCounts(r.Waivers)
 	}
 	if err := htmlTemplate.ExecuteTemplate(w, "head", head); err != nil {
 		return fmt.Errorf("write html report: %w", err)
 	}
 	// Pass 1: the matrix.
 	n := 0
-	err := r.EachTenant(func(t *Tenant) error {
+	err := r.EachTenant(func(t *report.Tenant) error {
 		n++
 		row := htmlRow{htmlTenantHead: tenantHead(n, t, controls)}
-		byID := make(map[string]ControlResult, len(t.Controls))
+		byID := make(map[string]report.ControlResult, len(t.Controls))
 		for _, c := range t.Controls {
 			byID[c.ID] = c
 		}
@@ -177,7 +179,7 @@ func (HTML) write(w io.Writer, r *Report) error {
 	// Pass 2: a section per tenant.
 	n = 0
 	if err == nil {
-		err = r.EachTenant(func(t *Tenant) error {
+		err = r.EachTenant(func(t *report.Tenant) error {
 			n++
 			return htmlTemplate.ExecuteTemplate(w, "tenant", tenantSection(n, t, controls))
 		})
@@ -202,11 +204,11 @@ func shortID(id string) string {
 
 func controlAnchor(n int, id string) string { return fmt.Sprintf("t%d-%s", n, id) }
 
-func tenantHead(n int, t *Tenant, controls map[string]Control) htmlTenantHead {
+func tenantHead(n int, t *report.Tenant, controls map[string]report.Control) htmlTenantHead {
 	h := htmlTenantHead{
-		N: n, Name: TenantName(*t), Anchor: fmt.Sprintf("t%d", n), Snapshot: t.Snapshot, TenantID: t.TenantID,
+		N: n, Name: report.TenantName(*t), Anchor: fmt.Sprintf("t%d", n), Snapshot: t.Snapshot, TenantID: t.TenantID,
 		Status: t.Status, Readiness: strings.ToLower(t.Readiness.Label()), ReadinessState: t.Readiness.Verdict(),
-		ExportedAt: t.ExportedAt, Unevaluated: t.Unevaluated(), Severity: SeverityCountTexts(*t, controls),
+		ExportedAt: t.ExportedAt, Unevaluated: t.Unevaluated(), Severity: report.SeverityCountTexts(*t, controls),
 	}
 	if t.Error != nil {
 		h.Error = *t.Error
@@ -214,7 +216,7 @@ func tenantHead(n int, t *Tenant, controls map[string]Control) htmlTenantHead {
 	}
 	if !h.Unevaluated {
 		for _, c := range t.Controls {
-			if c.Status == StatusError {
+			if c.Status == report.StatusError {
 				if h.Unknown == nil {
 					h.Unknown = map[string]int{}
 				}
@@ -234,7 +236,7 @@ func tenantHead(n int, t *Tenant, controls map[string]Control) htmlTenantHead {
 	return h
 }
 
-func tenantSection(n int, t *Tenant, controls map[string]Control) htmlSection {
+func tenantSection(n int, t *report.Tenant, controls map[string]report.Control) htmlSection {
 	s := htmlSection{htmlTenantHead: tenantHead(n, t, controls), Blocking: t.Readiness.Blocking, Warnings: t.Warnings}
 	groups := map[string][]string{}
 	for _, c := range t.Controls {
@@ -242,23 +244,23 @@ func tenantSection(n int, t *Tenant, controls map[string]Control) htmlSection {
 		hc := htmlControl{
 			ID: c.ID, Anchor: controlAnchor(n, c.ID), Title: ctl.Title, Severity: ctl.Severity, Status: c.Status,
 			Description: ctl.Description, Remediation: ctl.Remediation, Source: ctl.Source, Reference: ctl.Reference,
-			Open: c.Status == StatusFail || c.Status == StatusError, Notes: c.Notes,
+			Open: c.Status == report.StatusFail || c.Status == report.StatusError, Notes: c.Notes,
 		}
 		if c.Reason != nil {
 			hc.Reason = *c.Reason
 		}
 		for _, f := range c.Findings {
-			hf := htmlFinding{Message: f.Message, Path: f.Path, Evidence: EvidenceText(f.Evidence), Waiver: WaiverText(f.Waiver),
-				Drift: f.Drift, FirstSeen: f.FirstSeen, Status: FindingStatus(f), WaiverExpired: f.Waiver != nil && f.Waiver.Expired}
+			hf := htmlFinding{Message: f.Message, Path: f.Path, Evidence: report.EvidenceText(f.Evidence), Waiver: report.WaiverText(f.Waiver),
+				Drift: f.Drift, FirstSeen: f.FirstSeen, Status: report.FindingStatus(f), WaiverExpired: f.Waiver != nil && f.Waiver.Expired}
 			hc.Findings = append(hc.Findings, hf)
 		}
 		switch c.Status {
-		case StatusPass, StatusSkip, StatusWaived:
+		case report.StatusPass, report.StatusSkip, report.StatusWaived:
 			groups[c.Status] = append(groups[c.Status], c.ID)
 		}
 		s.Controls = append(s.Controls, hc)
 	}
-	for _, st := range []string{StatusPass, StatusWaived, StatusSkip} {
+	for _, st := range []string{report.StatusPass, report.StatusWaived, report.StatusSkip} {
 		if len(groups[st]) > 0 {
 			s.Summarised = append(s.Summarised, htmlStatusGroup{Status: st, IDs: groups[st]})
 		}

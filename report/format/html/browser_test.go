@@ -1,4 +1,4 @@
-package report_test
+package html_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/tenantscan/tenantscan/internal/browser"
 	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
+	htmlreport "github.com/tenantscan/tenantscan/report/format/html"
 	"github.com/tenantscan/tenantscan/scanner"
 	"github.com/tenantscan/tenantscan/snapshot"
 )
@@ -54,7 +55,7 @@ func scanForBrowser(t *testing.T, paths []string, waivers []report.Waiver) *repo
 func heldOut(t *testing.T) *report.Report {
 	t.Helper()
 	dir := t.TempDir()
-	src, err := os.ReadFile("../fixtures/contoso-compliant.yaml")
+	src, err := os.ReadFile("../../../fixtures/contoso-compliant.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,13 +70,13 @@ func heldOut(t *testing.T) *report.Report {
 		{Control: "O365G-011", Tenant: "*", Resource: "*", Reason: "Roles reworked in Q3", Owner: "crm-team@contoso.com", Expires: "2026-10-31", File: "waivers.yaml", Line: 8},
 		{Control: "O365G-006", Tenant: "*", Resource: "nobody@*", Reason: "Left the company", Owner: "hr@contoso.com", Expires: "2027-06-30", File: "waivers.yaml", Line: 14},
 	}
-	return scanForBrowser(t, []string{"../fixtures/litware-licensing.yaml", "../fixtures/adatum-permissions.yaml",
-		"../fixtures/woodgrove-partial-export.yaml", "../fixtures/broken/wrong-type.json", dir}, waivers)
+	return scanForBrowser(t, []string{"../../../fixtures/litware-licensing.yaml", "../../../fixtures/adatum-permissions.yaml",
+		"../../../fixtures/woodgrove-partial-export.yaml", "../../../fixtures/broken/wrong-type.json", dir}, waivers)
 }
 
 func writePage(t *testing.T, rep *report.Report) string {
 	t.Helper()
-	page, err := report.Render(report.HTML{}, rep)
+	page, err := report.Render(htmlreport.Writer{}, rep)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +175,7 @@ func TestHTMLInBrowser(t *testing.T) {
 		name string
 		rep  func(*testing.T) *report.Report
 	}{
-		{"fixtures", func(t *testing.T) *report.Report { return scanForBrowser(t, []string{"../fixtures"}, nil) }},
+		{"fixtures", func(t *testing.T) *report.Report { return scanForBrowser(t, []string{"../../../fixtures"}, nil) }},
 		{"held-out", heldOut},
 	}
 	for _, set := range sets {

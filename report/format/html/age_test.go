@@ -1,4 +1,4 @@
-package report_test
+package html_test
 
 import (
 	"strings"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tenantscan/tenantscan/report"
+	htmlreport "github.com/tenantscan/tenantscan/report/format/html"
 	"github.com/tenantscan/tenantscan/report/reporttest"
 )
 
@@ -20,7 +21,7 @@ func TestHTMLShowsAge(t *testing.T) {
 	report.SetAge(&r.Tenants[0], now, report.DefaultMaxAge)
 	r.Tenants[1].ExportedAt = ""
 	report.SetAge(&r.Tenants[1], now, report.DefaultMaxAge)
-	out, err := report.Render(report.HTML{}, r)
+	out, err := report.Render(htmlreport.Writer{}, r)
 	if err != nil {
 		t.Fatal(err)
 	}
