@@ -187,17 +187,21 @@ func (w *writer) tenant(t *report.Tenant) (int, error) {
 	var order []string // fingerprints in report order, for deterministic writes
 	for ci := range t.Controls {
 		c := &t.Controls[ci]
+		// The counts follow the report's summary (ControlResult.Fails):
+		// a control in error keeps the failures it established.
+		for _, f := range c.Findings {
+			if f.Waived() {
+				waived++
+			} else if c.Fails(f) {
+				counts[w.severity[c.ID]]++
+			}
+		}
 		if !report.Evaluated(c.Status) {
 			continue
 		}
 		evaluated[c.ID] = true
 		for fi := range c.Findings {
 			f := &c.Findings[fi]
-			if f.Waived() {
-				waived++
-			} else if c.Status == report.StatusFail && !f.Warning {
-				counts[w.severity[c.ID]]++
-			}
 			fp := report.Fingerprint(t.TenantID, c.ID, f.Resource)
 			cur := current{controlID: c.ID, f: f, waived: f.Waived()}
 			if cur.waived {
@@ -284,8 +288,10 @@ func (w *writer) findings(t *report.Tenant, now map[string]current, order []stri
 			ev = EventReopened
 		case k.state == StateWaived && (k.waiver != cur.waiver || k.expires != cur.expires):
 			ev = EventWaived
-		default:
+		case k.state == StateOpen || k.state == StateWaived:
 			continue // unchanged
+		default:
+			return 0, fmt.Errorf("finding %s: unknown state %q in the history (want %s, %s or %s)", fp, k.state, StateOpen, StateWaived, StateResolved)
 		}
 		updates = append(updates, update{fp: fp, event: ev, cur: cur})
 		event(fp, ev, state, cur.waiver, cur.expires)

@@ -11,17 +11,17 @@ import (
 	"github.com/tenantscan/tenantscan/internal/safeopen"
 )
 
-// summarize computes a report's summary from its tenants: tenants by
+// Summarize computes a report's summary from its tenants: tenants by
 // status, unwaived failing findings by severity, waivers (when the report
 // has waiver data) and drift (when its findings carry drift marks);
 // againstBaseline makes the summary carry drift counts even with no
 // finding to mark.
-func summarize(r *Report, againstBaseline bool) (Summary, error) {
+func Summarize(r *Report, againstBaseline bool) (Summary, error) {
 	t := NewTally(r.Controls)
 	if againstBaseline {
 		t.AgainstBaseline()
 	}
-	if err := r.EachTenant(func(tn *Tenant) error { t.Add(tn); return nil }); err != nil {
+	if err := r.EachTenant(t.Add); err != nil {
 		return Summary{}, err
 	}
 	return t.Summary(len(r.Resolved), r.UnusedWaivers), nil
@@ -52,18 +52,29 @@ func NewTally(controls []Control) *Tally {
 	return t
 }
 
-// Add counts one tenant.
-func (t *Tally) Add(tn *Tenant) {
-	t.s.Tenants++
+// Add counts one tenant. A tenant whose status is not one of
+// TenantStatuses is an error naming it, and is not counted.
+func (t *Tally) Add(tn *Tenant) error {
 	switch tn.Status {
 	case TenantPass:
 		t.s.Pass++
 	case TenantFail:
 		t.s.Fail++
+	case TenantError:
+		t.s.Error++
 	case TenantNotApplicable:
 		t.s.NotApplicable++
-	default:
-		t.s.Error++
+	default: // counted under no status, the tenant would vanish from the summary
+		return UnknownTenantStatus(tn)
+	}
+	t.s.Tenants++
+	if tn.Age != nil {
+		if tn.Age.Stale {
+			t.s.Stale++
+		}
+		if tn.Age.Unknown {
+			t.s.AgeUnknown++
+		}
 	}
 	for _, c := range tn.Controls {
 		for _, f := range c.Findings {
@@ -81,7 +92,7 @@ func (t *Tally) Add(tn *Tenant) {
 				t.d.Unchanged++
 				t.drift = true
 			}
-			if c.CountsFindings() && f.Failing() {
+			if c.Fails(f) {
 				t.s.Findings[t.sev[c.ID]]++
 				if f.Drift == DriftNew || f.Reopened {
 					t.newFinds[t.sev[c.ID]]++
@@ -89,6 +100,7 @@ func (t *Tally) Add(tn *Tenant) {
 			}
 		}
 	}
+	return nil
 }
 
 // AgainstBaseline makes the summary carry drift counts even when there is
@@ -215,7 +227,12 @@ func mergeHeads(reports []*Report) *Report {
 	seen := map[string]bool{}
 	unusedIn := map[string]int{}
 	var unused []Waiver
+	var waiverLists [][]WaiverUse
 	for _, r := range reports {
+		waiverLists = append(waiverLists, r.Waivers)
+		if out.Policy == nil {
+			out.Policy = r.Policy
+		}
 		for _, c := range r.Controls {
 			if !seen[c.ID] {
 				seen[c.ID] = true
@@ -253,6 +270,7 @@ func mergeHeads(reports []*Report) *Report {
 		out.UnusedWaivers = []Waiver{}
 	}
 	sort.SliceStable(out.Controls, func(i, j int) bool { return out.Controls[i].ID < out.Controls[j].ID })
+	out.Waivers = MergeWaiverUses(waiverLists...)
 	out.Parameters = mergedParameters(reports[0], len(reports), nil)
 	return out
 }
@@ -262,6 +280,6 @@ func mergeHeads(reports []*Report) *Report {
 func summarizeMerged(out *Report, shards []*Report) error {
 	against := slices.ContainsFunc(shards, func(r *Report) bool { return r.Summary.Drift != nil })
 	var err error
-	out.Summary, err = summarize(out, against)
+	out.Summary, err = Summarize(out, against)
 	return err
 }

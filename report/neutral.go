@@ -117,8 +117,10 @@ func (n *neutralWriter) Close() error {
 	return err
 }
 
-// neutrally runs write through a neutralWriter on w.
-func neutrally(w io.Writer, write func(io.Writer) error) error {
+// Neutrally runs write through a writer that neutralises its output on the
+// way to w (see Neutralize), and flushes a trailing incomplete character.
+// The text writers (CSV, Markdown, HTML, JUnit) write through it.
+func Neutrally(w io.Writer, write func(io.Writer) error) error {
 	nw := newNeutralWriter(w)
 	if err := write(nw); err != nil {
 		return err

@@ -68,6 +68,11 @@ type Report struct {
 	// Parameters records how the scan was run (paths, policies, data,
 	// fail-on …), for the auditor reading the report later.
 	Parameters []Parameter `json:"parameters,omitempty"`
+	// Waivers lists every waiver of the run with its state (used, unused,
+	// expired) and the findings it covers (with --waivers only).
+	Waivers []WaiverUse `json:"waivers,omitempty"`
+	// Policy names the policy set the scan evaluated.
+	Policy *PolicySet `json:"policy,omitempty"`
 	// Trend is the last runs before this one, oldest first (with
 	// --history only).
 	Trend []TrendPoint `json:"trend,omitempty"`
@@ -132,6 +137,9 @@ type Tenant struct {
 	Error       *string   `json:"error"`
 	// ExportedAt is the snapshot's exportedAt, as written there.
 	ExportedAt string `json:"exportedAt,omitempty"`
+	// Age is the snapshot's age when the scan started, and whether it is
+	// stale (see Age).
+	Age *Age `json:"age,omitempty"`
 	// Warnings are what the export says about itself (exporter.warnings of
 	// the snapshot, and the records an import left out): facts not
 	// exported, team roles not considered, system users left out. Reports
@@ -190,17 +198,22 @@ func (r Readiness) Verdict() string {
 }
 
 // Label is the readiness as reports show it: READY, NOT READY, NOT
-// APPLICABLE or NOT EVALUATED.
+// APPLICABLE or NOT EVALUATED; a state none of these (read from a report
+// not checked, see Tenant.CheckStatuses) shows as itself, upper case,
+// never as another verdict.
 func (r Readiness) Label() string {
-	switch r.Verdict() {
+	switch v := r.Verdict(); v {
 	case ReadinessReady:
 		return "READY"
+	case ReadinessNotReady:
+		return "NOT READY"
 	case ReadinessNotApplicable:
 		return "NOT APPLICABLE"
 	case ReadinessNotEvaluated:
 		return "NOT EVALUATED"
+	default: // shown as it is, so no verdict reads as another
+		return strings.ToUpper(v)
 	}
-	return "NOT READY"
 }
 
 // StatusLabel is a tenant status as reports show it, upper case.
@@ -274,19 +287,15 @@ type WaiverSummary struct {
 	Unused  int `json:"unused"`
 }
 
-// CountsFindings reports whether the control's findings are failures: when
-// it fails, and when it is in error, since a control in error still lists
-// what it established for the resources whose data was complete (its
-// status stays error, and it blocks readiness).
-func (c ControlResult) CountsFindings() bool {
-	return c.Status == StatusFail || c.Status == StatusError
-}
-
-// Failing reports whether the finding counts as a failure (in a control
-// whose findings count, see CountsFindings): not a warning, not waived, and
-// not carried over from the baseline for a control in error.
-func (f Finding) Failing() bool {
-	return !f.Warning && !f.Waived() && f.Drift != DriftCarried
+// Fails reports whether finding f of control result c counts as a
+// failure. It is the one rule every count uses (the summary and --fail-on,
+// the severity columns, the workbook's action plan, the metrics): the
+// control fails, or is in error (a control in error still lists what it
+// established for the resources whose data was complete, and its status
+// stays error), and the finding is not a warning, not waived, and not
+// carried over from the baseline for a control in error.
+func (c ControlResult) Fails(f Finding) bool {
+	return (c.Status == StatusFail || c.Status == StatusError) && !f.Warning && !f.Waived() && f.Drift != DriftCarried
 }
 
 // Waived reports whether a live waiver covers the finding.
@@ -305,4 +314,18 @@ type Summary struct {
 	Drift *DriftSummary `json:"drift,omitempty"`
 	// Waivers counts waived findings and waivers by state (with --waivers).
 	Waivers *WaiverSummary `json:"waivers,omitempty"`
+	// Stale counts tenants whose snapshot is older than --max-age, and
+	// AgeUnknown those whose age could not be told (no exportedAt).
+	Stale      int `json:"stale,omitempty"`
+	AgeUnknown int `json:"ageUnknown,omitempty"`
+}
+
+// PolicySet names what a scan evaluated: the built-in controls (with the
+// digest of their files, so two reports can tell they used the same
+// ones), the --policy folders added to them and the --data files merged
+// over the built-in data.
+type PolicySet struct {
+	BuiltIn string   `json:"builtIn"`
+	Paths   []string `json:"paths,omitempty"`
+	Data    []string `json:"data,omitempty"`
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/sourcegraph/conc/pool"
 
+	"github.com/tenantscan/tenantscan/baseline"
 	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/snapshot"
@@ -56,7 +57,7 @@ type Options struct {
 	Progress func(report.Tenant)
 	// Baseline, when set, marks every finding as new or unchanged as its
 	// tenant finishes, and the report lists the resolved findings.
-	Baseline *report.Baseline
+	Baseline *baseline.Baseline
 	// Annotate, when set, is called with every tenant the report keeps,
 	// after the baseline marked it and before the report holds it (the
 	// run history fills each finding's first-seen date), from the
@@ -69,6 +70,10 @@ type Options struct {
 	// negative value never spools.
 	MemoryTenants int
 	SpoolDir      string
+	// MaxAge is the age past which a snapshot is stale (report.Age), as
+	// of the scan's start; 0 never calls a snapshot stale (ages are still
+	// reported).
+	MaxAge time.Duration
 }
 
 // DefaultMemoryTenants is the default of Options.MemoryTenants.
@@ -152,6 +157,7 @@ func Scan(ctx context.Context, engine *policy.Engine, sources []snapshot.Source,
 			if opts.Baseline != nil {
 				opts.Baseline.Mark(&t)
 			}
+			report.SetAge(&t, rep.StartedAt, opts.MaxAge)
 			if opts.Annotate != nil {
 				opts.Annotate(&t)
 			}
@@ -175,6 +181,12 @@ func Scan(ctx context.Context, engine *policy.Engine, sources []snapshot.Source,
 			return nil, err
 		}
 		rep.Resolved = resolved
+	}
+	if len(opts.Waivers) > 0 {
+		if rep.Waivers, err = report.ListWaivers(rep, rep.UnusedWaivers, today.UTC().Format(time.DateOnly)); err != nil {
+			rep.Close()
+			return nil, err
+		}
 	}
 	rep.FinishedAt = now().UTC()
 	rep.Summary = results.tally.Summary(len(rep.Resolved), rep.UnusedWaivers)

@@ -1,10 +1,6 @@
 package scanner
 
 import (
-	"github.com/tenantscan/tenantscan/internal/golden"
-	"github.com/tenantscan/tenantscan/policy"
-	"github.com/tenantscan/tenantscan/snapshot"
-
 	"bytes"
 	"context"
 	"fmt"
@@ -14,7 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tenantscan/tenantscan/internal/golden"
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
+	jsonreport "github.com/tenantscan/tenantscan/report/format/json"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 func fixedNow() time.Time { return time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC) }
@@ -37,7 +37,7 @@ func TestScanFixturesGolden(t *testing.T) {
 			t.Parallel()
 			rep := mustScan(t, context.Background(), e, []snapshot.Source{src}, Options{ToolVersion: "test", Now: fixedNow})
 			var buf bytes.Buffer
-			if err := (report.JSON{}).Write(&buf, rep); err != nil {
+			if err := (jsonreport.Writer{}).Write(&buf, rep); err != nil {
 				t.Fatal(err)
 			}
 			golden.Compare(t, filepath.Join("testdata", "golden", name+".json"), buf.Bytes())
@@ -126,7 +126,7 @@ func TestScanVerdicts(t *testing.T) {
 			t.Errorf("%s:\n got %s\nwant %s", name, strings.Join(got, " "), w.controls)
 		}
 	}
-	wantSummary := report.Summary{Tenants: 12, Pass: 3, Fail: 5, Error: 4,
+	wantSummary := report.Summary{Tenants: 12, Pass: 3, Fail: 5, Error: 4, AgeUnknown: 3,
 		Findings: map[string]int{"critical": 5, "high": 17, "medium": 7, "low": 1}}
 	if !reflect.DeepEqual(rep.Summary, wantSummary) {
 		t.Errorf("summary = %+v, want %+v", rep.Summary, wantSummary)

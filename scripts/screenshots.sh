@@ -1,21 +1,40 @@
 #!/usr/bin/env bash
 # Renders the README's pictures of the workbook and the HTML report from a
-# scan of fixtures/. Needs LibreOffice (soffice), poppler (pdftoppm) and
-# Chromium; the tests do not. Debian: apt-get install libreoffice-calc-nogui
-# poppler-utils chromium.
+# scan of fixtures/ (with scripts/screenshots/waivers.yaml, so the waivers
+# show in every state). Needs Chromium for the HTML pictures, and
+# LibreOffice (soffice) and poppler (pdftoppm) for the workbook's; the
+# tests need none of them. Debian: apt-get install chromium
+# libreoffice-calc-nogui poppler-utils. Without LibreOffice the workbook
+# pictures are left as they are, and the script says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-go run ./cmd/tenantscan scan --format table --output xlsx="$out/audit.xlsx" --output html="$out/report.html" fixtures/ >/dev/null || true
-(cd "$out" && soffice --headless --convert-to pdf audit.xlsx >/dev/null 2>&1)
-# Page 1 is the Summary sheet, page 3 the Findings sheet (fit to width).
-pdftoppm -png -r 150 -f 1 -l 1 -x 100 -y 130 -W 2200 -H 520 "$out/audit.pdf" "$out/summary"
-pdftoppm -png -r 150 -f 3 -l 3 -x 100 -y 130 -W 2200 -H 760 "$out/audit.pdf" "$out/findings"
-cp "$out"/summary*.png docs/images/workbook-summary.png
-cp "$out"/findings*.png docs/images/workbook-findings.png
-chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
-  --disable-sync --no-first-run --hide-scrollbars --user-data-dir="$out/chrome" \
-  --window-size=1200,1500 --virtual-time-budget=3000 --screenshot="$out/html.png" "file://$out/report.html" >/dev/null 2>&1
-cp "$out/html.png" docs/images/html-report.png
-echo "wrote docs/images/workbook-summary.png docs/images/workbook-findings.png docs/images/html-report.png"
+# Built as make build does, so the header shows the version (git describe).
+go build -ldflags "-X main.version=$(git describe --tags --match 'v[0-9]*' --always --dirty 2>/dev/null || echo dev)" \
+  -o "$out/tenantscan" ./cmd/tenantscan
+"$out/tenantscan" scan -q --log-level error --format table --waivers scripts/screenshots/waivers.yaml --as-of 2026-11-28 \
+  --output xlsx="$out/audit.xlsx" --output html="$out/report.html" fixtures/ >/dev/null 2>&1 || true # exit 2: four fixtures are broken on purpose
+wrote=()
+if command -v soffice >/dev/null && command -v pdftoppm >/dev/null; then
+  (cd "$out" && soffice --headless --convert-to pdf audit.xlsx >/dev/null 2>&1)
+  # Page 1 is the Summary sheet, page 3 the Findings sheet (fit to width).
+  pdftoppm -png -r 150 -f 1 -l 1 -x 100 -y 130 -W 2200 -H 520 "$out/audit.pdf" "$out/summary"
+  pdftoppm -png -r 150 -f 3 -l 3 -x 100 -y 130 -W 2200 -H 760 "$out/audit.pdf" "$out/findings"
+  cp "$out"/summary*.png docs/images/workbook-summary.png
+  cp "$out"/findings*.png docs/images/workbook-findings.png
+  wrote+=(docs/images/workbook-summary.png docs/images/workbook-findings.png)
+else
+  echo "no LibreOffice (soffice) or pdftoppm: the workbook pictures are left as they are" >&2
+fi
+CHROMIUM=${CHROMIUM:-chromium}
+shot() { # shot WIDTH HEIGHT FILE: the top of the HTML report in a window that size
+  "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
+    --disable-sync --no-first-run --hide-scrollbars --user-data-dir="$out/chrome" \
+    --window-size="$1,$2" --virtual-time-budget=3000 --screenshot="$3" "file://$out/report.html" >/dev/null 2>&1
+  wrote+=("$3")
+}
+# The header, the tenant × control matrix and the waivers; then a phone.
+shot 1280 1560 docs/images/html-report.png
+shot 390 844 docs/images/html-phone.png
+echo "wrote ${wrote[*]}"

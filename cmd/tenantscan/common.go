@@ -18,6 +18,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/pflag"
 
+	"github.com/tenantscan/tenantscan/baseline"
 	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/scanner"
@@ -43,6 +44,7 @@ type scanFlags struct {
 	snapshotTimeout time.Duration
 	shard           string
 	shardSpec       scanner.Shard
+	maxAge          maxAgeFlag
 }
 
 func (s *scanFlags) register(f *pflag.FlagSet) {
@@ -56,6 +58,8 @@ func (s *scanFlags) register(f *pflag.FlagSet) {
 	f.IntVar(&s.maxDepth, "max-depth", lim.MaxDepth, "deepest nesting accepted in a snapshot")
 	f.DurationVar(&s.timeout, "timeout", 0, "deadline for the whole scan, e.g. 30m; snapshots not done by then are errors (0: none)")
 	f.DurationVar(&s.snapshotTimeout, "snapshot-timeout", 5*time.Minute, "deadline for evaluating one snapshot; past it, that tenant is an error (0: none)")
+	s.maxAge.d = report.DefaultMaxAge
+	f.Var(&s.maxAge, "max-age", "a snapshot exported longer ago than this is stale (flagged in every report): days (30d) or a duration (72h); 0 turns it off")
 	f.StringVar(&s.shard, "shard", "", "scan only shard K of N (K/N, 1-based): the tenants whose id hashes there; merge the shard reports with tenantscan merge")
 }
 
@@ -103,7 +107,7 @@ var errInterrupted = errors.New("interrupted: no report written")
 // snapshots, evaluation with progress, drift against baseline (if not
 // nil). It returns the report, which the caller closes, or an error
 // carrying the exit code.
-func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline) (*report.Report, *policy.Engine, error) {
+func (s *scanFlags) scan(ctx context.Context, e *env, base *baseline.Baseline) (*report.Report, *policy.Engine, error) {
 	e.log.Info("compiling policies", "policy", len(s.policyDirs), "data", len(s.dataFiles))
 	engine, err := policy.NewEngine(ctx, policy.EngineOptions{PolicyDirs: s.policyDirs, DataFiles: s.dataFiles})
 	if ctx.Err() != nil {
@@ -154,7 +158,8 @@ func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline)
 		Today:           today,
 		SnapshotTimeout: s.snapshotTimeout,
 		Shard:           s.shardSpec,
-		Baseline:        baseline,
+		Baseline:        base,
+		MaxAge:          s.maxAge.d,
 		Annotate:        s.annotate,
 		Progress: func(t report.Tenant) {
 			progress()
@@ -172,6 +177,7 @@ func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline)
 	if err != nil {
 		return nil, nil, &exitCodeError{code: exitError, err: err}
 	}
+	rep.Policy = s.policySet()
 	if ctx.Err() != nil {
 		rep.Close()
 		return nil, nil, &exitCodeError{code: exitError, err: errInterrupted}
@@ -213,6 +219,7 @@ func (s *scanFlags) parameters() []report.Parameter {
 	if s.asOf != "" {
 		params = append(params, report.Parameter{Name: "as-of", Value: s.asOf})
 	}
+	params = append(params, s.maxAge.parameter())
 	if s.shard != "" {
 		params = append(params, report.Parameter{Name: "shard", Value: s.shard})
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/tenantscan/tenantscan/baseline"
 	"github.com/tenantscan/tenantscan/internal/safeopen"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/report/format"
@@ -29,6 +30,8 @@ type outputFlags struct {
 	formats []string
 	outputs []string
 	failOn  string
+	// failOnStale makes a stale snapshot (or one of unknown age) an error.
+	failOnStale bool
 
 	// derived in validate: format → file ("" for standard output)
 	targets map[string]string
@@ -38,6 +41,7 @@ type outputFlags struct {
 func (o *outputFlags) register(f *pflag.FlagSet) {
 	f.StringArrayVar(&o.formats, "format", nil, "report format: "+strings.Join(format.Names(), ", ")+" (repeatable; default "+format.Default+")")
 	f.StringArrayVar(&o.outputs, "output", nil, "write a format to a file: FORMAT=FILE, or FILE with a single --format (repeatable)")
+	f.BoolVar(&o.failOnStale, "fail-on-stale", false, "exit 2 when a snapshot is older than --max-age or has no exportedAt")
 	f.StringVar(&o.failOn, "fail-on", "high", "lowest severity whose failure makes the exit code 1: critical, high, medium, low or none")
 }
 
@@ -53,7 +57,8 @@ applies waivers, compares with a baseline, and writes the reports.
 Exit codes: 0 no unwaived failure at or above --fail-on; 1 at least one
 (with --baseline: at least one new one); 2 a snapshot or policy could not be
 evaluated (that tenant is reported with status error, the others are still
-scanned), or bad usage.`,
+scanned), or bad usage; with --fail-on-stale, also a snapshot older than
+--max-age (default 30d) or without a usable exportedAt.`,
 		Example: `  tenantscan scan fixtures/
   tenantscan scan --format json --output json=report.json snapshots/
   tenantscan scan --baseline last.json --waivers waivers.yaml --fail-on high snapshots/
@@ -164,7 +169,7 @@ func runScan(cmd *cobra.Command, e *env, p scanParams) error {
 		return err
 	}
 	defer hist.Close()
-	var base *report.Baseline
+	var base *baseline.Baseline
 	if p.baseline == historyBaseline {
 		if base, err = hist.baseline(cmd.Context()); err != nil {
 			return err
@@ -175,7 +180,7 @@ func runScan(cmd *cobra.Command, e *env, p scanParams) error {
 			return usageError("baseline: %w", err)
 		}
 		defer f.Close() // the resolved findings are read again after the scan
-		base, err = report.ReadBaseline(f)
+		base, err = baseline.Read(f)
 		if err != nil {
 			return usageError("baseline %s: %w", p.baseline, err)
 		}
@@ -214,6 +219,13 @@ func (p *outputFlags) exitCode(rep *report.Report, againstBaseline bool) error {
 			failures = rep.NewFailures(p.failOn)
 		} else {
 			failures = rep.Failures(p.failOn)
+		}
+	}
+	if p.failOnStale && rep.Errors() == 0 {
+		// A stale snapshot counts as one in error: 2, over findings (a
+		// tenant in error says so first).
+		if err := staleError(rep); err != nil {
+			return err
 		}
 	}
 	return verdictExit(rep, failures)

@@ -208,7 +208,7 @@ func writeActionPlan(f *excelize.File, st styles, r *report.Report) error {
 	err = r.EachTenant(func(tp *report.Tenant) error {
 		t := *tp
 		for _, c := range t.Controls {
-			if !c.CountsFindings() || len(c.Findings) == 0 {
+			if len(c.Findings) == 0 {
 				continue
 			}
 			ctl := controls[c.ID]
@@ -216,7 +216,7 @@ func writeActionPlan(f *excelize.File, st styles, r *report.Report) error {
 			// findings, nor those carried from the baseline.
 			ids := make([]string, 0, len(c.Findings))
 			for _, fd := range c.Findings {
-				if fd.Failing() {
+				if c.Fails(fd) {
 					ids = append(ids, fd.Resource.ID)
 				}
 			}

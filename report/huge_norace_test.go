@@ -1,6 +1,0 @@
-//go:build !race
-
-package report_test
-
-// hugeField is the size of the fields of TestFormatsLinearOnHugeFields.
-const hugeField = 10 << 20
