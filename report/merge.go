@@ -65,6 +65,14 @@ func (t *Tally) Add(tn *Tenant) {
 	default:
 		t.s.Error++
 	}
+	if tn.Age != nil {
+		if tn.Age.Stale {
+			t.s.Stale++
+		}
+		if tn.Age.Unknown {
+			t.s.AgeUnknown++
+		}
+	}
 	for _, c := range tn.Controls {
 		for _, f := range c.Findings {
 			switch {
@@ -215,7 +223,12 @@ func mergeHeads(reports []*Report) *Report {
 	seen := map[string]bool{}
 	unusedIn := map[string]int{}
 	var unused []Waiver
+	var waiverLists [][]WaiverUse
 	for _, r := range reports {
+		waiverLists = append(waiverLists, r.Waivers)
+		if out.Policy == nil {
+			out.Policy = r.Policy
+		}
 		for _, c := range r.Controls {
 			if !seen[c.ID] {
 				seen[c.ID] = true
@@ -253,6 +266,7 @@ func mergeHeads(reports []*Report) *Report {
 		out.UnusedWaivers = []Waiver{}
 	}
 	sort.SliceStable(out.Controls, func(i, j int) bool { return out.Controls[i].ID < out.Controls[j].ID })
+	out.Waivers = MergeWaiverUses(waiverLists...)
 	out.Parameters = mergedParameters(reports[0], len(reports), nil)
 	return out
 }

@@ -68,6 +68,11 @@ type Report struct {
 	// Parameters records how the scan was run (paths, policies, data,
 	// fail-on …), for the auditor reading the report later.
 	Parameters []Parameter `json:"parameters,omitempty"`
+	// Waivers lists every waiver of the run with its state (used, unused,
+	// expired) and the findings it covers (with --waivers only).
+	Waivers []WaiverUse `json:"waivers,omitempty"`
+	// Policy names the policy set the scan evaluated.
+	Policy *PolicySet `json:"policy,omitempty"`
 	// Trend is the last runs before this one, oldest first (with
 	// --history only).
 	Trend []TrendPoint `json:"trend,omitempty"`
@@ -132,6 +137,9 @@ type Tenant struct {
 	Error       *string   `json:"error"`
 	// ExportedAt is the snapshot's exportedAt, as written there.
 	ExportedAt string `json:"exportedAt,omitempty"`
+	// Age is the snapshot's age when the scan started, and whether it is
+	// stale (see Age).
+	Age *Age `json:"age,omitempty"`
 	// Warnings are what the export says about itself (exporter.warnings of
 	// the snapshot, and the records an import left out): facts not
 	// exported, team roles not considered, system users left out. Reports
@@ -305,4 +313,18 @@ type Summary struct {
 	Drift *DriftSummary `json:"drift,omitempty"`
 	// Waivers counts waived findings and waivers by state (with --waivers).
 	Waivers *WaiverSummary `json:"waivers,omitempty"`
+	// Stale counts tenants whose snapshot is older than --max-age, and
+	// AgeUnknown those whose age could not be told (no exportedAt).
+	Stale      int `json:"stale,omitempty"`
+	AgeUnknown int `json:"ageUnknown,omitempty"`
+}
+
+// PolicySet names what a scan evaluated: the built-in controls (with the
+// digest of their files, so two reports can tell they used the same
+// ones), the --policy folders added to them and the --data files merged
+// over the built-in data.
+type PolicySet struct {
+	BuiltIn string   `json:"builtIn"`
+	Paths   []string `json:"paths,omitempty"`
+	Data    []string `json:"data,omitempty"`
 }

@@ -53,17 +53,31 @@ func (JSON) Write(w io.Writer, r *Report) error {
 		jw.raw("  ]")
 	}
 	jw.raw(",\n")
-	last := len(r.Superseded) == 0 && len(r.UnusedWaivers) == 0 && len(r.Parameters) == 0
 	jw.field("resolved", r.Resolved, false)
-	jw.field("summary", r.Summary, last)
+	// The optional members, in order; the last one written ends the object.
+	type member struct {
+		name string
+		v    any
+	}
+	var tail []member
 	if len(r.Superseded) > 0 {
-		jw.field("superseded", r.Superseded, len(r.UnusedWaivers) == 0 && len(r.Parameters) == 0)
+		tail = append(tail, member{"superseded", r.Superseded})
 	}
 	if len(r.UnusedWaivers) > 0 {
-		jw.field("unusedWaivers", r.UnusedWaivers, len(r.Parameters) == 0)
+		tail = append(tail, member{"unusedWaivers", r.UnusedWaivers})
 	}
 	if len(r.Parameters) > 0 {
-		jw.field("parameters", r.Parameters, true)
+		tail = append(tail, member{"parameters", r.Parameters})
+	}
+	if len(r.Waivers) > 0 {
+		tail = append(tail, member{"waivers", r.Waivers})
+	}
+	if r.Policy != nil {
+		tail = append(tail, member{"policy", r.Policy})
+	}
+	jw.field("summary", r.Summary, len(tail) == 0)
+	for i, m := range tail {
+		jw.field(m.name, m.v, i == len(tail)-1)
 	}
 	jw.raw("}\n")
 	if jw.err == nil {

@@ -69,6 +69,10 @@ type Options struct {
 	// negative value never spools.
 	MemoryTenants int
 	SpoolDir      string
+	// MaxAge is the age past which a snapshot is stale (report.Age), as
+	// of the scan's start; 0 never calls a snapshot stale (ages are still
+	// reported).
+	MaxAge time.Duration
 }
 
 // DefaultMemoryTenants is the default of Options.MemoryTenants.
@@ -155,6 +159,7 @@ func Scan(ctx context.Context, engine *policy.Engine, sources []snapshot.Source,
 			if opts.Annotate != nil {
 				opts.Annotate(&t)
 			}
+			report.SetAge(&t, rep.StartedAt, opts.MaxAge)
 			results.add(i, &t, used, exportedAt)
 		})
 	}
@@ -175,6 +180,12 @@ func Scan(ctx context.Context, engine *policy.Engine, sources []snapshot.Source,
 			return nil, err
 		}
 		rep.Resolved = resolved
+	}
+	if len(opts.Waivers) > 0 {
+		if rep.Waivers, err = report.ListWaivers(rep, rep.UnusedWaivers, today.UTC().Format(time.DateOnly)); err != nil {
+			rep.Close()
+			return nil, err
+		}
 	}
 	rep.FinishedAt = now().UTC()
 	rep.Summary = results.tally.Summary(len(rep.Resolved), rep.UnusedWaivers)

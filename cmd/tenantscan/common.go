@@ -43,6 +43,7 @@ type scanFlags struct {
 	snapshotTimeout time.Duration
 	shard           string
 	shardSpec       scanner.Shard
+	maxAge          maxAgeFlag
 }
 
 func (s *scanFlags) register(f *pflag.FlagSet) {
@@ -56,6 +57,8 @@ func (s *scanFlags) register(f *pflag.FlagSet) {
 	f.IntVar(&s.maxDepth, "max-depth", lim.MaxDepth, "deepest nesting accepted in a snapshot")
 	f.DurationVar(&s.timeout, "timeout", 0, "deadline for the whole scan, e.g. 30m; snapshots not done by then are errors (0: none)")
 	f.DurationVar(&s.snapshotTimeout, "snapshot-timeout", 5*time.Minute, "deadline for evaluating one snapshot; past it, that tenant is an error (0: none)")
+	s.maxAge.d = report.DefaultMaxAge
+	f.Var(&s.maxAge, "max-age", "a snapshot exported longer ago than this is stale (flagged in every report): days (30d) or a duration (72h); 0 turns it off")
 	f.StringVar(&s.shard, "shard", "", "scan only shard K of N (K/N, 1-based): the tenants whose id hashes there; merge the shard reports with tenantscan merge")
 }
 
@@ -155,6 +158,7 @@ func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline)
 		Shard:           s.shardSpec,
 		Baseline:        baseline,
 		Annotate:        s.annotate,
+		MaxAge:          s.maxAge.d,
 		Progress: func(t report.Tenant) {
 			progress()
 			switch {
@@ -171,6 +175,7 @@ func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline)
 	if err != nil {
 		return nil, nil, &exitCodeError{code: exitError, err: err}
 	}
+	rep.Policy = s.policySet()
 	if ctx.Err() != nil {
 		rep.Close()
 		return nil, nil, &exitCodeError{code: exitError, err: errInterrupted}
@@ -212,6 +217,7 @@ func (s *scanFlags) parameters() []report.Parameter {
 	if s.asOf != "" {
 		params = append(params, report.Parameter{Name: "as-of", Value: s.asOf})
 	}
+	params = append(params, s.maxAge.parameter())
 	if s.shard != "" {
 		params = append(params, report.Parameter{Name: "shard", Value: s.shard})
 	}

@@ -29,6 +29,8 @@ type outputFlags struct {
 	formats []string
 	outputs []string
 	failOn  string
+	// failOnStale makes a stale snapshot (or one of unknown age) an error.
+	failOnStale bool
 
 	// derived in validate: format → file ("" for standard output)
 	targets map[string]string
@@ -38,6 +40,7 @@ type outputFlags struct {
 func (o *outputFlags) register(f *pflag.FlagSet) {
 	f.StringArrayVar(&o.formats, "format", nil, "report format: "+strings.Join(format.Names(), ", ")+" (repeatable; default "+format.Default+")")
 	f.StringArrayVar(&o.outputs, "output", nil, "write a format to a file: FORMAT=FILE, or FILE with a single --format (repeatable)")
+	f.BoolVar(&o.failOnStale, "fail-on-stale", false, "exit 2 when a snapshot is older than --max-age or has no exportedAt")
 	f.StringVar(&o.failOn, "fail-on", "high", "lowest severity whose failure makes the exit code 1: critical, high, medium, low or none")
 }
 
@@ -53,7 +56,8 @@ applies waivers, compares with a baseline, and writes the reports.
 Exit codes: 0 no unwaived failure at or above --fail-on; 1 at least one
 (with --baseline: at least one new one); 2 a snapshot or policy could not be
 evaluated (that tenant is reported with status error, the others are still
-scanned), or bad usage.`,
+scanned), or bad usage; with --fail-on-stale, also a snapshot older than
+--max-age (default 30d) or without a usable exportedAt.`,
 		Example: `  tenantscan scan fixtures/
   tenantscan scan --format json --output json=report.json snapshots/
   tenantscan scan --baseline last.json --waivers waivers.yaml --fail-on high snapshots/
@@ -214,6 +218,13 @@ func (p *outputFlags) exitCode(rep *report.Report, againstBaseline bool) error {
 			failures = rep.NewFailures(p.failOn)
 		} else {
 			failures = rep.Failures(p.failOn)
+		}
+	}
+	if p.failOnStale && rep.Errors() == 0 {
+		// --fail-on-stale: a stale snapshot is an error, after the
+		// tenants that could not be evaluated and before the findings.
+		if err := staleError(rep); err != nil {
+			return err
 		}
 	}
 	return verdictExit(rep, failures)
