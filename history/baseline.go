@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/tenantscan/tenantscan/baseline"
 	"github.com/tenantscan/tenantscan/report"
 )
 
@@ -13,9 +14,9 @@ import (
 // nothing comes back "new" when its export is fixed; and a control in
 // error or skipped keeps its findings the same way. The store must stay
 // open until the baseline's Resolved is called.
-func (s *Store) Baseline(ctx context.Context) (*report.Baseline, error) {
+func (s *Store) Baseline(ctx context.Context) (*baseline.Baseline, error) {
 	var ids []string
-	b, err := report.NewBaselineFrom(func(fn func(*report.Tenant) error) error {
+	b, err := baseline.From(func(fn func(*report.Tenant) error) error {
 		return s.activeFindings(ctx, "", func(t *report.Tenant) error {
 			ids = append(ids, t.TenantID)
 			return fn(t)

@@ -1,65 +1,25 @@
-package report
+package report_test
 
 import (
 	"bytes"
-	"encoding/json"
-	"fmt"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/tenantscan/tenantscan/report"
+	jsonreport "github.com/tenantscan/tenantscan/report/format/json"
+	"github.com/tenantscan/tenantscan/report/reporttest"
 )
-
-func TestApplyBaseline(t *testing.T) {
-	t.Parallel()
-	base := sample()
-	cur := sample()
-	// Fabrikam: bob's finding is gone, carol's is new, gustav's unchanged.
-	fs := cur.Tenants[1].Controls[1].Findings
-	fs[0] = Finding{Message: "carol@fabrikam.com has no E3-or-later licence", Resource: Resource{Kind: "user", ID: "carol@fabrikam.com"}, Path: "/users/4"}
-	// The broken tenant had a finding in the baseline: it resolved nothing,
-	// since it could not be evaluated now.
-	base.Tenants[2].Controls[0].Status = StatusFail
-	base.Tenants[2].Controls[0].Findings = []Finding{{Message: "old", Resource: Resource{Kind: "x", ID: "y"}}}
-
-	if err := ApplyBaseline(cur, base); err != nil {
-		t.Fatal(err)
-	}
-	drift := map[string]string{}
-	for _, c := range cur.Tenants[1].Controls {
-		for _, f := range c.Findings {
-			drift[f.Resource.ID] = f.Drift
-		}
-	}
-	want := map[string]string{"fabrikam-crm": DriftUnchanged, "carol@fabrikam.com": DriftNew, "gustav@fabrikam.com": DriftUnchanged}
-	for id, d := range want {
-		if drift[id] != d {
-			t.Errorf("%s: drift %q, want %q", id, drift[id], d)
-		}
-	}
-	if len(cur.Resolved) != 1 || cur.Resolved[0].Resource.ID != "bob@fabrikam.com" || cur.Resolved[0].ControlID != "O365G-004" || cur.Resolved[0].TenantID != cur.Tenants[1].TenantID {
-		t.Errorf("resolved = %+v", cur.Resolved)
-	}
-	if d := cur.Summary.Drift; d == nil || d.New != 1 || d.Unchanged != 2 || d.Resolved != 1 || d.NewFindings[SeverityHigh] != 1 {
-		t.Errorf("drift summary %+v", cur.Summary.Drift)
-	}
-	if got := cur.NewFailures("high"); got != 1 {
-		t.Errorf("NewFailures(high) = %d, want 1", got)
-	}
-	if got := cur.NewFailures("critical"); got != 0 {
-		t.Errorf("NewFailures(critical) = %d, want 0", got)
-	}
-}
 
 func TestFingerprintIgnoresMessage(t *testing.T) {
 	t.Parallel()
-	a := Fingerprint("t", "O365G-004", Resource{Kind: "user", ID: "bob"})
-	if a != Fingerprint("t", "O365G-004", Resource{Kind: "user", ID: "bob"}) {
+	a := report.Fingerprint("t", "O365G-004", report.Resource{Kind: "user", ID: "bob"})
+	if a != report.Fingerprint("t", "O365G-004", report.Resource{Kind: "user", ID: "bob"}) {
 		t.Error("fingerprint is not stable")
 	}
 	for _, other := range []string{
-		Fingerprint("u", "O365G-004", Resource{Kind: "user", ID: "bob"}),
-		Fingerprint("t", "O365G-006", Resource{Kind: "user", ID: "bob"}),
-		Fingerprint("t", "O365G-004", Resource{Kind: "user", ID: "bobby"}),
+		report.Fingerprint("u", "O365G-004", report.Resource{Kind: "user", ID: "bob"}),
+		report.Fingerprint("t", "O365G-006", report.Resource{Kind: "user", ID: "bob"}),
+		report.Fingerprint("t", "O365G-004", report.Resource{Kind: "user", ID: "bobby"}),
 	} {
 		if other == a {
 			t.Error("different findings share a fingerprint")
@@ -69,165 +29,21 @@ func TestFingerprintIgnoresMessage(t *testing.T) {
 
 func TestReadRoundTrip(t *testing.T) {
 	t.Parallel()
-	out, err := Render(JSON{}, sample())
+	out, err := report.Render(jsonreport.Writer{}, reporttest.Sample())
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := Read(bytes.NewReader(out))
+	r, err := report.Read(bytes.NewReader(out))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(r.Tenants) != 3 || r.Tenants[1].Controls[1].Findings[0].Resource.ID != "bob@fabrikam.com" {
 		t.Errorf("read back %+v", r.Tenants)
 	}
-	if _, err := Read(strings.NewReader(`{"schemaVersion": 2}`)); err == nil || !strings.Contains(err.Error(), "schemaVersion 2") {
+	if _, err := report.Read(strings.NewReader(`{"schemaVersion": 2}`)); err == nil || !strings.Contains(err.Error(), "schemaVersion 2") {
 		t.Errorf("a future schema version was accepted: %v", err)
 	}
-	if _, err := Read(strings.NewReader(`not json`)); err == nil {
+	if _, err := report.Read(strings.NewReader(`not json`)); err == nil {
 		t.Error("garbage was accepted")
-	}
-}
-
-func TestDriftText(t *testing.T) {
-	t.Parallel()
-	base, cur := sample(), sample()
-	cur.Tenants[1].Controls[1].Findings = cur.Tenants[1].Controls[1].Findings[1:]
-	ApplyBaseline(cur, base)
-	out, err := Render(DriftText{}, cur)
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(out)
-	if !strings.HasPrefix(text, "0 new, 2 unchanged, 1 resolved\n") || !strings.Contains(text, "Resolved:\n  O365G-004 3f6a1c52-9d0e-4b7a-8c21-5e4d3b2a1f00: bob@fabrikam.com") {
-		t.Errorf("drift text:\n%s", text)
-	}
-}
-
-// TestJSONStreamsLikeEncoder checks that the streaming JSON writer writes
-// exactly what encoding/json writes for the whole report.
-func TestJSONStreamsLikeEncoder(t *testing.T) {
-	t.Parallel()
-	for _, r := range []*Report{sample(), hostileReport(), {SchemaVersion: 1}} {
-		r.UnusedWaivers = []Waiver{{Control: "O365G-004", Tenant: "*", Resource: "x<y>", Reason: "r", Owner: "o", Expires: "2027-01-01"}}
-		r.Parameters = []Parameter{{Name: "paths", Value: "a & b"}}
-		var want bytes.Buffer
-		enc := json.NewEncoder(&want)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(r); err != nil {
-			t.Fatal(err)
-		}
-		got, err := Render(JSON{}, r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, want.Bytes()) {
-			t.Errorf("streamed JSON differs:\n%s\nwant\n%s", got, want.Bytes())
-		}
-	}
-}
-
-// TestReadBaseline reads a baseline from its JSON one tenant at a time and
-// marks drift exactly as a baseline built from the report in memory.
-func TestReadBaseline(t *testing.T) {
-	t.Parallel()
-	base := sample()
-	base.Tenants[1].Controls[1].Findings[0].Evidence = map[string]any{"licences": []any{"E1"}, "count": json.Number("12345678901234567890")}
-	data, err := Render(JSON{}, base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	streamed, err := ReadBaseline(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	inMemory, err := NewBaseline(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mark := func(b *Baseline) []byte {
-		cur := sample()
-		cur.Tenants[1].Controls[1].Findings = cur.Tenants[1].Controls[1].Findings[1:] // bob's finding resolved
-		for i := range cur.Tenants {
-			b.Mark(&cur.Tenants[i])
-		}
-		var err error
-		if cur.Resolved, err = b.Resolved(); err != nil {
-			t.Fatal(err)
-		}
-		out, err := Render(JSON{}, cur)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
-	got, want := mark(streamed), mark(inMemory)
-	if !bytes.Equal(got, want) {
-		t.Errorf("streamed baseline marks differently:\n%s\nwant\n%s", got, want)
-	}
-	if !bytes.Contains(got, []byte(`"count": 12345678901234567890`)) {
-		t.Errorf("the resolved finding lost its evidence or its number:\n%s", got)
-	}
-
-	bad := []struct{ name, in, want string }{
-		{"not JSON", "nope", "at byte"},
-		{"array", "[]", "not a JSON object"},
-		{"future version", `{"schemaVersion": 2, "tenants": []}`, "schemaVersion 2"},
-		{"no version", `{"tenants": []}`, "schemaVersion 0"},
-		{"tenants not an array", `{"schemaVersion": 1, "tenants": {}}`, "tenants is not an array"},
-		{"truncated", string(data[:len(data)/2]), "at byte"},
-		{"tenants twice", `{"schemaVersion": 1, "tenants": [], "Tenants": []}`, "appears twice"},
-	}
-	for _, tc := range bad {
-		if _, err := ReadBaseline(strings.NewReader(tc.in)); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
-		}
-	}
-	if b, err := ReadBaseline(strings.NewReader(`{"schemaVersion": 1, "tenants": null}`)); err != nil || len(b.findings) != 0 {
-		t.Errorf("tenants null: %v", err)
-	}
-}
-
-// TestBaselineMarkConcurrent marks tenants from many goroutines at once, as
-// the scanner's workers do (run with -race), and checks every mark.
-func TestBaselineMarkConcurrent(t *testing.T) {
-	t.Parallel()
-	base := &Report{SchemaVersion: SchemaVersion}
-	for i := range 64 {
-		tn := Tenant{TenantID: fmt.Sprintf("t%d", i), Controls: []ControlResult{{ID: "O365G-004", Status: StatusFail}}}
-		for j := range 20 {
-			tn.Controls[0].Findings = append(tn.Controls[0].Findings, Finding{Resource: Resource{Kind: "user", ID: fmt.Sprintf("u%d", j)}})
-		}
-		base.Tenants = append(base.Tenants, tn)
-	}
-	b, err := NewBaseline(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cur := sample()
-	cur.Tenants = nil
-	for _, tn := range base.Tenants {
-		tn.Controls = []ControlResult{{ID: "O365G-004", Status: StatusFail, Findings: append([]Finding(nil), tn.Controls[0].Findings[1:]...)}}
-		tn.Controls[0].Findings = append(tn.Controls[0].Findings, Finding{Resource: Resource{Kind: "user", ID: "new"}})
-		cur.Tenants = append(cur.Tenants, tn)
-	}
-	var wg sync.WaitGroup
-	for i := range cur.Tenants {
-		wg.Go(func() { b.Mark(&cur.Tenants[i]) })
-	}
-	wg.Wait()
-	resolved, err := b.Resolved()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(resolved) != 64 {
-		t.Errorf("%d resolved, want 64 (u0 of every tenant)", len(resolved))
-	}
-	for _, tn := range cur.Tenants {
-		for _, f := range tn.Controls[0].Findings {
-			if want := map[bool]string{true: DriftNew, false: DriftUnchanged}[f.Resource.ID == "new"]; f.Drift != want {
-				t.Fatalf("%s %s: drift %q, want %q", tn.TenantID, f.Resource.ID, f.Drift, want)
-			}
-		}
 	}
 }

@@ -1,8 +1,12 @@
-package report
+package report_test
 
 import (
 	"strings"
 	"testing"
+
+	"github.com/tenantscan/tenantscan/report"
+	csvreport "github.com/tenantscan/tenantscan/report/format/csv"
+	"github.com/tenantscan/tenantscan/report/reporttest"
 )
 
 // TestWaivedFindingNeverReadsAsFailure: in the CSV (and so the workbook's
@@ -11,17 +15,17 @@ import (
 // rows with status fail add up to the summary's failures.
 func TestWaivedFindingNeverReadsAsFailure(t *testing.T) {
 	t.Parallel()
-	r := sample()
-	r.Tenants[1].Controls[1].Findings[0].Waiver = &Waiver{Reason: "migration planned", Owner: "it", Expires: "2999-01-01"}
+	r := reporttest.Sample()
+	r.Tenants[1].Controls[1].Findings[0].Waiver = &report.Waiver{Reason: "migration planned", Owner: "it", Expires: "2999-01-01"}
 	var err error
-	if r.Summary, err = summarize(r, false); err != nil {
+	if r.Summary, err = report.Summarize(r, false); err != nil {
 		t.Fatal(err)
 	}
 	statuses := map[string]string{}
 	fails := 0
-	err = EachFindingRow(r, func(row FindingRow) error {
+	err = report.EachFindingRow(r, func(row report.FindingRow) error {
 		statuses[row.ResourceID] = row.Status
-		if row.Status == StatusFail {
+		if row.Status == report.StatusFail {
 			fails++
 		}
 		return nil
@@ -29,7 +33,7 @@ func TestWaivedFindingNeverReadsAsFailure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if statuses["bob@fabrikam.com"] != StatusWaived || statuses["gustav@fabrikam.com"] != StatusFail {
+	if statuses["bob@fabrikam.com"] != report.StatusWaived || statuses["gustav@fabrikam.com"] != report.StatusFail {
 		t.Errorf("row statuses %v: want bob waived, gustav fail", statuses)
 	}
 	total := 0
@@ -39,7 +43,7 @@ func TestWaivedFindingNeverReadsAsFailure(t *testing.T) {
 	if fails != total {
 		t.Errorf("%d rows fail, the summary counts %d failures", fails, total)
 	}
-	out, err := Render(CSV{}, r)
+	out, err := report.Render(csvreport.Writer{}, r)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,12 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/report/format/csv"
+	jsonreport "github.com/tenantscan/tenantscan/report/format/json"
+	"github.com/tenantscan/tenantscan/report/format/junit"
+	"github.com/tenantscan/tenantscan/report/format/markdown"
 	"github.com/tenantscan/tenantscan/report/format/sarif"
+	"github.com/tenantscan/tenantscan/report/format/table"
 	"github.com/tenantscan/tenantscan/report/format/xlsx"
 )
 
@@ -44,11 +49,11 @@ var textWriters = []struct {
 	name string
 	w    report.Writer
 }{
-	{"table", report.Table{}},
-	{"csv", report.CSV{}},
-	{"markdown", report.Markdown{}},
+	{"table", table.Writer{}},
+	{"csv", csv.Writer{}},
+	{"markdown", markdown.Writer{}},
 	{"html", report.HTML{}},
-	{"junit", report.JUnit{}},
+	{"junit", junit.Writer{}},
 }
 
 // TestTextFormatsNeutraliseControls: escape sequences, NUL, carriage
@@ -95,7 +100,7 @@ func TestFormatsLinearOnHugeFields(t *testing.T) {
 	writers := append([]struct {
 		name string
 		w    report.Writer
-	}{{"json", report.JSON{}}, {"sarif", sarif.Writer{}}}, textWriters...)
+	}{{"json", jsonreport.Writer{}}, {"sarif", sarif.Writer{}}}, textWriters...)
 	for _, tc := range writers { // one at a time: each holds its output in memory
 		out, err := report.Render(tc.w, rep)
 		if err != nil {
@@ -135,7 +140,7 @@ func TestFormatsLinearOnHugeFields(t *testing.T) {
 func BenchmarkTableLongWord(b *testing.B) {
 	rep := reportWith(strings.Repeat("x", 1<<20))
 	for b.Loop() {
-		if _, err := report.Render(report.Table{}, rep); err != nil {
+		if _, err := report.Render(table.Writer{}, rep); err != nil {
 			b.Fatal(err)
 		}
 	}

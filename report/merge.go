@@ -11,12 +11,12 @@ import (
 	"github.com/tenantscan/tenantscan/internal/safeopen"
 )
 
-// summarize computes a report's summary from its tenants: tenants by
+// Summarize computes a report's summary from its tenants: tenants by
 // status, unwaived failing findings by severity, waivers (when the report
 // has waiver data) and drift (when its findings carry drift marks);
 // againstBaseline makes the summary carry drift counts even with no
 // finding to mark.
-func summarize(r *Report, againstBaseline bool) (Summary, error) {
+func Summarize(r *Report, againstBaseline bool) (Summary, error) {
 	t := NewTally(r.Controls)
 	if againstBaseline {
 		t.AgainstBaseline()
@@ -276,6 +276,6 @@ func mergeHeads(reports []*Report) *Report {
 func summarizeMerged(out *Report, shards []*Report) error {
 	against := slices.ContainsFunc(shards, func(r *Report) bool { return r.Summary.Drift != nil })
 	var err error
-	out.Summary, err = summarize(out, against)
+	out.Summary, err = Summarize(out, against)
 	return err
 }

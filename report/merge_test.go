@@ -1,4 +1,4 @@
-package report
+package report_test
 
 import (
 	"bytes"
@@ -11,6 +11,9 @@ import (
 	"testing"
 
 	"github.com/tenantscan/tenantscan/internal/openfiles"
+	"github.com/tenantscan/tenantscan/report"
+	jsonreport "github.com/tenantscan/tenantscan/report/format/json"
+	"github.com/tenantscan/tenantscan/report/reporttest"
 )
 
 // TestMergeFilesMatchesMerge merges shard reports from files, one tenant at
@@ -20,20 +23,20 @@ import (
 func TestMergeFilesMatchesMerge(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	whole := sample()
-	a, b := sample(), sample()
+	whole := reporttest.Sample()
+	a, b := reporttest.Sample(), reporttest.Sample()
 	a.Tenants, b.Tenants = whole.Tenants[1:], whole.Tenants[:1] // shard 1 then 2 is out of path order on purpose
-	a.Parameters = []Parameter{{Name: "paths", Value: "snapshots"}, {Name: "shard", Value: "1/2"}}
-	b.Parameters = []Parameter{{Name: "paths", Value: "snapshots"}, {Name: "shard", Value: "2/2"}}
-	a.UnusedWaivers = []Waiver{{Control: "O365G-001", Tenant: "*", Resource: "*", File: "w.yaml", Line: 3}}
+	a.Parameters = []report.Parameter{{Name: "paths", Value: "snapshots"}, {Name: "shard", Value: "1/2"}}
+	b.Parameters = []report.Parameter{{Name: "paths", Value: "snapshots"}, {Name: "shard", Value: "2/2"}}
+	a.UnusedWaivers = []report.Waiver{{Control: "O365G-001", Tenant: "*", Resource: "*", File: "w.yaml", Line: 3}}
 	b.UnusedWaivers = a.UnusedWaivers
 	var paths []string
-	for i, shard := range []*Report{a, b} {
+	for i, shard := range []*report.Report{a, b} {
 		var err error
-		if shard.Summary, err = summarize(shard, false); err != nil {
+		if shard.Summary, err = report.Summarize(shard, false); err != nil {
 			t.Fatal(err)
 		}
-		data, err := Render(JSON{}, shard)
+		data, err := report.Render(jsonreport.Writer{}, shard)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -43,26 +46,26 @@ func TestMergeFilesMatchesMerge(t *testing.T) {
 		}
 		paths = append(paths, path)
 	}
-	inMemory := sample() // the unsharded run, its tenants in path order as a scan lists them
-	slices.SortStableFunc(inMemory.Tenants, func(x, y Tenant) int { return strings.Compare(x.Snapshot, y.Snapshot) })
+	inMemory := reporttest.Sample() // the unsharded run, its tenants in path order as a scan lists them
+	slices.SortStableFunc(inMemory.Tenants, func(x, y report.Tenant) int { return strings.Compare(x.Snapshot, y.Snapshot) })
 	inMemory.UnusedWaivers = a.UnusedWaivers
 	var err error
-	if inMemory.Summary, err = summarize(inMemory, false); err != nil {
+	if inMemory.Summary, err = report.Summarize(inMemory, false); err != nil {
 		t.Fatal(err)
 	}
 	spoolDir := t.TempDir()
-	streamed, err := MergeFiles(context.Background(), paths, spoolDir)
+	streamed, err := report.MergeFiles(context.Background(), paths, spoolDir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer streamed.Close()
-	wantParams := []Parameter{{Name: "paths", Value: "snapshots"}, {Name: "shards", Value: "2 of 2"}, {Name: "merged", Value: strings.Join(paths, ", ")}}
+	wantParams := []report.Parameter{{Name: "paths", Value: "snapshots"}, {Name: "shards", Value: "2 of 2"}, {Name: "merged", Value: strings.Join(paths, ", ")}}
 	if !reflect.DeepEqual(streamed.Parameters, wantParams) {
 		t.Errorf("merged parameters %+v, want %+v", streamed.Parameters, wantParams)
 	}
 	inMemory.Parameters = streamed.Parameters // checked above
-	want, _ := Render(JSON{}, inMemory)
-	got, err := Render(JSON{}, streamed)
+	want, _ := report.Render(jsonreport.Writer{}, inMemory)
+	got, err := report.Render(jsonreport.Writer{}, streamed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,13 +80,13 @@ func TestMergeFilesMatchesMerge(t *testing.T) {
 	if err := os.WriteFile(broken, []byte(`{"schemaVersion": 1, "tenants": [{"snapshot": 3}]}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := MergeFiles(context.Background(), []string{paths[0], broken}, spoolDir); err == nil || !strings.Contains(err.Error(), "broken.json") {
+	if _, err := report.MergeFiles(context.Background(), []string{paths[0], broken}, spoolDir); err == nil || !strings.Contains(err.Error(), "broken.json") {
 		t.Errorf("a broken shard: %v", err)
 	}
 	// The spool is unlinked at creation, so the folder is empty either
 	// way: what must not be left is the open file.
 	brokenDir := t.TempDir()
-	if _, err := MergeFiles(context.Background(), []string{paths[0], broken}, brokenDir); err == nil {
+	if _, err := report.MergeFiles(context.Background(), []string{paths[0], broken}, brokenDir); err == nil {
 		t.Error("a broken shard merged")
 	}
 	if open, ok := openfiles.Under(brokenDir); !ok {
@@ -102,12 +105,12 @@ func TestMergeFilesMatchesMerge(t *testing.T) {
 func TestMergeFilesRefuses(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	whole := sample()
-	write := func(name string, tenants []Tenant, params ...Parameter) string {
-		r := sample()
+	whole := reporttest.Sample()
+	write := func(name string, tenants []report.Tenant, params ...report.Parameter) string {
+		r := reporttest.Sample()
 		r.Tenants = tenants
 		r.Parameters = params
-		data, err := Render(JSON{}, r)
+		data, err := report.Render(jsonreport.Writer{}, r)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -117,13 +120,13 @@ func TestMergeFilesRefuses(t *testing.T) {
 		}
 		return path
 	}
-	shard := func(v string) Parameter { return Parameter{Name: "shard", Value: v} }
+	shard := func(v string) report.Parameter { return report.Parameter{Name: "shard", Value: v} }
 	s1 := write("s1.json", whole.Tenants[:1], shard("1/3"))
 	s2 := write("s2.json", whole.Tenants[1:2], shard("2/3"))
 	s3 := write("s3.json", whole.Tenants[2:], shard("3/3"))
 	overlap := write("overlap.json", whole.Tenants[1:], shard("3/3"))
 	notShard := write("whole.json", whole.Tenants)
-	other := write("other.json", whole.Tenants[2:], shard("3/3"), Parameter{Name: "data", Value: "built-in, mine.yaml"})
+	other := write("other.json", whole.Tenants[2:], shard("3/3"), report.Parameter{Name: "data", Value: "built-in, mine.yaml"})
 	s2of2 := write("half.json", whole.Tenants[2:], shard("2/2"))
 	tests := []struct {
 		name  string
@@ -139,7 +142,7 @@ func TestMergeFilesRefuses(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rep, err := MergeFiles(context.Background(), tc.paths, t.TempDir())
+			rep, err := report.MergeFiles(context.Background(), tc.paths, t.TempDir())
 			if err == nil {
 				rep.Close()
 				t.Fatal("merged")
@@ -149,7 +152,7 @@ func TestMergeFilesRefuses(t *testing.T) {
 			}
 		})
 	}
-	rep, err := MergeFiles(context.Background(), []string{s3, s1, s2}, t.TempDir())
+	rep, err := report.MergeFiles(context.Background(), []string{s3, s1, s2}, t.TempDir())
 	if err != nil {
 		t.Fatalf("the three shards: %v", err)
 	}

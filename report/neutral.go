@@ -117,11 +117,16 @@ func (n *neutralWriter) Close() error {
 	return err
 }
 
-// neutrally runs write through a neutralWriter on w.
-func neutrally(w io.Writer, write func(io.Writer) error) error {
+// Neutrally runs write through a writer that neutralises its output on the
+// way to w (see Neutralize), and flushes a trailing incomplete character.
+// The text writers (CSV, Markdown, HTML, JUnit) write through it.
+func Neutrally(w io.Writer, write func(io.Writer) error) error {
 	nw := newNeutralWriter(w)
 	if err := write(nw); err != nil {
 		return err
 	}
 	return nw.Close()
 }
+
+// neutrally is Neutrally, for the HTML writer.
+func neutrally(w io.Writer, write func(io.Writer) error) error { return Neutrally(w, write) }

@@ -1,10 +1,14 @@
-package report
+package report_test
 
 import (
 	"bytes"
 	"encoding/json"
 	"reflect"
 	"testing"
+
+	"github.com/tenantscan/tenantscan/report"
+	jsonreport "github.com/tenantscan/tenantscan/report/format/json"
+	"github.com/tenantscan/tenantscan/report/reporttest"
 )
 
 // FuzzReadStream feeds ReadStream (which reads baselines and shard reports)
@@ -13,7 +17,7 @@ import (
 // hands over must hold exactly those tenants (what ReadBaseline relies on
 // to read resolved findings again).
 func FuzzReadStream(f *testing.F) {
-	valid, err := Render(JSON{}, sample())
+	valid, err := report.Render(jsonreport.Writer{}, reporttest.Sample())
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -25,12 +29,12 @@ func FuzzReadStream(f *testing.F) {
 	f.Add([]byte(`{"schemaVersion": 1, "tenants": [{"snapshot": "a"} , {"snapshot": "b"}]}`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var streamed []Tenant
-		head, err := ReadStream(bytes.NewReader(data), func(tn *Tenant, start, end int64) error {
+		var streamed []report.Tenant
+		head, err := report.ReadStream(bytes.NewReader(data), func(tn *report.Tenant, start, end int64) error {
 			if start < 0 || end > int64(len(data)) || start > end {
 				t.Fatalf("span %d-%d outside %d bytes", start, end, len(data))
 			}
-			again, err := decodeTenant(bytes.TrimLeft(data[start:end], ", \t\r\n"))
+			again, err := report.DecodeTenant(bytes.TrimLeft(data[start:end], ", \t\r\n"))
 			if err != nil {
 				t.Fatalf("span %d-%d does not hold the tenant: %v", start, end, err)
 			}
@@ -45,7 +49,7 @@ func FuzzReadStream(f *testing.F) {
 		if err != nil {
 			return
 		}
-		whole, err := Read(bytes.NewReader(data))
+		whole, err := report.Read(bytes.NewReader(data))
 		if err != nil {
 			return // Read also rejects trailing data and duplicate-free quirks; only acceptance must agree
 		}

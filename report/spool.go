@@ -77,10 +77,12 @@ func (s *Spool) Get(ref SpoolRef) (Tenant, error) {
 	if err != nil {
 		return Tenant{}, err
 	}
-	return decodeTenant(data)
+	return DecodeTenant(data)
 }
 
-func decodeTenant(data []byte) (Tenant, error) {
+// DecodeTenant decodes the JSON of one tenant as the JSON report and the
+// spool write it; numbers stay exact (json.Number).
+func DecodeTenant(data []byte) (Tenant, error) {
 	var t Tenant
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -105,4 +107,16 @@ func (s *Spool) Close() error {
 		}
 	}
 	return err
+}
+
+// marshalCompact encodes v as the JSON report does (no HTML escaping),
+// ending in a newline.
+func marshalCompact(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }

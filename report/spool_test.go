@@ -1,4 +1,4 @@
-package report
+package report_test
 
 import (
 	"encoding/json"
@@ -6,6 +6,9 @@ import (
 	"reflect"
 	"runtime"
 	"testing"
+
+	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/report/reporttest"
 )
 
 // TestSpool puts tenants in a spool and reads them back unchanged, numbers
@@ -13,16 +16,16 @@ import (
 func TestSpool(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	s, err := NewSpool(dir)
+	s, err := report.NewSpool(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if left, _ := os.ReadDir(dir); runtime.GOOS != "windows" && len(left) != 0 {
 		t.Errorf("the open spool is visible: %v", left)
 	}
-	tenants := sample().Tenants
+	tenants := reporttest.Sample().Tenants
 	tenants[1].Controls[1].Findings[0].Evidence = map[string]any{"count": json.Number("12345678901234567890"), "<html>": "a & b"}
-	var refs []SpoolRef
+	var refs []report.SpoolRef
 	for i := range tenants {
 		ref, err := s.Put(&tenants[i])
 		if err != nil {
@@ -35,8 +38,8 @@ func TestSpool(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, _ := marshalCompact(tenants[i])
-		back, _ := marshalCompact(got)
+		want, _ := report.MarshalCompact(tenants[i])
+		back, _ := report.MarshalCompact(got)
 		if string(back) != string(want) {
 			t.Errorf("tenant %d came back as\n%s\nwant\n%s", i, back, want)
 		}

@@ -33,7 +33,7 @@ func (r *Report) EachTenant(fn func(t *Tenant) error) error {
 		return nil
 	}
 	return r.eachSpooled(func(data []byte) error {
-		t, err := decodeTenant(data)
+		t, err := DecodeTenant(data)
 		if err != nil {
 			return err
 		}
@@ -41,9 +41,10 @@ func (r *Report) EachTenant(fn func(t *Tenant) error) error {
 	})
 }
 
-// eachTenantJSON calls fn with the compact JSON of every tenant, straight
-// from the spool when there is one.
-func (r *Report) eachTenantJSON(fn func(data []byte) error) error {
+// EachTenantJSON calls fn with the compact JSON of every tenant (no HTML
+// escaping, ending in a newline), in order, straight from the spool when
+// there is one; fn must not keep data. The JSON writer streams with it.
+func (r *Report) EachTenantJSON(fn func(data []byte) error) error {
 	if r.spool == nil {
 		return r.EachTenant(func(t *Tenant) error {
 			data, err := marshalCompact(t)
@@ -79,4 +80,25 @@ func (r *Report) Close() error {
 		return nil
 	}
 	return r.spool.Close()
+}
+
+// Unevaluated reports whether no control of the tenant could be evaluated
+// (its snapshot was rejected): reports then show the error, not the
+// controls.
+func (t Tenant) Unevaluated() bool {
+	for _, c := range t.Controls {
+		if c.Status != StatusError {
+			return false
+		}
+	}
+	return len(t.Controls) > 0
+}
+
+// Tenant returns tenant i (in report order) again, from memory or from
+// the spool; i must be below TenantCount.
+func (r *Report) Tenant(i int) (Tenant, error) {
+	if r.spool == nil {
+		return r.Tenants[i], nil
+	}
+	return r.spool.Get(r.spooled[i])
 }

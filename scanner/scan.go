@@ -16,6 +16,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/sourcegraph/conc/pool"
 
+	"github.com/tenantscan/tenantscan/baseline"
 	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/snapshot"
@@ -56,7 +57,7 @@ type Options struct {
 	Progress func(report.Tenant)
 	// Baseline, when set, marks every finding as new or unchanged as its
 	// tenant finishes, and the report lists the resolved findings.
-	Baseline *report.Baseline
+	Baseline *baseline.Baseline
 	// Annotate, when set, is called with every tenant the report keeps,
 	// after the baseline marked it and before the report holds it (the
 	// run history fills each finding's first-seen date), from the

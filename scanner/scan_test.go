@@ -1,10 +1,6 @@
 package scanner
 
 import (
-	"github.com/tenantscan/tenantscan/internal/golden"
-	"github.com/tenantscan/tenantscan/policy"
-	"github.com/tenantscan/tenantscan/snapshot"
-
 	"bytes"
 	"context"
 	"fmt"
@@ -14,7 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tenantscan/tenantscan/internal/golden"
+	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
+	jsonreport "github.com/tenantscan/tenantscan/report/format/json"
+	"github.com/tenantscan/tenantscan/snapshot"
 )
 
 func fixedNow() time.Time { return time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC) }
@@ -37,7 +37,7 @@ func TestScanFixturesGolden(t *testing.T) {
 			t.Parallel()
 			rep := mustScan(t, context.Background(), e, []snapshot.Source{src}, Options{ToolVersion: "test", Now: fixedNow})
 			var buf bytes.Buffer
-			if err := (report.JSON{}).Write(&buf, rep); err != nil {
+			if err := (jsonreport.Writer{}).Write(&buf, rep); err != nil {
 				t.Fatal(err)
 			}
 			golden.Compare(t, filepath.Join("testdata", "golden", name+".json"), buf.Bytes())

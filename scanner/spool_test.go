@@ -9,10 +9,16 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/tenantscan/tenantscan/baseline"
 	"github.com/tenantscan/tenantscan/internal/openfiles"
 	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
+	csvreport "github.com/tenantscan/tenantscan/report/format/csv"
+	jsonreport "github.com/tenantscan/tenantscan/report/format/json"
+	"github.com/tenantscan/tenantscan/report/format/junit"
+	"github.com/tenantscan/tenantscan/report/format/markdown"
 	"github.com/tenantscan/tenantscan/report/format/sarif"
+	"github.com/tenantscan/tenantscan/report/format/table"
 	"github.com/tenantscan/tenantscan/report/format/xlsx"
 	"github.com/tenantscan/tenantscan/snapshot"
 )
@@ -34,13 +40,13 @@ func TestSpooledReportMatchesInMemory(t *testing.T) {
 		report.Finding{Message: "gone", Resource: report.Resource{Kind: "user", ID: "gone@example.com"}})
 
 	scan := func(memoryTenants int) *report.Report {
-		baseline, err := report.NewBaseline(base)
+		marks, err := baseline.New(base)
 		if err != nil {
 			t.Fatal(err)
 		}
 		spoolDir := t.TempDir()
 		rep := mustScan(t, context.Background(), e, sources, Options{ToolVersion: "test", Now: fixedNow,
-			Waivers: waivers, Baseline: baseline, MemoryTenants: memoryTenants, SpoolDir: spoolDir})
+			Waivers: waivers, Baseline: marks, MemoryTenants: memoryTenants, SpoolDir: spoolDir})
 		t.Cleanup(func() {
 			rep.Close()
 			// The spool is unlinked at creation: what must not be left
@@ -60,8 +66,8 @@ func TestSpooledReportMatchesInMemory(t *testing.T) {
 		t.Fatalf("the test needs resolved findings, drift and waivers: %+v", inMemory.Summary)
 	}
 	writers := map[string]report.Writer{
-		"json": report.JSON{}, "csv": report.CSV{}, "table": report.Table{}, "markdown": report.Markdown{},
-		"html": report.HTML{}, "junit": report.JUnit{}, "readiness": report.ReadinessText{},
+		"json": jsonreport.Writer{}, "csv": csvreport.Writer{}, "table": table.Writer{}, "markdown": markdown.Writer{},
+		"html": report.HTML{}, "junit": junit.Writer{}, "readiness": table.Readiness{},
 		"readiness-json": report.ReadinessJSON{}, "sarif": sarif.Writer{}, "xlsx": xlsx.Writer{},
 	}
 	for name, w := range writers {

@@ -18,6 +18,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/pflag"
 
+	"github.com/tenantscan/tenantscan/baseline"
 	"github.com/tenantscan/tenantscan/policy"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/scanner"
@@ -106,7 +107,7 @@ var errInterrupted = errors.New("interrupted: no report written")
 // snapshots, evaluation with progress, drift against baseline (if not
 // nil). It returns the report, which the caller closes, or an error
 // carrying the exit code.
-func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline) (*report.Report, *policy.Engine, error) {
+func (s *scanFlags) scan(ctx context.Context, e *env, base *baseline.Baseline) (*report.Report, *policy.Engine, error) {
 	e.log.Info("compiling policies", "policy", len(s.policyDirs), "data", len(s.dataFiles))
 	engine, err := policy.NewEngine(ctx, policy.EngineOptions{PolicyDirs: s.policyDirs, DataFiles: s.dataFiles})
 	if ctx.Err() != nil {
@@ -156,7 +157,7 @@ func (s *scanFlags) scan(ctx context.Context, e *env, baseline *report.Baseline)
 		Today:           today,
 		SnapshotTimeout: s.snapshotTimeout,
 		Shard:           s.shardSpec,
-		Baseline:        baseline,
+		Baseline:        base,
 		Annotate:        s.annotate,
 		MaxAge:          s.maxAge.d,
 		Progress: func(t report.Tenant) {

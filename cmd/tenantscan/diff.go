@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tenantscan/tenantscan/baseline"
 	"github.com/tenantscan/tenantscan/internal/safeopen"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/report/format"
@@ -53,7 +54,7 @@ func runDiff(e *env, p diffParams) error {
 	if err != nil {
 		return err
 	}
-	if err := report.ApplyBaseline(cur, old); err != nil {
+	if err := baseline.Apply(cur, old); err != nil {
 		return &exitCodeError{code: exitError, err: err}
 	}
 	f, err := format.Drift.Lookup(p.format)

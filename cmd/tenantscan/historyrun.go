@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/tenantscan/tenantscan/baseline"
 	"github.com/tenantscan/tenantscan/history"
 	"github.com/tenantscan/tenantscan/report"
 )
@@ -84,7 +85,7 @@ func (r *historyRun) Close() {
 }
 
 // baseline reads the history as a baseline.
-func (r *historyRun) baseline(ctx context.Context) (*report.Baseline, error) {
+func (r *historyRun) baseline(ctx context.Context) (*baseline.Baseline, error) {
 	if r.err != nil {
 		return nil, &exitCodeError{code: exitError, err: fmt.Errorf("--baseline history: %w", r.err)}
 	}

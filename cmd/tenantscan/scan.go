@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/tenantscan/tenantscan/baseline"
 	"github.com/tenantscan/tenantscan/internal/safeopen"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/report/format"
@@ -168,7 +169,7 @@ func runScan(cmd *cobra.Command, e *env, p scanParams) error {
 		return err
 	}
 	defer hist.Close()
-	var base *report.Baseline
+	var base *baseline.Baseline
 	if p.baseline == historyBaseline {
 		if base, err = hist.baseline(cmd.Context()); err != nil {
 			return err
@@ -179,7 +180,7 @@ func runScan(cmd *cobra.Command, e *env, p scanParams) error {
 			return usageError("baseline: %w", err)
 		}
 		defer f.Close() // the resolved findings are read again after the scan
-		base, err = report.ReadBaseline(f)
+		base, err = baseline.Read(f)
 		if err != nil {
 			return usageError("baseline %s: %w", p.baseline, err)
 		}

@@ -9,7 +9,12 @@ import (
 	"strings"
 
 	"github.com/tenantscan/tenantscan/report"
+	"github.com/tenantscan/tenantscan/report/format/csv"
+	"github.com/tenantscan/tenantscan/report/format/json"
+	"github.com/tenantscan/tenantscan/report/format/junit"
+	"github.com/tenantscan/tenantscan/report/format/markdown"
 	"github.com/tenantscan/tenantscan/report/format/sarif"
+	"github.com/tenantscan/tenantscan/report/format/table"
 	"github.com/tenantscan/tenantscan/report/format/xlsx"
 )
 
@@ -44,26 +49,26 @@ type Format struct {
 }
 
 var all = []Format{
-	{Name: "table", For: "people at a terminal", New: func(o Options) report.Writer { return report.Table{Color: o.Color} }},
-	{Name: "json", Streams: true, For: "programs, dashboards, the next run", New: func(Options) report.Writer { return report.JSON{} }},
+	{Name: "table", For: "people at a terminal", New: func(o Options) report.Writer { return table.Writer{Color: o.Color} }},
+	{Name: "json", Streams: true, For: "programs, dashboards, the next run", New: func(Options) report.Writer { return json.Writer{} }},
 	{Name: "sarif", For: "code-scanning dashboards", New: func(Options) report.Writer { return sarif.Writer{} }},
-	{Name: "junit", For: "CI systems", New: func(Options) report.Writer { return report.JUnit{} }},
+	{Name: "junit", For: "CI systems", New: func(Options) report.Writer { return junit.Writer{} }},
 	{Name: "html", For: "people, printing", New: func(Options) report.Writer { return report.HTML{} }},
 	{Name: "xlsx", Binary: true, Streams: true, Scratch: true, For: "auditors", New: func(o Options) report.Writer { return xlsx.Writer{TmpDir: o.TmpDir} }},
-	{Name: "markdown", For: "pull requests, wikis", New: func(Options) report.Writer { return report.Markdown{} }},
-	{Name: "csv", Streams: true, For: "spreadsheets, scripts", New: func(Options) report.Writer { return report.CSV{} }},
+	{Name: "markdown", For: "pull requests, wikis", New: func(Options) report.Writer { return markdown.Writer{} }},
+	{Name: "csv", Streams: true, For: "spreadsheets, scripts", New: func(Options) report.Writer { return csv.Writer{} }},
 }
 
 // Drift are the formats of tenantscan diff: the drift between two reports.
 var Drift = Set{
-	{Name: "table", For: "people at a terminal", New: func(Options) report.Writer { return report.DriftText{} }},
+	{Name: "table", For: "people at a terminal", New: func(Options) report.Writer { return table.Drift{} }},
 	{Name: "json", For: "programs", New: func(Options) report.Writer { return report.DriftJSON{} }},
 }
 
 // Readiness are the formats of tenantscan readiness: ready or not, per
 // tenant, with the blocking controls.
 var Readiness = Set{
-	{Name: "text", For: "people at a terminal", New: func(Options) report.Writer { return report.ReadinessText{} }},
+	{Name: "text", For: "people at a terminal", New: func(Options) report.Writer { return table.Readiness{} }},
 	{Name: "json", For: "programs", New: func(Options) report.Writer { return report.ReadinessJSON{} }},
 }
 

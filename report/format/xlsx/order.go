@@ -58,13 +58,14 @@ func eachBySeverity(r *report.Report, fn func(t *report.Tenant, c report.Control
 		return cmp.Or(cmp.Compare(a.name, b.name), cmp.Compare(a.index, b.index))
 	})
 	for level := 4; level >= 0; level-- {
-		var order []int
 		for _, k := range keys {
-			if k.ranks&(1<<level) != 0 {
-				order = append(order, k.index)
+			if k.ranks&(1<<level) == 0 {
+				continue
 			}
-		}
-		err := r.EachTenantAt(order, func(t *report.Tenant) error {
+			t, err := r.Tenant(k.index)
+			if err != nil {
+				return err
+			}
 			results := make([]report.ControlResult, 0, len(t.Controls))
 			for _, c := range t.Controls {
 				if len(c.Findings) > 0 && rank[c.ID] == level {
@@ -73,14 +74,10 @@ func eachBySeverity(r *report.Report, fn func(t *report.Tenant, c report.Control
 			}
 			slices.SortStableFunc(results, func(a, b report.ControlResult) int { return cmp.Compare(a.ID, b.ID) })
 			for _, c := range results {
-				if err := fn(t, c); err != nil {
+				if err := fn(&t, c); err != nil {
 					return err
 				}
 			}
-			return nil
-		})
-		if err != nil {
-			return err
 		}
 	}
 	return nil

@@ -1,15 +1,18 @@
-package report
+// Package table writes a report as text for people at a terminal.
+package table
 
 import (
 	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/tenantscan/tenantscan/report"
 )
 
-// Table writes a report for people on a terminal: one block per tenant with
+// Writer writes a report for people on a terminal: one block per tenant with
 // every control's verdict and the findings below a failing one.
-type Table struct {
+type Writer struct {
 	// Color adds ANSI colours; set it only when writing to a terminal and
 	// NO_COLOR is not set.
 	Color bool
@@ -27,19 +30,19 @@ const (
 	ansiPurple = "\x1b[35m"
 )
 
-// Write implements Writer.
-func (tb Table) Write(w io.Writer, r *Report) error {
+// Write implements report.Writer.
+func (tb Writer) Write(w io.Writer, r *report.Report) error {
 	width := tb.Width
 	if width <= 0 {
 		width = 80
 	}
 	p := &tablePrinter{color: tb.Color, width: width}
-	controls := make(map[string]Control, len(r.Controls))
+	controls := make(map[string]report.Control, len(r.Controls))
 	for _, c := range r.Controls {
 		controls[c.ID] = c
 	}
 	i := 0
-	err := r.EachTenant(func(t *Tenant) error {
+	err := r.EachTenant(func(t *report.Tenant) error {
 		if i++; i > 1 {
 			p.line("")
 		}
@@ -79,16 +82,12 @@ func (p *tablePrinter) line(s string) {
 // tabs included), bidirectional controls and invalid bytes in snapshot
 // text with U+FFFD, so a hostile name can neither drive the terminal nor
 // reorder or break the table's lines (see Neutralize).
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\t' || !neutralRune(r) {
-			return '\uFFFD'
-		}
-		return r
-	}, s)
-}
+func printable(s string) string { return lineBreaks.Replace(report.Neutralize(s)) }
 
-func (p *tablePrinter) tenant(t Tenant, controls map[string]Control) {
+// lineBreaks are the characters Neutralize keeps that a table line cannot.
+var lineBreaks = strings.NewReplacer("\n", "\uFFFD", "\t", "\uFFFD")
+
+func (p *tablePrinter) tenant(t report.Tenant, controls map[string]report.Control) {
 	t = printableTenant(t)
 	name := t.DisplayName
 	if name == "" {
@@ -100,13 +99,13 @@ func (p *tablePrinter) tenant(t Tenant, controls map[string]Control) {
 	}
 	p.line(head)
 	p.line("  " + t.Snapshot)
-	verdict := p.paint(statusColor(t.Status), StatusLabel(t.Status))
+	verdict := p.paint(statusColor(t.Status), report.StatusLabel(t.Status))
 	switch t.Readiness.Verdict() {
-	case ReadinessReady:
+	case report.ReadinessReady:
 		verdict += " · " + p.paint(ansiGreen, "READY")
-	case ReadinessNotApplicable:
+	case report.ReadinessNotApplicable:
 		verdict += " · " + p.paint(ansiDim, "NOT APPLICABLE") + " (" + t.Readiness.Reason + ")"
-	case ReadinessNotEvaluated:
+	case report.ReadinessNotEvaluated:
 		verdict += " · " + p.paint(ansiPurple, "NOT EVALUATED")
 	default:
 		verdict += " · " + p.paint(ansiRed, "NOT READY")
@@ -137,13 +136,13 @@ func (p *tablePrinter) tenant(t Tenant, controls map[string]Control) {
 	for _, r := range t.Controls {
 		c := controls[r.ID]
 		status := r.Status
-		if status == StatusFail || status == StatusError {
+		if status == report.StatusFail || status == report.StatusError {
 			status = strings.ToUpper(status)
 		}
 		p.line(fmt.Sprintf("  %-*s %-*s %s %s", idW, r.ID, sevW, c.Severity,
 			p.paint(statusColor(r.Status), pad(status, stW)), truncate(c.Title, titleW)))
 		indent := strings.Repeat(" ", 2+idW+1)
-		if r.Reason != nil && (r.Status == StatusError || r.Status == StatusSkip) {
+		if r.Reason != nil && (r.Status == report.StatusError || r.Status == report.StatusSkip) {
 			p.wrap(indent+"  ", indent+"  ", p.paint(ansiDim, *r.Reason))
 		}
 		for _, f := range r.Findings {
@@ -156,32 +155,20 @@ func (p *tablePrinter) tenant(t Tenant, controls map[string]Control) {
 				text += " [" + f.Path + "]"
 			}
 			switch f.Drift {
-			case DriftNew:
+			case report.DriftNew:
 				text += " (new)"
-			case DriftCarried:
+			case report.DriftCarried:
 				text += " (not evaluated: carried from the baseline)"
 			}
 			p.wrap(indent+mark, indent+"  ", text)
 			if f.Waiver != nil {
-				p.wrap(indent+"  ", indent+"  ", p.paint(ansiDim, printable(WaiverText(f.Waiver))))
+				p.wrap(indent+"  ", indent+"  ", p.paint(ansiDim, printable(report.WaiverText(f.Waiver))))
 			}
 		}
 	}
 }
 
-// Unevaluated reports whether no control of the tenant could be evaluated
-// (its snapshot was rejected): reports then show the error, not the
-// controls.
-func (t Tenant) Unevaluated() bool {
-	for _, c := range t.Controls {
-		if c.Status != StatusError {
-			return false
-		}
-	}
-	return len(t.Controls) > 0
-}
-
-func (p *tablePrinter) summary(r *Report) {
+func (p *tablePrinter) summary(r *report.Report) {
 	s := r.Summary
 	line := fmt.Sprintf("%d tenant(s): %s pass, %s fail, %s error", s.Tenants,
 		p.paint(ansiGreen, fmt.Sprint(s.Pass)), p.paint(ansiRed, fmt.Sprint(s.Fail)), p.paint(ansiPurple, fmt.Sprint(s.Error)))
@@ -189,8 +176,8 @@ func (p *tablePrinter) summary(r *Report) {
 		line += fmt.Sprintf(", %d not applicable", s.NotApplicable)
 	}
 	p.wrap("", "  ", line)
-	parts := make([]string, 0, len(Severities))
-	for _, level := range Severities {
+	parts := make([]string, 0, len(report.Severities))
+	for _, level := range report.Severities {
 		parts = append(parts, fmt.Sprintf("%d %s", s.Findings[level], level))
 	}
 	p.wrap("", "  ", "failing findings: "+strings.Join(parts, ", "))
@@ -201,7 +188,7 @@ func (p *tablePrinter) summary(r *Report) {
 		}
 	}
 	for _, x := range r.Superseded {
-		p.wrap("superseded: ", "  ", printable(SupersededText(x)))
+		p.wrap("superseded: ", "  ", printable(report.SupersededText(x)))
 	}
 	if w := s.Waivers; w != nil {
 		p.wrap("", "  ", fmt.Sprintf("waivers: %d finding(s) waived, %d waiver(s) expired, %d unused", w.Waived, w.Expired, w.Unused))
@@ -289,22 +276,22 @@ func truncate(s string, n int) string {
 
 func statusColor(status string) string {
 	switch status {
-	case StatusPass:
+	case report.StatusPass:
 		return ansiGreen
-	case StatusFail:
+	case report.StatusFail:
 		return ansiRed
-	case StatusWarn:
+	case report.StatusWarn:
 		return ansiYellow
-	case StatusError:
+	case report.StatusError:
 		return ansiPurple
-	case StatusSkip, StatusWaived:
+	case report.StatusSkip, report.StatusWaived:
 		return ansiDim
 	}
 	return ""
 }
 
 // printableTenant returns a copy of t whose texts are printable.
-func printableTenant(t Tenant) Tenant {
+func printableTenant(t report.Tenant) report.Tenant {
 	t.DisplayName, t.TenantID, t.Snapshot = printable(t.DisplayName), printable(t.TenantID), printable(t.Snapshot)
 	if t.Error != nil {
 		lines := strings.Split(*t.Error, "\n")
@@ -314,13 +301,13 @@ func printableTenant(t Tenant) Tenant {
 		e := strings.Join(lines, "\n")
 		t.Error = &e
 	}
-	controls := make([]ControlResult, len(t.Controls))
+	controls := make([]report.ControlResult, len(t.Controls))
 	for i, c := range t.Controls {
 		if c.Reason != nil {
 			r := printable(*c.Reason)
 			c.Reason = &r
 		}
-		findings := make([]Finding, len(c.Findings))
+		findings := make([]report.Finding, len(c.Findings))
 		for j, f := range c.Findings {
 			f.Message, f.Path = printable(f.Message), printable(f.Path)
 			findings[j] = f

@@ -1,35 +1,39 @@
-package report
+// Package csv writes a report as CSV, one row per finding, for
+// spreadsheets and scripts.
+package csv
 
 import (
 	"encoding/csv"
 	"fmt"
 	"io"
+
+	"github.com/tenantscan/tenantscan/report"
 )
 
-// CSV writes one row per finding, with a header row. Cells that a
+// Writer writes one row per finding, with a header row. Cells that a
 // spreadsheet would read as formulas are neutralised (see SafeCell).
-type CSV struct{}
+type Writer struct{}
 
-// CSVHeader names the columns CSV writes.
+// CSVHeader names the columns the CSV has.
 var CSVHeader = []string{"tenant", "tenant_id", "snapshot", "control", "title", "severity", "status",
 	"resource_kind", "resource_id", "message", "evidence", "path", "drift", "waiver"}
 
-// Write implements Writer; control and bidirectional characters are
+// Write implements report.Writer; control and bidirectional characters are
 // neutralised (see Neutralize).
-func (x CSV) Write(w io.Writer, r *Report) error {
-	return neutrally(w, func(w io.Writer) error { return x.write(w, r) })
+func (x Writer) Write(w io.Writer, r *report.Report) error {
+	return report.Neutrally(w, func(w io.Writer) error { return x.write(w, r) })
 }
 
-func (CSV) write(w io.Writer, r *Report) error {
+func (Writer) write(w io.Writer, r *report.Report) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
 		return fmt.Errorf("write csv report: %w", err)
 	}
-	err := EachFindingRow(r, func(row FindingRow) error {
+	err := report.EachFindingRow(r, func(row report.FindingRow) error {
 		rec := []string{row.Tenant, row.TenantID, row.Snapshot, row.ControlID, row.Title, row.Severity, row.Status,
 			row.ResourceKind, row.ResourceID, row.Message, row.Evidence, row.Path, row.Drift, row.Waiver}
 		for i := range rec {
-			rec[i] = SafeCell(rec[i])
+			rec[i] = report.SafeCell(rec[i])
 		}
 		return cw.Write(rec)
 	})

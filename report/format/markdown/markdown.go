@@ -1,24 +1,28 @@
-package report
+// Package markdown writes a report as Markdown for pull requests and
+// wikis.
+package markdown
 
 import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/tenantscan/tenantscan/report"
 )
 
-// Markdown writes a report for pull requests and wikis: a summary table of
+// Writer writes a report for pull requests and wikis: a summary table of
 // the tenants, then per tenant the controls that do not pass, with their
 // findings and remediation. All snapshot text is escaped, so a hostile name
 // cannot inject markup, links or HTML.
-type Markdown struct{}
+type Writer struct{}
 
-// Write implements Writer; control and bidirectional characters are
+// Write implements report.Writer; control and bidirectional characters are
 // neutralised (see Neutralize).
-func (x Markdown) Write(w io.Writer, r *Report) error {
-	return neutrally(w, func(w io.Writer) error { return x.write(w, r) })
+func (x Writer) Write(w io.Writer, r *report.Report) error {
+	return report.Neutrally(w, func(w io.Writer) error { return x.write(w, r) })
 }
 
-func (Markdown) write(w io.Writer, r *Report) error {
+func (Writer) write(w io.Writer, r *report.Report) error {
 	controls := r.ControlsByID()
 	var b strings.Builder
 	s := r.Summary
@@ -29,25 +33,25 @@ func (Markdown) write(w io.Writer, r *Report) error {
 	}
 	fmt.Fprintf(&b, "%d tenant(s): %d pass, %d fail, %d error%s. Failing findings: %d critical, %d high, %d medium, %d low.\n\n",
 		s.Tenants, s.Pass, s.Fail, s.Error, na,
-		s.Findings[SeverityCritical], s.Findings[SeverityHigh], s.Findings[SeverityMedium], s.Findings[SeverityLow])
+		s.Findings[report.SeverityCritical], s.Findings[report.SeverityHigh], s.Findings[report.SeverityMedium], s.Findings[report.SeverityLow])
 	for _, x := range r.Superseded {
-		b.WriteString("Superseded: " + mdText(SupersededText(x)) + "\n\n")
+		b.WriteString("Superseded: " + mdText(report.SupersededText(x)) + "\n\n")
 	}
 	b.WriteString("| Tenant | Status | Readiness | Critical | High | Medium | Low | Snapshot |\n")
 	b.WriteString("|---|---|---|---:|---:|---:|---:|---|\n")
-	err := r.EachTenant(func(tp *Tenant) error {
+	err := r.EachTenant(func(tp *report.Tenant) error {
 		t := *tp
-		sev := SeverityCountTexts(t, controls)
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", mdText(TenantName(t)), t.Status, readinessText(t),
-			sev[SeverityCritical], sev[SeverityHigh], sev[SeverityMedium], sev[SeverityLow], mdCode(t.Snapshot))
+		sev := report.SeverityCountTexts(t, controls)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", mdText(report.TenantName(t)), t.Status, readinessText(t),
+			sev[report.SeverityCritical], sev[report.SeverityHigh], sev[report.SeverityMedium], sev[report.SeverityLow], mdCode(t.Snapshot))
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("write markdown report: %w", err)
 	}
-	err = r.EachTenant(func(tp *Tenant) error {
+	err = r.EachTenant(func(tp *report.Tenant) error {
 		t := *tp
-		fmt.Fprintf(&b, "\n## %s — %s, %s\n\n", mdText(TenantName(t)), strings.ToUpper(t.Status), readinessText(t))
+		fmt.Fprintf(&b, "\n## %s — %s, %s\n\n", mdText(report.TenantName(t)), strings.ToUpper(t.Status), readinessText(t))
 		if t.TenantID != "" {
 			fmt.Fprintf(&b, "Tenant %s, snapshot %s.\n\n", mdCode(t.TenantID), mdCode(t.Snapshot))
 		}
@@ -64,11 +68,11 @@ func (Markdown) write(w io.Writer, r *Report) error {
 			}
 			b.WriteString("\n")
 		}
-		counts := StatusCounts(t)
+		counts := report.StatusCounts(t)
 		fmt.Fprintf(&b, "Controls: %d pass, %d fail, %d warn, %d skip, %d waived, %d error.\n",
-			counts[StatusPass], counts[StatusFail], counts[StatusWarn], counts[StatusSkip], counts[StatusWaived], counts[StatusError])
+			counts[report.StatusPass], counts[report.StatusFail], counts[report.StatusWarn], counts[report.StatusSkip], counts[report.StatusWaived], counts[report.StatusError])
 		for _, c := range t.Controls {
-			if c.Status == StatusPass || (t.Error != nil && t.Unevaluated()) {
+			if c.Status == report.StatusPass || (t.Error != nil && t.Unevaluated()) {
 				continue
 			}
 			ctl := controls[c.ID]
@@ -81,11 +85,11 @@ func (Markdown) write(w io.Writer, r *Report) error {
 				if f.Path != "" {
 					b.WriteString(" " + mdCode(f.Path))
 				}
-				if ev := EvidenceText(f.Evidence); ev != "" {
+				if ev := report.EvidenceText(f.Evidence); ev != "" {
 					b.WriteString("<br>evidence: " + mdText(ev))
 				}
 				if f.Waiver != nil {
-					b.WriteString("<br>waiver: " + mdText(WaiverText(f.Waiver)))
+					b.WriteString("<br>waiver: " + mdText(report.WaiverText(f.Waiver)))
 				}
 				if f.Drift != "" {
 					b.WriteString(" (" + f.Drift + ")")
@@ -107,7 +111,7 @@ func (Markdown) write(w io.Writer, r *Report) error {
 	return nil
 }
 
-func readinessText(t Tenant) string {
+func readinessText(t report.Tenant) string {
 	return strings.ToLower(t.Readiness.Label())
 }
 

@@ -1,17 +1,20 @@
-package report
+// Package junit writes a report as JUnit XML for CI systems.
+package junit
 
 import (
 	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/tenantscan/tenantscan/report"
 )
 
-// JUnit writes JUnit XML for CI systems: a testsuite per tenant, a testcase
+// Writer writes JUnit XML for CI systems: a testsuite per tenant, a testcase
 // per control (classname = tenant, name = control id and title). A failing
 // control is a failure carrying its findings, skip is skipped, error is an
 // error; warn and waived controls pass, with their findings in system-out.
-type JUnit struct{}
+type Writer struct{}
 
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
@@ -54,18 +57,18 @@ type junitMessage struct {
 	Text    string `xml:",chardata"`
 }
 
-// Write implements Writer; control and bidirectional characters are
+// Write implements report.Writer; control and bidirectional characters are
 // neutralised (see Neutralize).
-func (x JUnit) Write(w io.Writer, r *Report) error {
-	return neutrally(w, func(w io.Writer) error { return x.write(w, r) })
+func (x Writer) Write(w io.Writer, r *report.Report) error {
+	return report.Neutrally(w, func(w io.Writer) error { return x.write(w, r) })
 }
 
-func (JUnit) write(w io.Writer, r *Report) error {
+func (Writer) write(w io.Writer, r *report.Report) error {
 	controls := r.ControlsByID()
 	doc := junitSuites{Name: "tenantscan"}
-	err := r.EachTenant(func(tp *Tenant) error {
+	err := r.EachTenant(func(tp *report.Tenant) error {
 		t := *tp
-		name := TenantName(t)
+		name := report.TenantName(t)
 		s := junitSuite{Name: name, Properties: []junitProperty{
 			{Name: "snapshot", Value: t.Snapshot},
 			{Name: "tenantId", Value: t.TenantID},
@@ -87,14 +90,14 @@ func (JUnit) write(w io.Writer, r *Report) error {
 				reason = *c.Reason
 			}
 			switch c.Status {
-			case StatusFail:
+			case report.StatusFail:
 				tc.Failure = &junitMessage{
 					Message: fmt.Sprintf("%d finding(s), severity %s", len(c.Findings), ctl.Severity),
 					Type:    ctl.Severity,
 					Text:    findingsText(c.Findings) + "\nRemediation: " + ctl.Remediation,
 				}
 				s.Failures++
-			case StatusError:
+			case report.StatusError:
 				msg := reason
 				if t.Error != nil && reason == "the snapshot could not be evaluated" {
 					msg = *t.Error
@@ -104,7 +107,7 @@ func (JUnit) write(w io.Writer, r *Report) error {
 				}
 				tc.Error = &junitMessage{Message: reason, Type: "error", Text: msg}
 				s.Errors++
-			case StatusSkip:
+			case report.StatusSkip:
 				tc.Skipped = &junitMessage{Message: reason}
 				s.Skipped++
 			default: // pass, warn, waived
@@ -136,18 +139,18 @@ func (JUnit) write(w io.Writer, r *Report) error {
 }
 
 // findingsText lists findings one per line, with path, evidence and waiver.
-func findingsText(fs []Finding) string {
+func findingsText(fs []report.Finding) string {
 	var b strings.Builder
 	for _, f := range fs {
 		b.WriteString("- " + f.Message)
 		if f.Path != "" {
 			b.WriteString(" [" + f.Path + "]")
 		}
-		if ev := EvidenceText(f.Evidence); ev != "" {
+		if ev := report.EvidenceText(f.Evidence); ev != "" {
 			b.WriteString(" — " + ev)
 		}
 		if f.Waiver != nil {
-			b.WriteString(" — " + WaiverText(f.Waiver))
+			b.WriteString(" — " + report.WaiverText(f.Waiver))
 		}
 		if f.Drift != "" {
 			b.WriteString(" — " + f.Drift)

@@ -1,0 +1,197 @@
+package baseline
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/tenantscan/tenantscan/report"
+	jsonreport "github.com/tenantscan/tenantscan/report/format/json"
+	"github.com/tenantscan/tenantscan/report/reporttest"
+)
+
+func TestApplyBaseline(t *testing.T) {
+	t.Parallel()
+	base := reporttest.Sample()
+	cur := reporttest.Sample()
+	// Fabrikam: bob's finding is gone, carol's is new, gustav's unchanged.
+	fs := cur.Tenants[1].Controls[1].Findings
+	fs[0] = report.Finding{Message: "carol@fabrikam.com has no E3-or-later licence", Resource: report.Resource{Kind: "user", ID: "carol@fabrikam.com"}, Path: "/users/4"}
+	// The broken tenant had a finding in the baseline: it resolved nothing,
+	// since it could not be evaluated now.
+	base.Tenants[2].Controls[0].Status = report.StatusFail
+	base.Tenants[2].Controls[0].Findings = []report.Finding{{Message: "old", Resource: report.Resource{Kind: "x", ID: "y"}}}
+
+	if err := Apply(cur, base); err != nil {
+		t.Fatal(err)
+	}
+	drift := map[string]string{}
+	for _, c := range cur.Tenants[1].Controls {
+		for _, f := range c.Findings {
+			drift[f.Resource.ID] = f.Drift
+		}
+	}
+	want := map[string]string{"fabrikam-crm": report.DriftUnchanged, "carol@fabrikam.com": report.DriftNew, "gustav@fabrikam.com": report.DriftUnchanged}
+	for id, d := range want {
+		if drift[id] != d {
+			t.Errorf("%s: drift %q, want %q", id, drift[id], d)
+		}
+	}
+	if len(cur.Resolved) != 1 || cur.Resolved[0].Resource.ID != "bob@fabrikam.com" || cur.Resolved[0].ControlID != "O365G-004" || cur.Resolved[0].TenantID != cur.Tenants[1].TenantID {
+		t.Errorf("resolved = %+v", cur.Resolved)
+	}
+	if d := cur.Summary.Drift; d == nil || d.New != 1 || d.Unchanged != 2 || d.Resolved != 1 || d.NewFindings[report.SeverityHigh] != 1 {
+		t.Errorf("drift summary %+v", cur.Summary.Drift)
+	}
+	if got := cur.NewFailures("high"); got != 1 {
+		t.Errorf("NewFailures(high) = %d, want 1", got)
+	}
+	if got := cur.NewFailures("critical"); got != 0 {
+		t.Errorf("NewFailures(critical) = %d, want 0", got)
+	}
+}
+
+// TestReadBaseline reads a baseline from its JSON one tenant at a time and
+// marks drift exactly as a baseline built from the report in memory.
+func TestReadBaseline(t *testing.T) {
+	t.Parallel()
+	base := reporttest.Sample()
+	base.Tenants[1].Controls[1].Findings[0].Evidence = map[string]any{"licences": []any{"E1"}, "count": json.Number("12345678901234567890")}
+	data, err := report.Render(jsonreport.Writer{}, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	streamed, err := Read(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inMemory, err := New(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mark := func(b *Baseline) []byte {
+		cur := reporttest.Sample()
+		cur.Tenants[1].Controls[1].Findings = cur.Tenants[1].Controls[1].Findings[1:] // bob's finding resolved
+		for i := range cur.Tenants {
+			b.Mark(&cur.Tenants[i])
+		}
+		var err error
+		if cur.Resolved, err = b.Resolved(); err != nil {
+			t.Fatal(err)
+		}
+		out, err := report.Render(jsonreport.Writer{}, cur)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	got, want := mark(streamed), mark(inMemory)
+	if !bytes.Equal(got, want) {
+		t.Errorf("streamed baseline marks differently:\n%s\nwant\n%s", got, want)
+	}
+	if !bytes.Contains(got, []byte(`"count": 12345678901234567890`)) {
+		t.Errorf("the resolved finding lost its evidence or its number:\n%s", got)
+	}
+
+	bad := []struct{ name, in, want string }{
+		{"not JSON", "nope", "at byte"},
+		{"array", "[]", "not a JSON object"},
+		{"future version", `{"schemaVersion": 2, "tenants": []}`, "schemaVersion 2"},
+		{"no version", `{"tenants": []}`, "schemaVersion 0"},
+		{"tenants not an array", `{"schemaVersion": 1, "tenants": {}}`, "tenants is not an array"},
+		{"truncated", string(data[:len(data)/2]), "at byte"},
+		{"tenants twice", `{"schemaVersion": 1, "tenants": [], "Tenants": []}`, "appears twice"},
+	}
+	for _, tc := range bad {
+		if _, err := Read(strings.NewReader(tc.in)); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
+		}
+	}
+	if b, err := Read(strings.NewReader(`{"schemaVersion": 1, "tenants": null}`)); err != nil || len(b.findings) != 0 {
+		t.Errorf("tenants null: %v", err)
+	}
+}
+
+// TestBaselineMarkConcurrent marks tenants from many goroutines at once, as
+// the scanner's workers do (run with -race), and checks every mark.
+func TestBaselineMarkConcurrent(t *testing.T) {
+	t.Parallel()
+	base := &report.Report{SchemaVersion: report.SchemaVersion}
+	for i := range 64 {
+		tn := report.Tenant{TenantID: fmt.Sprintf("t%d", i), Controls: []report.ControlResult{{ID: "O365G-004", Status: report.StatusFail}}}
+		for j := range 20 {
+			tn.Controls[0].Findings = append(tn.Controls[0].Findings, report.Finding{Resource: report.Resource{Kind: "user", ID: fmt.Sprintf("u%d", j)}})
+		}
+		base.Tenants = append(base.Tenants, tn)
+	}
+	b, err := New(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur := reporttest.Sample()
+	cur.Tenants = nil
+	for _, tn := range base.Tenants {
+		tn.Controls = []report.ControlResult{{ID: "O365G-004", Status: report.StatusFail, Findings: append([]report.Finding(nil), tn.Controls[0].Findings[1:]...)}}
+		tn.Controls[0].Findings = append(tn.Controls[0].Findings, report.Finding{Resource: report.Resource{Kind: "user", ID: "new"}})
+		cur.Tenants = append(cur.Tenants, tn)
+	}
+	var wg sync.WaitGroup
+	for i := range cur.Tenants {
+		wg.Go(func() { b.Mark(&cur.Tenants[i]) })
+	}
+	wg.Wait()
+	resolved, err := b.Resolved()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resolved) != 64 {
+		t.Errorf("%d resolved, want 64 (u0 of every tenant)", len(resolved))
+	}
+	for _, tn := range cur.Tenants {
+		for _, f := range tn.Controls[0].Findings {
+			if want := map[bool]string{true: report.DriftNew, false: report.DriftUnchanged}[f.Resource.ID == "new"]; f.Drift != want {
+				t.Fatalf("%s %s: drift %q, want %q", tn.TenantID, f.Resource.ID, f.Drift, want)
+			}
+		}
+	}
+}
+
+// TestBaselineCarriesFindingsOfAControlInError: a control in error one
+// night keeps the baseline's findings as carried (not resolved, not
+// counted), so that the next good night, against that report, finds them
+// unchanged instead of new.
+func TestBaselineCarriesFindingsOfAControlInError(t *testing.T) {
+	t.Parallel()
+	night1 := reporttest.Sample() // Fabrikam fails O365G-004 with two findings
+	night2 := reporttest.Sample()
+	reason := "snapshot lacks users (not exported)"
+	night2.Tenants[1].Controls[1] = report.ControlResult{ID: "O365G-004", Status: report.StatusError, Reason: &reason, Findings: []report.Finding{}}
+	if err := Apply(night2, night1); err != nil {
+		t.Fatal(err)
+	}
+	got := night2.Tenants[1].Controls[1].Findings
+	if len(got) != 2 || got[0].Drift != report.DriftCarried || got[1].Drift != report.DriftCarried {
+		t.Fatalf("night 2 findings of the control in error: %+v", got)
+	}
+	if len(night2.Resolved) != 0 {
+		t.Errorf("night 2 resolved %d findings of a control in error", len(night2.Resolved))
+	}
+	if d := night2.Summary.Drift; d.New != 0 || night2.Summary.Findings[report.SeverityHigh] != 0 {
+		t.Errorf("carried findings were counted: drift %+v, findings %v", d, night2.Summary.Findings)
+	}
+	night3 := reporttest.Sample() // the export is fixed
+	if err := Apply(night3, night2); err != nil {
+		t.Fatal(err)
+	}
+	if n := night3.NewFailures(report.SeverityLow); n != 0 {
+		t.Errorf("night 3 has %d new failures; the findings were there before the error", n)
+	}
+	for _, f := range night3.Tenants[1].Controls[1].Findings {
+		if f.Drift != report.DriftUnchanged {
+			t.Errorf("night 3: %s is %s, want unchanged", f.Resource.ID, f.Drift)
+		}
+	}
+}
