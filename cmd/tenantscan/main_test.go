@@ -169,6 +169,14 @@ func TestOtherCommands(t *testing.T) {
 		{[]string{"policies"}, 0, []string{"ID", "O365G-001  critical  prerequisites  A1", "O365G-011  high      permissions    A10", "O365G-019"}},
 		{[]string{"policies", "--format", "json"}, 0, []string{`"id": "O365G-002"`, `"remediation":`}},
 		{[]string{"policies", "--policy", "../../policy/testdata/policies"}, 0, []string{"CUSTOM-001"}},
+		// A source keeps its spaces, and the sources are said below the table.
+		{[]string{"policies", "--policy", "testdata/policies-sourced"}, 0, []string{
+			"internal policy 7.3, A5  The tenant names", "  A14, A15                 No guests in groups",
+			"\nSOURCES\nA1                   Dynamics 365 (online) is required",
+			"\nA16                  Exchange Online must be set up",
+			"\ninternal policy 7.3  Contoso information security policy, section 7.3 (records retention)\n",
+			`A1–A16 number the statements of Microsoft, "Deploy Office 365 Groups"`,
+		}},
 		{[]string{"verify"}, 0, []string{"rego: ", " passed, 0 failed"}},
 		{[]string{"verify", "--policy", "../../policy/testdata/policies", "-v"}, 0, []string{"PASS custom.default_domain_test.test_missing_domain_denied"}},
 		{[]string{"schema"}, 0, []string{`"$schema": "https://json-schema.org/draft/2020-12/schema"`}},
