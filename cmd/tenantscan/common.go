@@ -160,6 +160,7 @@ func (s *scanFlags) scan(ctx context.Context, e *env, base *baseline.Baseline) (
 		Baseline:        base,
 		Annotate:        s.annotate,
 		MaxAge:          s.maxAge.d,
+		Now:             e.now,
 		Progress: func(t report.Tenant) {
 			progress()
 			switch {
