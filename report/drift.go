@@ -45,7 +45,9 @@ type DriftSummary struct {
 	NewFindings map[string]int `json:"newFindings"`
 }
 
-// Read decodes a JSON report written by JSON.Write.
+// Read decodes a JSON report written by the JSON writer
+// (report/format/json); a status that is not known is an error (see
+// Tenant.CheckStatuses).
 func Read(r io.Reader) (*Report, error) {
 	var rep Report
 	dec := json.NewDecoder(r)
@@ -54,6 +56,11 @@ func Read(r io.Reader) (*Report, error) {
 	}
 	if rep.SchemaVersion != SchemaVersion {
 		return nil, fmt.Errorf("read report: schemaVersion %d, want %d", rep.SchemaVersion, SchemaVersion)
+	}
+	for i := range rep.Tenants {
+		if err := rep.Tenants[i].CheckStatuses(); err != nil {
+			return nil, fmt.Errorf("read report: %w", err)
+		}
 	}
 	return &rep, nil
 }
@@ -66,4 +73,24 @@ func (r *Report) NewFailures(minSeverity string) int {
 		return 0
 	}
 	return countAtLeast(r.Summary.Drift.NewFindings, minSeverity)
+}
+
+// DriftLists splits the findings of r by drift (new, unchanged), each with
+// its tenant and control set; the resolved ones are r.Resolved.
+func (r *Report) DriftLists() (added, unchanged []Finding, err error) {
+	added, unchanged = []Finding{}, []Finding{}
+	err = r.EachTenant(func(t *Tenant) error {
+		for _, c := range t.Controls {
+			for _, f := range c.Findings {
+				f.TenantID, f.ControlID = t.TenantID, c.ID
+				if f.Drift == DriftNew {
+					added = append(added, f)
+				} else if f.Drift == DriftUnchanged {
+					unchanged = append(unchanged, f)
+				}
+			}
+		}
+		return nil
+	})
+	return added, unchanged, err
 }

@@ -21,7 +21,7 @@ func Summarize(r *Report, againstBaseline bool) (Summary, error) {
 	if againstBaseline {
 		t.AgainstBaseline()
 	}
-	if err := r.EachTenant(func(tn *Tenant) error { t.Add(tn); return nil }); err != nil {
+	if err := r.EachTenant(t.Add); err != nil {
 		return Summary{}, err
 	}
 	return t.Summary(len(r.Resolved), r.UnusedWaivers), nil
@@ -52,19 +52,22 @@ func NewTally(controls []Control) *Tally {
 	return t
 }
 
-// Add counts one tenant.
-func (t *Tally) Add(tn *Tenant) {
-	t.s.Tenants++
+// Add counts one tenant. A tenant whose status is not one of
+// TenantStatuses is an error naming it, and is not counted.
+func (t *Tally) Add(tn *Tenant) error {
 	switch tn.Status {
 	case TenantPass:
 		t.s.Pass++
 	case TenantFail:
 		t.s.Fail++
+	case TenantError:
+		t.s.Error++
 	case TenantNotApplicable:
 		t.s.NotApplicable++
-	default:
-		t.s.Error++
+	default: // counted under no status, the tenant would vanish from the summary
+		return UnknownTenantStatus(tn)
 	}
+	t.s.Tenants++
 	if tn.Age != nil {
 		if tn.Age.Stale {
 			t.s.Stale++
@@ -89,7 +92,7 @@ func (t *Tally) Add(tn *Tenant) {
 				t.d.Unchanged++
 				t.drift = true
 			}
-			if c.CountsFindings() && f.Failing() {
+			if c.Fails(f) {
 				t.s.Findings[t.sev[c.ID]]++
 				if f.Drift == DriftNew || f.Reopened {
 					t.newFinds[t.sev[c.ID]]++
@@ -97,6 +100,7 @@ func (t *Tally) Add(tn *Tenant) {
 			}
 		}
 	}
+	return nil
 }
 
 // AgainstBaseline makes the summary carry drift counts even when there is

@@ -11,7 +11,7 @@ import (
 	"strings"
 )
 
-// ReadStream decodes a JSON report written by JSON.Write one tenant at a
+// ReadStream decodes a JSON report written by the JSON writer (report/format/json) one tenant at a
 // time: fn gets each tenant and the byte span it takes in r (the separator
 // before it included). The report returned has every member but the
 // tenants, so a large report never sits whole in memory.
@@ -62,6 +62,9 @@ func ReadStream(r io.Reader, fn func(t *Tenant, start, end int64) error) (*Repor
 				start := dec.InputOffset()
 				var t Tenant
 				if err := dec.Decode(&t); err != nil {
+					return fail(err)
+				}
+				if err := t.CheckStatuses(); err != nil {
 					return fail(err)
 				}
 				if err := fn(&t, start, dec.InputOffset()); err != nil {

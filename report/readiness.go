@@ -1,14 +1,5 @@
 package report
 
-import (
-	"encoding/json"
-	"fmt"
-	"io"
-)
-
-// ReadinessJSON writes the same verdicts as JSON, for automation.
-type ReadinessJSON struct{}
-
 // BlockingControl is a control that keeps a tenant from being ready.
 type BlockingControl struct {
 	ID       string `json:"id"`
@@ -62,19 +53,4 @@ func (r *Report) Readiness() ([]TenantReadiness, error) {
 		return nil
 	})
 	return out, err
-}
-
-// Write implements Writer.
-func (ReadinessJSON) Write(out io.Writer, r *Report) error {
-	verdicts, err := r.Readiness()
-	if err != nil {
-		return fmt.Errorf("write readiness: %w", err)
-	}
-	enc := json.NewEncoder(out)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(map[string]any{"schemaVersion": SchemaVersion, "tenants": verdicts}); err != nil {
-		return fmt.Errorf("write readiness: %w", err)
-	}
-	return nil
 }

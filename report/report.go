@@ -198,17 +198,22 @@ func (r Readiness) Verdict() string {
 }
 
 // Label is the readiness as reports show it: READY, NOT READY, NOT
-// APPLICABLE or NOT EVALUATED.
+// APPLICABLE or NOT EVALUATED; a state none of these (read from a report
+// not checked, see Tenant.CheckStatuses) shows as itself, upper case,
+// never as another verdict.
 func (r Readiness) Label() string {
-	switch r.Verdict() {
+	switch v := r.Verdict(); v {
 	case ReadinessReady:
 		return "READY"
+	case ReadinessNotReady:
+		return "NOT READY"
 	case ReadinessNotApplicable:
 		return "NOT APPLICABLE"
 	case ReadinessNotEvaluated:
 		return "NOT EVALUATED"
+	default: // shown as it is, so no verdict reads as another
+		return strings.ToUpper(v)
 	}
-	return "NOT READY"
 }
 
 // StatusLabel is a tenant status as reports show it, upper case.
@@ -282,19 +287,15 @@ type WaiverSummary struct {
 	Unused  int `json:"unused"`
 }
 
-// CountsFindings reports whether the control's findings are failures: when
-// it fails, and when it is in error, since a control in error still lists
-// what it established for the resources whose data was complete (its
-// status stays error, and it blocks readiness).
-func (c ControlResult) CountsFindings() bool {
-	return c.Status == StatusFail || c.Status == StatusError
-}
-
-// Failing reports whether the finding counts as a failure (in a control
-// whose findings count, see CountsFindings): not a warning, not waived, and
-// not carried over from the baseline for a control in error.
-func (f Finding) Failing() bool {
-	return !f.Warning && !f.Waived() && f.Drift != DriftCarried
+// Fails reports whether finding f of control result c counts as a
+// failure. It is the one rule every count uses (the summary and --fail-on,
+// the severity columns, the workbook's action plan, the metrics): the
+// control fails, or is in error (a control in error still lists what it
+// established for the resources whose data was complete, and its status
+// stays error), and the finding is not a warning, not waived, and not
+// carried over from the baseline for a control in error.
+func (c ControlResult) Fails(f Finding) bool {
+	return (c.Status == StatusFail || c.Status == StatusError) && !f.Warning && !f.Waived() && f.Drift != DriftCarried
 }
 
 // Waived reports whether a live waiver covers the finding.

@@ -171,11 +171,8 @@ func StatusCounts(t Tenant) map[string]int {
 func SeverityCounts(t Tenant, controls map[string]Control) map[string]int {
 	m := map[string]int{}
 	for _, c := range t.Controls {
-		if !c.CountsFindings() {
-			continue
-		}
 		for _, f := range c.Findings {
-			if f.Failing() {
+			if c.Fails(f) {
 				m[controls[c.ID].Severity]++
 			}
 		}
@@ -200,16 +197,6 @@ func SeverityCountTexts(t Tenant, controls map[string]Control) map[string]string
 
 // NotCounted stands in a count column for a tenant that was not evaluated.
 const NotCounted = "—"
-
-// SafeCell makes text safe for a spreadsheet cell: text that a spreadsheet
-// would read as a formula (it starts with =, +, -, @, a tab or a carriage
-// return) gets a leading apostrophe, so it stays text.
-func SafeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
 
 // SupersededText says which snapshot was left out for which, as the text
 // formats show it.

@@ -81,12 +81,16 @@ func (s *Spool) Get(ref SpoolRef) (Tenant, error) {
 }
 
 // DecodeTenant decodes the JSON of one tenant as the JSON report and the
-// spool write it; numbers stay exact (json.Number).
+// spool write it; numbers stay exact (json.Number), and a status that is
+// not known is an error (see Tenant.CheckStatuses).
 func DecodeTenant(data []byte) (Tenant, error) {
 	var t Tenant
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if err := dec.Decode(&t); err != nil {
+		return Tenant{}, fmt.Errorf("read spooled tenant: %w", err)
+	}
+	if err := t.CheckStatuses(); err != nil {
 		return Tenant{}, fmt.Errorf("read spooled tenant: %w", err)
 	}
 	return t, nil

@@ -69,7 +69,9 @@ func (c *collector) add(i int, t *report.Tenant, used []int, exportedAt string) 
 		s.tenant = t
 	}
 	c.mu.Lock()
-	c.tally.Add(t)
+	if err := c.tally.Add(t); err != nil {
+		c.err = cmp.Or(c.err, err)
+	}
 	c.mu.Unlock()
 	c.slots[i] = s
 }
@@ -109,7 +111,7 @@ func (c *collector) fill(rep *report.Report, opts Options) (map[int]bool, error)
 		if opts.Baseline != nil {
 			c.tally.AgainstBaseline()
 		}
-		if err := rep.EachTenant(func(t *report.Tenant) error { c.tally.Add(t); return nil }); err != nil {
+		if err := rep.EachTenant(c.tally.Add); err != nil {
 			rep.Close()
 			return nil, err
 		}

@@ -68,7 +68,7 @@ func TestSpooledReportMatchesInMemory(t *testing.T) {
 	writers := map[string]report.Writer{
 		"json": jsonreport.Writer{}, "csv": csvreport.Writer{}, "table": table.Writer{}, "markdown": markdown.Writer{},
 		"html": report.HTML{}, "junit": junit.Writer{}, "readiness": table.Readiness{},
-		"readiness-json": report.ReadinessJSON{}, "sarif": sarif.Writer{}, "xlsx": xlsx.Writer{},
+		"readiness-json": jsonreport.Readiness{}, "sarif": sarif.Writer{}, "xlsx": xlsx.Writer{},
 	}
 	for name, w := range writers {
 		want, err := report.Render(w, inMemory)

@@ -70,11 +70,9 @@ func writeMetrics(w io.Writer, path string, r *report.Report) error {
 		for _, c := range t.Controls {
 			controlStatus.WithLabelValues(t.TenantID, name, t.Snapshot, c.ID, c.Status).Set(1)
 			n := 0
-			if c.CountsFindings() {
-				for _, f := range c.Findings {
-					if f.Failing() {
-						n++
-					}
+			for _, f := range c.Findings {
+				if c.Fails(f) {
+					n++
 				}
 			}
 			failures.WithLabelValues(t.TenantID, name, t.Snapshot, c.ID, controls[c.ID].Severity).Set(float64(n))

@@ -65,14 +65,14 @@ var all = []Format{
 // Drift are the formats of tenantscan diff: the drift between two reports.
 var Drift = Set{
 	{Name: "table", For: "people at a terminal", New: func(o Options) report.Writer { return table.Drift{Width: o.Width} }},
-	{Name: "json", For: "programs", New: func(Options) report.Writer { return report.DriftJSON{} }},
+	{Name: "json", For: "programs", New: func(Options) report.Writer { return json.Drift{} }},
 }
 
 // Readiness are the formats of tenantscan readiness: ready or not, per
 // tenant, with the blocking controls.
 var Readiness = Set{
 	{Name: "text", For: "people at a terminal", New: func(Options) report.Writer { return table.Readiness{} }},
-	{Name: "json", For: "programs", New: func(Options) report.Writer { return report.ReadinessJSON{} }},
+	{Name: "json", For: "programs", New: func(Options) report.Writer { return json.Readiness{} }},
 }
 
 // Set is the formats one command writes.

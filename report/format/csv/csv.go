@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/tenantscan/tenantscan/report"
 )
@@ -13,11 +14,11 @@ import (
 // Writer writes one row per finding, with a header row; each row ends
 // with its snapshot's exportedAt, age and stale flag (true, false,
 // unknown). Cells that a spreadsheet would read as formulas are
-// neutralised (see SafeCell).
+// neutralised (see safeCell).
 type Writer struct{}
 
-// CSVHeader names the columns the CSV has.
-var CSVHeader = []string{"tenant", "tenant_id", "snapshot", "control", "title", "severity", "status",
+// Header names the columns, in order.
+var Header = []string{"tenant", "tenant_id", "snapshot", "control", "title", "severity", "status",
 	"resource_kind", "resource_id", "message", "evidence", "path", "drift", "waiver",
 	"exported_at", "snapshot_age", "stale"}
 
@@ -29,7 +30,7 @@ func (x Writer) Write(w io.Writer, r *report.Report) error {
 
 func (Writer) write(w io.Writer, r *report.Report) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(CSVHeader); err != nil {
+	if err := cw.Write(Header); err != nil {
 		return fmt.Errorf("write csv report: %w", err)
 	}
 	err := report.EachFindingRow(r, func(row report.FindingRow) error {
@@ -37,7 +38,7 @@ func (Writer) write(w io.Writer, r *report.Report) error {
 			row.ResourceKind, row.ResourceID, row.Message, row.Evidence, row.Path, row.Drift, row.Waiver,
 			row.ExportedAt, row.Age, row.Stale}
 		for i := range rec {
-			rec[i] = report.SafeCell(rec[i])
+			rec[i] = safeCell(rec[i])
 		}
 		return cw.Write(rec)
 	})
@@ -49,4 +50,14 @@ func (Writer) write(w io.Writer, r *report.Report) error {
 		return fmt.Errorf("write csv report: %w", err)
 	}
 	return nil
+}
+
+// safeCell makes text safe for a spreadsheet cell: text that a spreadsheet
+// would read as a formula (it starts with =, +, -, @, a tab or a carriage
+// return) gets a leading apostrophe, so it stays text.
+func safeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

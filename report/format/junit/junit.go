@@ -117,7 +117,7 @@ func (Writer) write(w io.Writer, r *report.Report) error {
 				failing, waived := 0, 0
 				for _, f := range c.Findings {
 					switch {
-					case f.Failing():
+					case c.Fails(f):
 						failing++
 					case f.Waived():
 						waived++
@@ -150,8 +150,10 @@ func (Writer) write(w io.Writer, r *report.Report) error {
 			case report.StatusSkip:
 				tc.Skipped = &junitMessage{Message: reason}
 				s.Skipped++
-			default: // pass, warn
+			case report.StatusPass, report.StatusWarn:
 				tc.SystemOut = strings.TrimSpace(c.Status + "\n" + findingsText(c.Findings) + "\n" + strings.Join(c.Notes, "\n"))
+			default: // a status no testcase element stands for: the control would pass unseen
+				return report.UnknownControlStatus(tp, c)
 			}
 			s.Cases = append(s.Cases, tc)
 		}

@@ -167,3 +167,15 @@ func TestWaivedIsNotAFailure(t *testing.T) {
 		t.Errorf("a waived control: failure %+v, skipped %+v", fab.Failure, fab.Skipped)
 	}
 }
+
+// TestUnknownControlStatusIsAnError: a control status no testcase element
+// stands for is an error naming it, not a passing testcase.
+func TestUnknownControlStatusIsAnError(t *testing.T) {
+	t.Parallel()
+	r := reporttest.Sample()
+	r.Tenants[1].Controls[2].Status = "ok"
+	_, err := report.Render(Writer{}, r)
+	if err == nil || !strings.Contains(err.Error(), `unknown control O365G-016 status "ok"`) {
+		t.Errorf("error %v, want one naming the status", err)
+	}
+}

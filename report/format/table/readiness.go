@@ -59,6 +59,9 @@ func (w Readiness) Write(out io.Writer, r *report.Report) error {
 			continue
 		case t.State == report.ReadinessNotApplicable:
 			p.wrap("  ", "    ", "NOT APPLICABLE: "+t.Reason)
+		case t.State != report.ReadinessNotReady: // a state no line stands for
+			return fmt.Errorf("write readiness: tenant %s (%s): %w", t.DisplayName, t.Snapshot,
+				&report.UnknownStatusError{What: "readiness", Status: t.State, Known: report.ReadinessStates})
 		}
 		p.wrap("  ", "  ", fmt.Sprintf("NOT READY: %d blocking control(s), in the order of the procedure:", len(t.Blocking)))
 		for n, b := range t.Blocking {

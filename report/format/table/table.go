@@ -46,8 +46,7 @@ func (tb Writer) Write(w io.Writer, r *report.Report) error {
 		if i++; i > 1 {
 			p.line("")
 		}
-		p.tenant(*t, controls)
-		return nil
+		return p.tenant(*t, controls)
 	})
 	if err != nil {
 		return fmt.Errorf("write table report: %w", err)
@@ -87,7 +86,9 @@ func printable(s string) string { return lineBreaks.Replace(report.Neutralize(s)
 // lineBreaks are the characters Neutralize keeps that a table line cannot.
 var lineBreaks = strings.NewReplacer("\n", "\uFFFD", "\t", "\uFFFD")
 
-func (p *tablePrinter) tenant(t report.Tenant, controls map[string]report.Control) {
+// tenant writes one tenant's block; a readiness state it has no line for
+// is an error naming it.
+func (p *tablePrinter) tenant(t report.Tenant, controls map[string]report.Control) error {
 	t = printableTenant(t)
 	name := t.DisplayName
 	if name == "" {
@@ -107,11 +108,13 @@ func (p *tablePrinter) tenant(t report.Tenant, controls map[string]report.Contro
 		verdict += " · " + p.paint(ansiDim, "NOT APPLICABLE") + " (" + t.Readiness.Reason + ")"
 	case report.ReadinessNotEvaluated:
 		verdict += " · " + p.paint(ansiPurple, "NOT EVALUATED")
-	default:
+	case report.ReadinessNotReady:
 		verdict += " · " + p.paint(ansiRed, "NOT READY")
 		if len(t.Readiness.Blocking) > 0 {
 			verdict += " (blocking: " + strings.Join(t.Readiness.Blocking, ", ") + ")"
 		}
+	default: // a state no line stands for: the tenant's verdict would be missing
+		return report.UnknownReadiness(&t)
 	}
 	p.wrap("  ", "  ", verdict)
 	for _, w := range t.Warnings {
@@ -126,7 +129,7 @@ func (p *tablePrinter) tenant(t report.Tenant, controls map[string]report.Contro
 			p.wrap("  ! ", "    ", line)
 		}
 		if t.Unevaluated() {
-			return
+			return nil
 		}
 	}
 	// CONTROL    SEVERITY  STATUS  TITLE
@@ -166,6 +169,7 @@ func (p *tablePrinter) tenant(t report.Tenant, controls map[string]report.Contro
 			}
 		}
 	}
+	return nil
 }
 
 // ageText is what the snapshot line says of its age: " · exported

@@ -118,3 +118,17 @@ func TestTableUsesItsWidth(t *testing.T) {
 		t.Errorf("the long title is cut at 160 columns:\n%s", wide)
 	}
 }
+
+// TestUnknownReadinessIsAnError: a readiness state the table and the
+// readiness text have no line for is an error naming it, not NOT READY.
+func TestUnknownReadinessIsAnError(t *testing.T) {
+	t.Parallel()
+	for _, w := range []report.Writer{Writer{}, Readiness{}} {
+		r := reporttest.Sample()
+		r.Tenants[1].Readiness.State = "almost"
+		_, err := report.Render(w, r)
+		if err == nil || !strings.Contains(err.Error(), `unknown readiness status "almost"`) {
+			t.Errorf("%T: error %v, want one naming the state", w, err)
+		}
+	}
+}

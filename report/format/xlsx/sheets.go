@@ -338,14 +338,11 @@ func writeActionPlan(f *excelize.File, st styles, r *report.Report) error {
 	}
 	controls := r.ControlsByID()
 	err = eachBySeverity(r, func(t *report.Tenant, c report.ControlResult) error {
-		if !c.CountsFindings() {
-			return nil
-		}
 		// The action plan holds what needs action: not the waived
 		// findings, nor those carried from the baseline.
 		ids := make([]string, 0, len(c.Findings))
 		for _, fd := range c.Findings {
-			if fd.Failing() {
+			if c.Fails(fd) {
 				ids = append(ids, fd.Resource.ID)
 			}
 		}

@@ -1,4 +1,4 @@
-package report_test
+package format_test
 
 import (
 	"bytes"

@@ -1,6 +1,6 @@
 //go:build !race
 
-package report_test
+package format_test
 
 // hugeField is the size of the fields of TestFormatsLinearOnHugeFields.
 const hugeField = 10 << 20
