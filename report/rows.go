@@ -25,6 +25,21 @@ type FindingRow struct {
 	Drift        string
 	Waiver       string // "reason (owner, expires …)" when waived
 	FirstSeen    string // YYYY-MM-DD, from the run history; empty without
+	// ExportedAt, Age and Stale are the snapshot's (see StaleText); empty
+	// for a report written before ages existed.
+	ExportedAt, Age, Stale string
+}
+
+// StaleText is a snapshot's stale flag as text: "true", "false",
+// "unknown" (its age could not be told), "" when the report has no age.
+func StaleText(a *Age) string {
+	switch {
+	case a == nil:
+		return ""
+	case a.Unknown:
+		return "unknown"
+	}
+	return fmt.Sprint(a.Stale)
 }
 
 // EachFindingRow calls fn with every finding of the report, in report
@@ -32,6 +47,10 @@ type FindingRow struct {
 func EachFindingRow(r *Report, fn func(FindingRow) error) error {
 	controls := r.ControlsByID()
 	return r.EachTenant(func(t *Tenant) error {
+		age := ""
+		if t.Age != nil {
+			age = t.Age.Text
+		}
 		for _, c := range t.Controls {
 			ctl := controls[c.ID]
 			for _, f := range c.Findings {
@@ -41,6 +60,7 @@ func EachFindingRow(r *Report, fn func(FindingRow) error) error {
 					ResourceKind: f.Resource.Kind, ResourceID: f.Resource.ID,
 					Message: f.Message, Evidence: EvidenceText(f.Evidence), Path: f.Path,
 					Drift: f.Drift, Waiver: WaiverText(f.Waiver), FirstSeen: f.FirstSeen,
+					ExportedAt: t.ExportedAt, Age: age, Stale: StaleText(t.Age),
 				})
 				if err != nil {
 					return err

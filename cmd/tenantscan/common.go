@@ -161,6 +161,7 @@ func (s *scanFlags) scan(ctx context.Context, e *env, base *baseline.Baseline) (
 		Baseline:        base,
 		MaxAge:          s.maxAge.d,
 		Annotate:        s.annotate,
+		Now:             e.now,
 		Progress: func(t report.Tenant) {
 			progress()
 			switch {

@@ -61,7 +61,7 @@ func runDiff(e *env, p diffParams) error {
 	if err != nil {
 		return usageError("--format: %w", err)
 	}
-	out, err := report.Render(f.New(format.Options{}), cur)
+	out, err := report.Render(f.New(format.Options{Width: e.tableWidth()}), cur)
 	if err != nil {
 		return &exitCodeError{code: exitError, err: err}
 	}

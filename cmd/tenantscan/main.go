@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+	"time"
 
 	"github.com/KimMachineGun/automemlimit/memlimit"
 	"github.com/schollz/progressbar/v3"
@@ -81,6 +82,12 @@ type env struct {
 	// isTerminal reports whether a writer is a terminal; nil means check
 	// the file descriptor.
 	isTerminal func(io.Writer) bool
+	// terminalWidth returns the columns of a terminal writer (0 when it
+	// cannot tell); nil means ask the terminal (see tableWidth).
+	terminalWidth func(io.Writer) int
+	// now is the scan's clock (snapshot ages are measured from it); nil
+	// means time.Now. Tests fix it so that ages in goldens do not change.
+	now func() time.Time
 
 	// Set by the root command before any subcommand runs.
 	log         *slog.Logger
@@ -93,10 +100,15 @@ type env struct {
 
 // run executes the command line and returns the process exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv, log: slog.New(slog.DiscardHandler)}
+	return runEnv(ctx, &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv, log: slog.New(slog.DiscardHandler)}, args)
+}
+
+// runEnv is run in the environment e (tests set its clock, terminal …).
+func runEnv(ctx context.Context, e *env, args []string) int {
+	stdout, stderr := e.stdout, e.stderr
 	root := newRootCommand(e)
 	root.SetArgs(args)
-	root.SetIn(stdin)
+	root.SetIn(e.stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)

@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tenantscan/tenantscan/internal/golden"
 	"github.com/tenantscan/tenantscan/policy"
@@ -30,6 +32,21 @@ func runCLI(t testing.TB, stdin string, args ...string) result {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	return result{code, out.String(), errOut.String()}
+}
+
+// goldenNow is the clock of the scans whose output is compared with a
+// golden file or the README: snapshot ages are measured from it, so they
+// do not change from day to day.
+var goldenNow = time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+
+// runCLIAt is runCLI with the scan's clock at now.
+func runCLIAt(t testing.TB, now time.Time, args ...string) result {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: os.Getenv,
+		log: slog.New(slog.DiscardHandler), now: func() time.Time { return now }}
+	code := runEnv(context.Background(), e, args)
 	return result{code, out.String(), errOut.String()}
 }
 
@@ -80,7 +97,7 @@ func TestExitCodes(t *testing.T) {
 // README's sample (testdata/scan-fixtures.golden.txt).
 func TestScanFixturesTable(t *testing.T) {
 	t.Parallel()
-	r := runCLI(t, "", "scan", "--parallel", "3", fixtures)
+	r := runCLIAt(t, goldenNow, "scan", "--parallel", "3", fixtures)
 	if r.code != 2 {
 		t.Errorf("exit code %d, want 2 (the fixtures include broken snapshots)", r.code)
 	}
@@ -169,6 +186,14 @@ func TestOtherCommands(t *testing.T) {
 		{[]string{"policies"}, 0, []string{"ID", "O365G-001  critical  prerequisites  A1", "O365G-011  high      permissions    A10", "O365G-019"}},
 		{[]string{"policies", "--format", "json"}, 0, []string{`"id": "O365G-002"`, `"remediation":`}},
 		{[]string{"policies", "--policy", "../../policy/testdata/policies"}, 0, []string{"CUSTOM-001"}},
+		// A source keeps its spaces, and the sources are said below the table.
+		{[]string{"policies", "--policy", "testdata/policies-sourced"}, 0, []string{
+			"internal policy 7.3, A5  The tenant names", "  A14, A15                 No guests in groups",
+			"\nSOURCES\nA1                   Dynamics 365 (online) is required",
+			"\nA16                  Exchange Online must be set up",
+			"\ninternal policy 7.3  Contoso information security policy, section 7.3 (records retention)\n",
+			`A1–A16 number the statements of Microsoft, "Deploy Office 365 Groups"`,
+		}},
 		{[]string{"verify"}, 0, []string{"rego: ", " passed, 0 failed"}},
 		{[]string{"verify", "--policy", "../../policy/testdata/policies", "-v"}, 0, []string{"PASS custom.default_domain_test.test_missing_domain_denied"}},
 		{[]string{"schema"}, 0, []string{`"$schema": "https://json-schema.org/draft/2020-12/schema"`}},
@@ -311,6 +336,10 @@ func TestAllFormatsOnHostileSnapshot(t *testing.T) {
 
 // TestREADMESample keeps the README's sample output true: it must be what
 // `tenantscan scan fixtures/` prints.
+// summaryLines are the lines of the scan's summary the README shows:
+// tenants, failing findings, snapshot ages.
+const summaryLines = 3
+
 func TestREADMESample(t *testing.T) {
 	t.Parallel()
 	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
@@ -324,7 +353,7 @@ func TestREADMESample(t *testing.T) {
 		t.Fatal("README has no sample block")
 	}
 	sample := text[start : start+end]
-	r := runCLI(t, "", "scan", fixtures)
+	r := runCLIAt(t, goldenNow, "scan", fixtures)
 	out := strings.ReplaceAll(r.stdout, "../../fixtures/", "fixtures/")
 	if golden.Updating() {
 		updateREADMESample(t, text, start, end, out)
@@ -334,7 +363,7 @@ func TestREADMESample(t *testing.T) {
 		t.Errorf("the README's sample is not what scan prints; update it from:\n%s", out)
 	}
 	last := strings.Split(strings.TrimSpace(out), "\n")
-	if summary := strings.Join(last[len(last)-2:], "\n"); !strings.Contains(text, summary) {
+	if summary := strings.Join(last[len(last)-summaryLines:], "\n"); !strings.Contains(text, summary) {
 		t.Errorf("the README's summary lines are not what scan prints:\n%s", summary)
 	}
 }
@@ -358,7 +387,7 @@ func updateREADMESample(t *testing.T, text string, start, end int, out string) {
 		t.Fatal("the README's sample does not end in …, the summary lines and ```")
 	}
 	last := strings.Split(strings.TrimSpace(out), "\n")
-	summary := strings.Join(last[len(last)-2:], "\n")
+	summary := strings.Join(last[len(last)-summaryLines:], "\n")
 	updated := text[:start] + block + gap + summary + rest[close:]
 	if err := os.WriteFile(filepath.Join("..", "..", "README.md"), []byte(updated), 0o644); err != nil {
 		t.Fatal(err)

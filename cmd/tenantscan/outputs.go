@@ -71,7 +71,7 @@ func (p *outputFlags) write(ctx context.Context, e *env, set *outputs.Set, rep *
 		}
 		file := p.targets[name]
 		if file == "" {
-			out, err := renderToTemp(f.New(format.Options{Color: e.colorOK()}), rep)
+			out, err := renderToTemp(f.New(format.Options{Color: e.colorOK(), Width: e.tableWidth()}), rep)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s report: %w", name, err))
 			}

@@ -22,7 +22,7 @@ func newPoliciesCommand(e *env) *cobra.Command {
 	var p policiesParams
 	cmd := &cobra.Command{
 		Use:   "policies",
-		Short: "List the controls: id, severity, source and title",
+		Short: "List the controls: id, severity, source and title, then what each source is",
 		Args:  cobra.NoArgs,
 		PreRunE: func(*cobra.Command, []string) error {
 			if p.format != "table" && p.format != "json" && p.format != "markdown" {
@@ -57,7 +57,12 @@ func listPolicies(cmd *cobra.Command, e *env, p policiesParams) error {
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSEVERITY\tPHASE\tSOURCE\tTITLE")
 	for _, c := range controls {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID, c.Severity, c.Phase, strings.ReplaceAll(c.Source, " ", ""), c.Title)
+		// "A6, A7" and "A6,A7" print alike; a source's own spaces
+		// ("internal policy 7.3") stay.
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID, c.Severity, c.Phase, strings.Join(sourceList(c.Source), ", "), c.Title)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return writeSources(e.stdout, controls)
 }

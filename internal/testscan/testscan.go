@@ -27,6 +27,13 @@ func Root() string {
 // Snapshot names in the report stay relative to the root.
 func Scan(t testing.TB, paths ...string) *report.Report {
 	t.Helper()
+	return ScanWith(t, scanner.Options{}, paths...)
+}
+
+// ScanWith is Scan with options (waivers, --max-age …); the fixed time,
+// tool version and in-memory tenants are set unless opts sets them.
+func ScanWith(t testing.TB, opts scanner.Options, paths ...string) *report.Report {
+	t.Helper()
 	engine, err := policy.NewEngine(context.Background(), policy.EngineOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -37,8 +44,16 @@ func Scan(t testing.TB, paths ...string) *report.Report {
 		abs[i] = filepath.Join(root, p)
 	}
 	sources := snapshot.Discover(abs)
-	now := func() time.Time { return time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC) }
-	rep, err := scanner.Scan(context.Background(), engine, sources, scanner.Options{ToolVersion: "test", Now: now, MemoryTenants: -1})
+	if opts.ToolVersion == "" {
+		opts.ToolVersion = "test"
+	}
+	if opts.Now == nil {
+		opts.Now = func() time.Time { return time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC) }
+	}
+	if opts.MemoryTenants == 0 {
+		opts.MemoryTenants = -1
+	}
+	rep, err := scanner.Scan(context.Background(), engine, sources, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,9 @@ import (
 type Options struct {
 	// Color is true when the report goes to a terminal that takes colour.
 	Color bool
+	// Width is the line width of the text formats (table): the terminal's
+	// when the report goes to one; 0 means 80.
+	Width int
 	// TmpDir is where a writer that spills to disk puts its scratch files
 	// ("" means $TMPDIR).
 	TmpDir string
@@ -50,7 +53,7 @@ type Format struct {
 }
 
 var all = []Format{
-	{Name: "table", For: "people at a terminal", New: func(o Options) report.Writer { return table.Writer{Color: o.Color} }},
+	{Name: "table", For: "people at a terminal", New: func(o Options) report.Writer { return table.Writer{Color: o.Color, Width: o.Width} }},
 	{Name: "json", Streams: true, For: "programs, dashboards, the next run", New: func(Options) report.Writer { return json.Writer{} }},
 	{Name: "sarif", For: "code-scanning dashboards", New: func(Options) report.Writer { return sarif.Writer{} }},
 	{Name: "junit", For: "CI systems", New: func(Options) report.Writer { return junit.Writer{} }},
@@ -62,7 +65,7 @@ var all = []Format{
 
 // Drift are the formats of tenantscan diff: the drift between two reports.
 var Drift = Set{
-	{Name: "table", For: "people at a terminal", New: func(Options) report.Writer { return table.Drift{} }},
+	{Name: "table", For: "people at a terminal", New: func(o Options) report.Writer { return table.Drift{Width: o.Width} }},
 	{Name: "json", For: "programs", New: func(Options) report.Writer { return json.Drift{} }},
 }
 

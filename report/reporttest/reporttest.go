@@ -93,3 +93,44 @@ func Hostile() *report.Report {
 	r.Tenants[2].Error = &e
 	return r
 }
+
+// Audit is Sample as an auditor's run sees it: snapshot ages (Fabrikam's
+// stale, the broken one's unknown), a waived finding with the run's
+// waivers (used, unused, expired), drift against a baseline (a new, an
+// unchanged and a resolved finding), the policy set and the maximum age.
+func Audit() *report.Report {
+	r := Sample()
+	days := func(n int64) *int64 { s := n * 86400; return &s }
+	r.Tenants[0].ExportedAt = "2026-11-20T08:00:00Z"
+	r.Tenants[0].Age = &report.Age{Seconds: days(8), Text: "8 days"}
+	r.Tenants[1].ExportedAt = "2025-10-01T00:00:00Z"
+	r.Tenants[1].Age = &report.Age{Seconds: days(423), Text: "423 days", Stale: true}
+	r.Tenants[2].Age = &report.Age{Text: "unknown age (the snapshot has no exportedAt)", Unknown: true}
+	used := report.Waiver{Control: "O365G-004", Tenant: "*", Resource: "bob@*", Reason: "Licence ordered, PO 4711",
+		Owner: "it-licensing@fabrikam.com", Expires: "2027-01-31", File: "waivers.yaml", Line: 3}
+	unused := report.Waiver{Control: "O365G-016", Tenant: "*", Resource: "*", Reason: "connectors retired",
+		Owner: "collab@fabrikam.com", Expires: "2027-06-30", File: "waivers.yaml", Line: 9}
+	expired := report.Waiver{Control: "O365G-001", Tenant: "*", Resource: "legacy-*", Reason: "legacy instance retired",
+		Owner: "crm@fabrikam.com", Expires: "2026-10-31", File: "waivers.yaml", Line: 15, Expired: true}
+	fab := &r.Tenants[1]
+	fab.Controls[0].Findings[0].Drift = report.DriftUnchanged
+	bob := &fab.Controls[1].Findings[0]
+	bob.Waiver, bob.Drift = &used, report.DriftUnchanged
+	fab.Controls[1].Findings[1].Drift = report.DriftNew
+	r.Resolved = []report.Finding{{ControlID: "O365G-004", TenantID: fab.TenantID, Message: "cleo@fabrikam.com has no E3-or-later licence (has STANDARDPACK)",
+		Resource: report.Resource{Kind: "user", ID: "cleo@fabrikam.com"}, Path: "/users/2", Evidence: map[string]any{}}}
+	r.UnusedWaivers = []report.Waiver{unused, expired}
+	r.Waivers = []report.WaiverUse{
+		{Waiver: used, State: report.WaiverUsed, Covers: 1, Findings: []report.WaiverCover{{TenantID: fab.TenantID, Tenant: "Fabrikam Inc.",
+			ControlID: "O365G-004", Resource: "bob@fabrikam.com", Fingerprint: report.Fingerprint(fab.TenantID, "O365G-004", bob.Resource)}}},
+		{Waiver: unused, State: report.WaiverUnused, Findings: []report.WaiverCover{}},
+		{Waiver: expired, State: report.WaiverExpired, Findings: []report.WaiverCover{}},
+	}
+	r.Summary.Findings[report.SeverityHigh] = 1
+	r.Summary.Drift = &report.DriftSummary{New: 1, Unchanged: 2, Resolved: 1, NewFindings: map[string]int{report.SeverityHigh: 1}}
+	r.Summary.Waivers = &report.WaiverSummary{Waived: 1, Unused: 2}
+	r.Summary.Stale, r.Summary.AgeUnknown = 1, 1
+	r.Parameters = []report.Parameter{{Name: "waivers", Value: "waivers.yaml"}, {Name: "max-age", Value: "30d"}, {Name: "fail-on", Value: "high"}}
+	r.Policy = &report.PolicySet{BuiltIn: "tenantscan test built-in controls (sha256 0123456789ab)"}
+	return r
+}

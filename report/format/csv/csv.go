@@ -11,13 +11,16 @@ import (
 	"github.com/tenantscan/tenantscan/report"
 )
 
-// Writer writes one row per finding, with a header row. Cells that a
-// spreadsheet would read as formulas are neutralised (see safeCell).
+// Writer writes one row per finding, with a header row; each row ends
+// with its snapshot's exportedAt, age and stale flag (true, false,
+// unknown). Cells that a spreadsheet would read as formulas are
+// neutralised (see safeCell).
 type Writer struct{}
 
 // Header names the columns, in order.
 var Header = []string{"tenant", "tenant_id", "snapshot", "control", "title", "severity", "status",
-	"resource_kind", "resource_id", "message", "evidence", "path", "drift", "waiver"}
+	"resource_kind", "resource_id", "message", "evidence", "path", "drift", "waiver",
+	"exported_at", "snapshot_age", "stale"}
 
 // Write implements report.Writer; control and bidirectional characters are
 // neutralised (see Neutralize).
@@ -32,7 +35,8 @@ func (Writer) write(w io.Writer, r *report.Report) error {
 	}
 	err := report.EachFindingRow(r, func(row report.FindingRow) error {
 		rec := []string{row.Tenant, row.TenantID, row.Snapshot, row.ControlID, row.Title, row.Severity, row.Status,
-			row.ResourceKind, row.ResourceID, row.Message, row.Evidence, row.Path, row.Drift, row.Waiver}
+			row.ResourceKind, row.ResourceID, row.Message, row.Evidence, row.Path, row.Drift, row.Waiver,
+			row.ExportedAt, row.Age, row.Stale}
 		for i := range rec {
 			rec[i] = safeCell(rec[i])
 		}

@@ -15,15 +15,16 @@ import (
 func TestGolden(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		writer report.Writer
+		report func() *report.Report
 		golden string
 	}{
-		{Writer{}, "report.golden.csv"},
+		{reporttest.Sample, "report.golden.csv"},
+		{reporttest.Audit, "audit.golden.csv"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.golden, func(t *testing.T) {
 			t.Parallel()
-			got, err := report.Render(tc.writer, reporttest.Sample())
+			got, err := report.Render(Writer{}, tc.report())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -58,5 +59,27 @@ func TestCSVNeutralisesFormulas(t *testing.T) {
 	}
 	if seen < len(reporttest.HostileTexts) {
 		t.Errorf("only %d cells were neutralised", seen)
+	}
+}
+
+// TestCSVSnapshotAge: every row ends with its snapshot's exportedAt, age
+// and stale flag. Proved: with the three values left empty, it fails.
+func TestCSVSnapshotAge(t *testing.T) {
+	t.Parallel()
+	out, err := report.Render(Writer{}, reporttest.Audit())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(rows[0][len(rows[0])-3:], ","); got != "exported_at,snapshot_age,stale" {
+		t.Fatalf("header ends %q", got)
+	}
+	for _, row := range rows[1:] {
+		if got := strings.Join(row[len(row)-3:], ","); got != "2025-10-01T00:00:00Z,423 days,true" {
+			t.Errorf("row of %s ends %q", row[0], got)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/tenantscan/tenantscan/report"
@@ -12,8 +13,13 @@ import (
 
 // Writer writes JUnit XML for CI systems: a testsuite per tenant, a testcase
 // per control (classname = tenant, name = control id and title). A failing
-// control is a failure carrying its findings, skip is skipped, error is an
-// error; warn and waived controls pass, with their findings in system-out.
+// control is a failure carrying its findings (its message counts the
+// failing ones, as the summary does, and says how many are waived); a
+// waived control (every finding waived) is skipped with the waiver as its
+// message, never a failure; skip is skipped, error is an error; warn
+// passes, with its findings in system-out. Each suite's properties hold
+// the snapshot's exportedAt, age and stale flag and its failing findings
+// (absent for a tenant that could not be evaluated).
 type Writer struct{}
 
 // junitSuites holds the root element's attributes; its testsuites are
@@ -78,7 +84,9 @@ func (Writer) write(w io.Writer, r *report.Report) error {
 				doc.Errors++
 			case report.StatusSkip:
 				doc.Skipped++
-			case report.StatusPass, report.StatusWarn, report.StatusWaived:
+			case report.StatusWaived: // a skipped testcase, its waiver the message
+				doc.Skipped++
+			case report.StatusPass, report.StatusWarn:
 			default: // a status no testcase element stands for: the control would pass unseen
 				return report.UnknownControlStatus(tp, c)
 			}
@@ -141,6 +149,23 @@ func suiteOf(tp *report.Tenant, controls map[string]report.Control, r *report.Re
 	if t.Error != nil {
 		s.Properties = append(s.Properties, junitProperty{Name: "error", Value: *t.Error})
 	}
+	if t.ExportedAt != "" {
+		s.Properties = append(s.Properties, junitProperty{Name: "exportedAt", Value: t.ExportedAt})
+	}
+	if a := t.Age; a != nil {
+		stale := fmt.Sprint(a.Stale)
+		if a.Unknown {
+			stale = "unknown"
+		}
+		s.Properties = append(s.Properties, junitProperty{Name: "age", Value: a.Text}, junitProperty{Name: "stale", Value: stale})
+	}
+	if !t.Unevaluated() {
+		n := 0
+		for _, c := range report.SeverityCounts(t, controls) {
+			n += c
+		}
+		s.Properties = append(s.Properties, junitProperty{Name: "failingFindings", Value: fmt.Sprint(n)})
+	}
 	for _, c := range t.Controls {
 		ctl := controls[c.ID]
 		tc := junitCase{Name: c.ID + " " + ctl.Title, Classname: name}
@@ -150,12 +175,29 @@ func suiteOf(tp *report.Tenant, controls map[string]report.Control, r *report.Re
 		}
 		switch c.Status {
 		case report.StatusFail:
+			failing, waived := 0, 0
+			for _, f := range c.Findings {
+				switch {
+				case c.Fails(f):
+					failing++
+				case f.Waived():
+					waived++
+				}
+			}
+			msg := fmt.Sprintf("%d failing finding(s), severity %s", failing, ctl.Severity)
+			if waived > 0 {
+				msg += fmt.Sprintf(" (%d more waived)", waived)
+			}
 			tc.Failure = &junitMessage{
-				Message: fmt.Sprintf("%d finding(s), severity %s", len(c.Findings), ctl.Severity),
+				Message: msg,
 				Type:    ctl.Severity,
 				Text:    findingsText(c.Findings) + "\nRemediation: " + ctl.Remediation,
 			}
 			s.Failures++
+		case report.StatusWaived:
+			tc.Skipped = &junitMessage{Message: waivedMessage(c.Findings)}
+			tc.SystemOut = findingsText(c.Findings)
+			s.Skipped++
 		case report.StatusError:
 			msg := reason
 			if t.Error != nil && reason == "the snapshot could not be evaluated" {
@@ -169,7 +211,7 @@ func suiteOf(tp *report.Tenant, controls map[string]report.Control, r *report.Re
 		case report.StatusSkip:
 			tc.Skipped = &junitMessage{Message: reason}
 			s.Skipped++
-		case report.StatusPass, report.StatusWarn, report.StatusWaived:
+		case report.StatusPass, report.StatusWarn:
 			tc.SystemOut = strings.TrimSpace(c.Status + "\n" + findingsText(c.Findings) + "\n" + strings.Join(c.Notes, "\n"))
 		default: // a status no testcase element stands for: the control would pass unseen
 			return s, report.UnknownControlStatus(tp, c)
@@ -184,7 +226,11 @@ func suiteOf(tp *report.Tenant, controls map[string]report.Control, r *report.Re
 func findingsText(fs []report.Finding) string {
 	var b strings.Builder
 	for _, f := range fs {
-		b.WriteString("- " + f.Message)
+		b.WriteString("- ")
+		if st := report.FindingStatus(f); st != report.StatusFail {
+			b.WriteString(st + ": ")
+		}
+		b.WriteString(f.Message)
 		if f.Path != "" {
 			b.WriteString(" [" + f.Path + "]")
 		}
@@ -200,4 +246,23 @@ func findingsText(fs []report.Finding) string {
 		b.WriteString("\n")
 	}
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// waivedMessage is the message of a waived control's skipped testcase:
+// the waiver of its findings ("waived: reason (owner …, expires …)"), or
+// how many waivers cover them.
+func waivedMessage(fs []report.Finding) string {
+	var texts []string
+	for _, f := range fs {
+		if t := report.WaiverText(f.Waiver); t != "" && !slices.Contains(texts, t) {
+			texts = append(texts, t)
+		}
+	}
+	switch len(texts) {
+	case 0:
+		return "waived"
+	case 1:
+		return fmt.Sprintf("waived: %s (%d finding(s))", texts[0], len(fs))
+	}
+	return fmt.Sprintf("waived: %d finding(s) by %d waivers: %s", len(fs), len(texts), strings.Join(texts, "; "))
 }

@@ -3,6 +3,7 @@ package junit
 import (
 	"encoding/xml"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -14,15 +15,16 @@ import (
 func TestGolden(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		writer report.Writer
+		report func() *report.Report
 		golden string
 	}{
-		{Writer{}, "report.golden.junit.xml"},
+		{reporttest.Sample, "report.golden.junit.xml"},
+		{reporttest.Audit, "audit.golden.junit.xml"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.golden, func(t *testing.T) {
 			t.Parallel()
-			got, err := report.Render(tc.writer, reporttest.Sample())
+			got, err := report.Render(Writer{}, tc.report())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -80,6 +82,89 @@ func TestJUnitStructure(t *testing.T) {
 	}
 	if !strings.HasPrefix(doc.Suites[1].Cases[0].Name, "O365G-001 Dynamics 365 instances") {
 		t.Errorf("testcase name %q", doc.Suites[1].Cases[0].Name)
+	}
+}
+
+// TestWaivedIsNotAFailure: a control whose findings are all waived is a
+// skipped testcase with the waiver as its message; a failing control's
+// message counts its failing findings only; the suites' failing findings
+// add up to the summary's, and the suites say each snapshot's age.
+// Proved: with the waived control passing to the default branch (no
+// skipped element), and with the failure message counting every finding,
+// it fails.
+func TestWaivedIsNotAFailure(t *testing.T) {
+	t.Parallel()
+	r := reporttest.Audit()
+	out, err := report.Render(Writer{}, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type msg struct {
+		Message string `xml:"message,attr"`
+	}
+	var doc struct {
+		Failures int `xml:"failures,attr"`
+		Skipped  int `xml:"skipped,attr"`
+		Suites   []struct {
+			Props []struct {
+				Name  string `xml:"name,attr"`
+				Value string `xml:"value,attr"`
+			} `xml:"properties>property"`
+			Cases []struct {
+				Name    string `xml:"name,attr"`
+				Failure *msg   `xml:"failure"`
+				Skipped *msg   `xml:"skipped"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	props := func(i int) map[string]string {
+		m := map[string]string{}
+		for _, p := range doc.Suites[i].Props {
+			m[p.Name] = p.Value
+		}
+		return m
+	}
+	total := 0
+	for i := range doc.Suites {
+		n, _ := strconv.Atoi(props(i)["failingFindings"])
+		total += n
+	}
+	want := 0
+	for _, n := range r.Summary.Findings {
+		want += n
+	}
+	if total != want {
+		t.Errorf("suites count %d failing findings, the summary %d", total, want)
+	}
+	fab := doc.Suites[1].Cases[1]
+	if fab.Failure == nil || fab.Failure.Message != "1 failing finding(s), severity high (1 more waived)" {
+		t.Errorf("O365G-004 of Fabrikam: %+v", fab.Failure)
+	}
+	if p := props(1); p["exportedAt"] != "2025-10-01T00:00:00Z" || p["age"] != "423 days" || p["stale"] != "true" {
+		t.Errorf("Fabrikam's properties %v", p)
+	}
+	if p := props(2); p["stale"] != "unknown" || p["failingFindings"] != "" {
+		t.Errorf("the broken snapshot's properties %v", p)
+	}
+
+	// Every finding waived: skipped, with the waiver.
+	c := &r.Tenants[1].Controls[1]
+	c.Findings[1].Waiver = c.Findings[0].Waiver
+	c.Status = report.StatusWaived
+	out, err = report.Render(Writer{}, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc.Suites = nil // Unmarshal appends
+	if err := xml.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	fab = doc.Suites[1].Cases[1]
+	if fab.Failure != nil || fab.Skipped == nil || !strings.HasPrefix(fab.Skipped.Message, "waived: Licence ordered, PO 4711 (owner it-licensing@fabrikam.com, expires 2027-01-31) (2 finding(s))") {
+		t.Errorf("a waived control: failure %+v, skipped %+v", fab.Failure, fab.Skipped)
 	}
 }
 

@@ -84,6 +84,18 @@ func (Writer) Write(w io.Writer, r *report.Report) error {
 				WithMessage(sarif.NewTextMessage(*t.Error)).
 				WithLocations([]*sarif.Location{physical(t.Snapshot)}))
 		}
+		// A stale snapshot, or one of unknown age, is a warning of the
+		// run: its results may describe a tenant that has changed since.
+		if a := t.Age; a != nil && (a.Stale || a.Unknown) {
+			msg := fmt.Sprintf("snapshot of %s is stale: exported %s, %s old", report.TenantName(t), t.ExportedAt, a.Text)
+			if a.Unknown {
+				msg = fmt.Sprintf("snapshot of %s: %s", report.TenantName(t), a.Text)
+			}
+			invocation.AddToolExecutionNotification(sarif.NewNotification().
+				WithLevel("warning").
+				WithMessage(sarif.NewTextMessage(msg)).
+				WithLocations([]*sarif.Location{physical(t.Snapshot)}))
+		}
 		for _, c := range t.Controls {
 			if c.Status != report.StatusFail && c.Status != report.StatusWarn && c.Status != report.StatusWaived && c.Status != report.StatusError {
 				continue
@@ -112,6 +124,12 @@ func (Writer) Write(w io.Writer, r *report.Report) error {
 						Add("tenantId", t.TenantID).
 						Add("path", f.Path).
 						Add("evidence", f.Evidence))
+				if t.ExportedAt != "" {
+					res.Properties.Add("exportedAt", t.ExportedAt)
+				}
+				if t.Age != nil {
+					res.Properties.Add("snapshotAge", t.Age.Text).Add("stale", report.StaleText(t.Age))
+				}
 				if f.Waived() {
 					res.AddSuppression(sarif.NewSuppression().WithKind("external").WithJustification(report.WaiverText(f.Waiver)))
 				}

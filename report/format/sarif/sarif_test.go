@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -136,9 +137,28 @@ func TestRulesAndResults(t *testing.T) {
 			t.Errorf("location = %+v", loc)
 		}
 	}
+	// The broken snapshot: an error, and a warning that its age is
+	// unknown (stale and unknown-age snapshots are warnings of the run).
+	// Proved: without the age notifications, the warning is missing.
 	inv := run.Invocations[0]
-	if inv.Success || len(inv.Notifications) != 1 {
-		t.Errorf("invocation: success %v, %d notifications; want the broken snapshot reported", inv.Success, len(inv.Notifications))
+	levels := map[string]int{}
+	for _, raw := range inv.Notifications {
+		var n struct {
+			Level   string `json:"level"`
+			Message struct {
+				Text string `json:"text"`
+			} `json:"message"`
+		}
+		if err := json.Unmarshal(raw, &n); err != nil {
+			t.Fatal(err)
+		}
+		levels[n.Level]++
+		if n.Level == "warning" && !strings.Contains(n.Message.Text, "unknown age") {
+			t.Errorf("warning %q", n.Message.Text)
+		}
+	}
+	if inv.Success || levels["error"] != 1 || levels["warning"] != 1 {
+		t.Errorf("invocation: success %v, notifications %v; want the broken snapshot reported, with its unknown age", inv.Success, levels)
 	}
 }
 

@@ -109,7 +109,7 @@ func (p *tablePrinter) tenant(t report.Tenant, controls map[string]report.Contro
 		head += "  " + t.TenantID
 	}
 	p.line(head)
-	p.line("  " + t.Snapshot)
+	p.wrap("  ", "    ", t.Snapshot+p.ageText(t))
 	verdict := p.paint(statusColor(t.Status), report.StatusLabel(t.Status))
 	switch t.Readiness.Verdict() {
 	case report.ReadinessReady:
@@ -159,11 +159,11 @@ func (p *tablePrinter) tenant(t report.Tenant, controls map[string]report.Contro
 			p.wrap(indent+"  ", indent+"  ", p.paint(ansiDim, *r.Reason))
 		}
 		for _, f := range r.Findings {
-			mark := "- "
+			mark, text := "- ", f.Message
 			if f.Waived() {
-				mark = "~ "
+				// Waived, said in words: never read as an open failure.
+				mark, text = "~ ", p.paint(ansiDim, "waived:")+" "+f.Message
 			}
-			text := f.Message
 			if f.Path != "" {
 				text += " [" + f.Path + "]"
 			}
@@ -180,6 +180,29 @@ func (p *tablePrinter) tenant(t report.Tenant, controls map[string]report.Contro
 		}
 	}
 	return nil
+}
+
+// ageText is what the snapshot line says of its age: " · exported
+// 2026-11-22T12:00:00Z (9 days)", STALE or unknown age in colour; "" for
+// a report written before ages existed.
+func (p *tablePrinter) ageText(t report.Tenant) string {
+	a := t.Age
+	if a == nil && t.ExportedAt == "" {
+		return ""
+	}
+	s := " · "
+	if t.ExportedAt != "" {
+		s += "exported " + printable(t.ExportedAt) + " "
+	}
+	switch {
+	case a == nil:
+		return s
+	case a.Stale:
+		return s + "(" + p.paint(ansiRed, printable(report.AgeLabel(a))) + ")"
+	case a.Unknown:
+		return s + p.paint(ansiYellow, printable(a.Text))
+	}
+	return s + "(" + printable(a.Text) + ")"
 }
 
 func (p *tablePrinter) summary(r *report.Report) {
@@ -204,7 +227,25 @@ func (p *tablePrinter) summary(r *report.Report) {
 	for _, x := range r.Superseded {
 		p.wrap("superseded: ", "  ", printable(report.SupersededText(x)))
 	}
-	if w := s.Waivers; w != nil {
+	if s.Stale > 0 || s.AgeUnknown > 0 {
+		p.wrap("", "  ", p.paint(ansiRed, fmt.Sprintf("snapshots: %d stale, %d of unknown age", s.Stale, s.AgeUnknown)))
+	}
+	switch w := s.Waivers; {
+	case len(r.Waivers) > 0:
+		n := report.WaiverCounts(r.Waivers)
+		waived := 0
+		if w != nil {
+			waived = w.Waived
+		}
+		p.wrap("", "  ", fmt.Sprintf("waivers: %d used, %d unused, %d expired; %d finding(s) waived",
+			n[report.WaiverUsed], n[report.WaiverUnused], n[report.WaiverExpired], waived))
+		for _, u := range r.Waivers {
+			if u.State == report.WaiverUsed {
+				continue
+			}
+			p.wrap("  "+u.State+" waiver: ", "    ", printable(fmt.Sprintf("%s:%d %s %s (owner %s, expires %s)", u.File, u.Line, u.Control, u.Resource, u.Owner, u.Expires)))
+		}
+	case w != nil: // a report written before the waiver list
 		p.wrap("", "  ", fmt.Sprintf("waivers: %d finding(s) waived, %d waiver(s) expired, %d unused", w.Waived, w.Expired, w.Unused))
 		for _, u := range r.UnusedWaivers {
 			p.wrap("  unused waiver: ", "    ", printable(fmt.Sprintf("%s:%d %s %s (owner %s, expires %s)", u.File, u.Line, u.Control, u.Resource, u.Owner, u.Expires)))

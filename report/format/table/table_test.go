@@ -15,15 +15,18 @@ func TestGolden(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		writer report.Writer
+		report func() *report.Report
 		golden string
 	}{
-		{Writer{}, "table.golden.txt"},
-		{Writer{Color: true}, "table-color.golden.txt"},
+		{Writer{}, reporttest.Sample, "table.golden.txt"},
+		{Writer{Color: true}, reporttest.Sample, "table-color.golden.txt"},
+		{Writer{}, reporttest.Audit, "table-audit.golden.txt"},
+		{Drift{}, reporttest.Audit, "drift-audit.golden.txt"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.golden, func(t *testing.T) {
 			t.Parallel()
-			got, err := report.Render(tc.writer, reporttest.Sample())
+			got, err := report.Render(tc.writer, tc.report())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -71,6 +74,48 @@ func TestTableStripsControlCharacters(t *testing.T) {
 	}
 	if bytes.Contains(out, []byte("\x1b")) {
 		t.Error("an escape sequence from the snapshot reached the terminal")
+	}
+}
+
+// TestTableAuditFacts: a waived finding says "waived" in words, each
+// snapshot line its exportedAt and age (STALE, unknown), the summary the
+// stale snapshots and the waivers by state.
+// Proved: with the "waived:" word and the age text left out, it fails.
+func TestTableAuditFacts(t *testing.T) {
+	t.Parallel()
+	out, err := report.Render(Writer{Width: 200}, reporttest.Audit())
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(out)
+	for _, want := range []string{
+		"~ waived: bob@fabrikam.com has no E3-or-later licence",
+		"snapshots/fabrikam.yaml · exported 2025-10-01T00:00:00Z (423 days — STALE)",
+		"snapshots/contoso.yaml · exported 2026-11-20T08:00:00Z (8 days)",
+		"snapshots/broken.yaml · unknown age (the snapshot has no exportedAt)",
+		"snapshots: 1 stale, 1 of unknown age",
+		"waivers: 1 used, 1 unused, 1 expired; 1 finding(s) waived",
+		"expired waiver: waivers.yaml:15 O365G-001 legacy-*",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("table lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+// TestTableUsesItsWidth: at 160 columns titles are not cut as at 80.
+// Proved: with the title width fixed at 80 columns' worth, it fails.
+func TestTableUsesItsWidth(t *testing.T) {
+	t.Parallel()
+	r := reporttest.Sample()
+	r.Controls[1].Title = "Dynamics users hold an Office 365 Enterprise E3-or-later licence, or E5, or an equivalent suite"
+	narrow, _ := report.Render(Writer{}, r)
+	wide, _ := report.Render(Writer{Width: 160}, r)
+	if !strings.Contains(string(narrow), "…") {
+		t.Fatal("the long title is not cut at 80 columns")
+	}
+	if strings.Contains(string(wide), "…") || !strings.Contains(string(wide), r.Controls[1].Title) {
+		t.Errorf("the long title is cut at 160 columns:\n%s", wide)
 	}
 }
 

@@ -16,8 +16,8 @@ func writeTrend(f *excelize.File, st styles, r *report.Report) error {
 		return err
 	}
 	s, err := newSheet(f, st, SheetTrend, []column{
-		{"Run", 18}, {"Run id", 36}, {"Tenants", 10}, {"Ready", 10}, {"Error", 10},
-		{"Critical", 10}, {"High", 10}, {"Medium", 10}, {"Low", 10},
+		{"Run", 18, false}, {"Run id", 36, false}, {"Tenants", 10, false}, {"Ready", 10, false}, {"Error", 10, false},
+		{"Critical", 10, false}, {"High", 10, false}, {"Medium", 10, false}, {"Low", 10, false},
 	})
 	if err != nil {
 		return err

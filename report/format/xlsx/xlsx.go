@@ -1,7 +1,20 @@
 // Package xlsx writes tenantscan reports as an Excel workbook for auditors,
 // with github.com/xuri/excelize (no Office needed). The workbook opens in
-// Excel and LibreOffice and has five sheets: Summary, Findings, Controls,
-// Action Plan and Errors.
+// Excel and LibreOffice and has six sheets: Summary, Findings, Controls,
+// Action Plan, Waivers and Errors (and Trend with a run history).
+//
+// Rules an auditor relies on:
+//   - the Summary opens with a header block (tool version, policy set, data
+//     overrides, scan time, maximum snapshot age, totals), then a row per
+//     tenant with its exportedAt, age and stale flag;
+//   - rows of Findings and Action Plan are sorted by severity (critical
+//     first), then tenant name, then control; Controls by severity, then
+//     control;
+//   - severities have one colour everywhere, the chart included (critical
+//     dark red, high red, medium amber, low grey);
+//   - every sheet prints landscape, one page wide, its header row repeated
+//     on every page; the Summary of up to SummaryOnePage tenants prints on
+//     one page.
 package xlsx
 
 import (
@@ -23,11 +36,17 @@ const (
 	SheetFindings   = "Findings"
 	SheetControls   = "Controls"
 	SheetActionPlan = "Action Plan"
+	SheetWaivers    = "Waivers"
 	SheetErrors     = "Errors"
 )
 
 // Sheets lists the sheets in workbook order.
-var Sheets = []string{SheetSummary, SheetFindings, SheetControls, SheetActionPlan, SheetErrors}
+var Sheets = []string{SheetSummary, SheetFindings, SheetControls, SheetActionPlan, SheetWaivers, SheetErrors}
+
+// SummaryOnePage is the most tenants whose Summary is fitted to one
+// printed page; beyond it the Summary prints one page wide and as many
+// pages tall as it needs, so that its text stays readable.
+const SummaryOnePage = 20
 
 // Writer writes the workbook. Snapshot text is written as inline strings in
 // text-formatted cells: it is never a formula, whatever it starts with. The
@@ -39,7 +58,7 @@ type Writer struct {
 }
 
 type styles struct {
-	header, text, wrap, date, number int
+	header, text, wrap, date, number, title, label int
 }
 
 // Write implements report.Writer.
@@ -59,7 +78,7 @@ func (wr Writer) Write(w io.Writer, r *report.Report) error {
 		return fmt.Errorf("write xlsx report: %w", err)
 	}
 	steps := []func(*excelize.File, styles, *report.Report) error{
-		writeSummary, writeFindings, writeControls, writeActionPlan, writeErrors,
+		writeSummary, writeFindings, writeControls, writeActionPlan, writeWaivers, writeErrors,
 	}
 	if len(r.Trend) > 0 {
 		steps = append(steps, writeTrend)
@@ -98,6 +117,8 @@ func newStyles(f *excelize.File) (styles, error) {
 		{&st.wrap, &excelize.Style{NumFmt: textFmt, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}},
 		{&st.date, &excelize.Style{CustomNumFmt: &dateFmt, Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "left"}}},
 		{&st.number, &excelize.Style{NumFmt: 1, Alignment: &excelize.Alignment{Vertical: "top"}}},
+		{&st.title, &excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}, NumFmt: textFmt}},
+		{&st.label, &excelize.Style{Font: &excelize.Font{Bold: true}, NumFmt: textFmt, Alignment: &excelize.Alignment{Vertical: "top"}}},
 	}
 	for _, d := range defs {
 		if *d.dst, err = f.NewStyle(d.style); err != nil {
@@ -107,10 +128,24 @@ func newStyles(f *excelize.File) (styles, error) {
 	return st, nil
 }
 
-// column describes one column of a sheet.
+// column describes one column of a sheet: its title, its width in
+// characters, and whether its text wraps (ids, paths and prose wrap within
+// their column instead of spilling into the next one).
 type column struct {
 	title string
 	width float64
+	wrap  bool
+}
+
+// layout is how a sheet prints and where its table starts.
+type layout struct {
+	// before are rows written above the header row (the Summary's header
+	// block); the header row is frozen and repeated on every printed page.
+	before [][]any
+	// onePage fits the sheet to one printed page (else one page wide).
+	onePage bool
+	// printCols limits the printed columns to the first printCols (0: all).
+	printCols int
 }
 
 // sheetWriter streams rows into one sheet.
@@ -121,19 +156,40 @@ type sheetWriter struct {
 	st   styles
 	cols []column
 	row  int
+	// head is the row of the column titles.
+	head int
+	lay  layout
 }
 
 // newSheet starts streaming a sheet: column widths, the header row frozen
 // and filtered, and conditional formats, all set before the rows.
 func newSheet(f *excelize.File, st styles, name string, cols []column) (*sheetWriter, error) {
-	// Printed landscape, one page wide. The sheet properties are written
-	// when the stream starts, so they come first.
+	return newSheetLayout(f, st, name, cols, layout{})
+}
+
+// newSheetLayout starts streaming a sheet laid out as lay: printed
+// landscape with narrow margins, one page wide (or on one page), the rows
+// in lay.before first, then the header row, frozen.
+func newSheetLayout(f *excelize.File, st styles, name string, cols []column, lay layout) (*sheetWriter, error) {
+	// The sheet properties are written when the stream starts, so they
+	// come first.
 	fit := true
 	if err := f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
 		return nil, err
 	}
 	landscape, wide, tall := "landscape", 1, 0
+	if lay.onePage {
+		tall = 1
+	}
 	if err := f.SetPageLayout(name, &excelize.PageLayoutOptions{Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall}); err != nil {
+		return nil, err
+	}
+	side, top, hf := 0.4, 0.5, 0.3
+	if err := f.SetPageMargins(name, &excelize.PageLayoutMarginsOptions{Left: &side, Right: &side, Top: &top, Bottom: &top, Header: &hf, Footer: &hf}); err != nil {
+		return nil, err
+	}
+	// Page numbers in the footer: a printed sheet says which page of how many.
+	if err := f.SetHeaderFooter(name, &excelize.HeaderFooterOptions{OddFooter: "&L" + name + "&RPage &P of &N"}); err != nil {
 		return nil, err
 	}
 	sw, err := f.NewStreamWriter(name)
@@ -145,15 +201,45 @@ func newSheet(f *excelize.File, st styles, name string, cols []column) (*sheetWr
 			return nil, err
 		}
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+	head := len(lay.before) + 1
+	topLeft, _ := excelize.CoordinatesToCellName(1, head+1)
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: head, TopLeftCell: topLeft, ActivePane: "bottomLeft"}); err != nil {
 		return nil, err
 	}
-	s := &sheetWriter{f: f, sw: sw, name: name, st: st, cols: cols, row: 1}
+	s := &sheetWriter{f: f, sw: sw, name: name, st: st, cols: cols, row: 1, head: head, lay: lay}
+	for _, row := range lay.before {
+		if err := s.add(row...); err != nil {
+			return nil, err
+		}
+	}
 	header := make([]any, len(cols))
 	for i, c := range cols {
 		header[i] = excelize.Cell{StyleID: st.header, Value: c.title}
 	}
 	return s, s.add(header...)
+}
+
+// printSettings names the header row as the rows repeated on every
+// printed page and, with lay.printCols, the printed area.
+func (s *sheetWriter) printSettings(lastRow int) error {
+	quoted := "'" + strings.ReplaceAll(s.name, "'", "''") + "'"
+	if err := s.f.SetDefinedName(&excelize.DefinedName{
+		Name: "_xlnm.Print_Titles", Scope: s.name,
+		RefersTo: fmt.Sprintf("%s!$%d:$%d", quoted, s.head, s.head),
+	}); err != nil {
+		return err
+	}
+	if s.lay.printCols == 0 {
+		return nil
+	}
+	col, err := excelize.ColumnNumberToName(s.lay.printCols)
+	if err != nil {
+		return err
+	}
+	return s.f.SetDefinedName(&excelize.DefinedName{
+		Name: "_xlnm.Print_Area", Scope: s.name,
+		RefersTo: fmt.Sprintf("%s!$A$1:$%s$%d", quoted, col, max(lastRow, s.head)),
+	})
 }
 
 // add writes one row of cells. A row holding wrapped text gets the height
@@ -195,6 +281,23 @@ func (s *sheetWriter) text(v string) excelize.Cell {
 	return excelize.Cell{StyleID: s.st.text, Value: clean(v)}
 }
 
+// cells fills a data row: a text cell in a wrapping column wraps.
+func (s *sheetWriter) cells(cells ...excelize.Cell) []any {
+	out := make([]any, len(cells))
+	for i, c := range cells {
+		if i < len(s.cols) && s.cols[i].wrap && c.StyleID == s.st.text {
+			c.StyleID = s.st.wrap
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// row writes a data row (see cells).
+func (s *sheetWriter) addRow(cells ...excelize.Cell) error {
+	return s.add(s.cells(cells...)...)
+}
+
 // long is a wrapped text cell.
 func (s *sheetWriter) long(v string) excelize.Cell {
 	return excelize.Cell{StyleID: s.st.wrap, Value: clean(v)}
@@ -207,27 +310,44 @@ func (s *sheetWriter) number(n int) excelize.Cell {
 // finish sets the auto-filter over the rows written and the conditional
 // formats, then ends the stream.
 func (s *sheetWriter) finish(formats map[int]map[string]string) error {
-	last, err := excelize.CoordinatesToCellName(len(s.cols), max(s.row-1, 1))
-	if err != nil {
+	if err := s.tableFormats(s.row-1, formats); err != nil {
 		return err
 	}
-	if err := s.f.AutoFilter(s.name, "A1:"+last, nil); err != nil {
+	if err := s.printSettings(s.row - 1); err != nil {
 		return err
-	}
-	for col, colours := range formats {
-		if err := colourColumn(s.f, s.name, col, max(s.row-1, 2), colours); err != nil {
-			return err
-		}
 	}
 	return s.sw.Flush()
 }
 
-// Colours by value, for conditional formatting.
-var (
-	severityColours = map[string]string{
-		report.SeverityCritical: "C00000", report.SeverityHigh: "FF6B6B",
-		report.SeverityMedium: "FFC000", report.SeverityLow: "D9D9D9",
+// tableFormats sets the auto-filter and the conditional formats of the
+// table from the header row to lastRow.
+func (s *sheetWriter) tableFormats(lastRow int, formats map[int]map[string]string) error {
+	first, _ := excelize.CoordinatesToCellName(1, s.head)
+	last, err := excelize.CoordinatesToCellName(len(s.cols), max(lastRow, s.head))
+	if err != nil {
+		return err
 	}
+	if err := s.f.AutoFilter(s.name, first+":"+last, nil); err != nil {
+		return err
+	}
+	// Stable order keeps the workbook reproducible.
+	for _, col := range slices.Sorted(maps.Keys(formats)) {
+		if err := colourColumn(s.f, s.name, col, s.head+1, max(lastRow, s.head+1), formats[col]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Colours by value, for conditional formatting. SeverityColours are the
+// severities' colours everywhere in the workbook, the chart included.
+var (
+	SeverityColours = map[string]string{
+		report.SeverityCritical: "8B0000", report.SeverityHigh: "E53935",
+		report.SeverityMedium: "FFB000", report.SeverityLow: "BFBFBF",
+	}
+	// whiteOn are the fills dark enough to take white, bold text.
+	whiteOn       = map[string]bool{"8B0000": true, "E53935": true}
 	statusColours = map[string]string{
 		report.StatusPass: "C6EFCE", report.StatusFail: "FFC7CE", report.StatusWarn: "FFEB9C",
 		report.StatusSkip: "EDEDED", report.StatusWaived: "DDEBF7", report.StatusError: "E4C1F9",
@@ -236,15 +356,15 @@ var (
 
 // colourColumn fills the cells of a column by value with conditional
 // formats, so colours follow the value when an auditor edits or sorts.
-func colourColumn(f *excelize.File, sheet string, col, lastRow int, colours map[string]string) error {
-	first, _ := excelize.CoordinatesToCellName(col, 2)
+func colourColumn(f *excelize.File, sheet string, col, firstRow, lastRow int, colours map[string]string) error {
+	first, _ := excelize.CoordinatesToCellName(col, firstRow)
 	last, _ := excelize.CoordinatesToCellName(col, lastRow)
 	// Stable order keeps the workbook reproducible.
 	values := slices.Sorted(maps.Keys(colours))
 	var opts []excelize.ConditionalFormatOptions
 	for _, v := range values {
 		font := &excelize.Font{Color: "000000"}
-		if colours[v] == "C00000" {
+		if whiteOn[colours[v]] {
 			font = &excelize.Font{Color: "FFFFFF", Bold: true}
 		}
 		format, err := f.NewConditionalStyle(&excelize.Style{

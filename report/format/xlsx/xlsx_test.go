@@ -51,16 +51,21 @@ func TestWorkbookStructure(t *testing.T) {
 	if want := findings + 1; len(rows) != want {
 		t.Errorf("Findings has %d rows, want %d (header + one per finding)", len(rows), want)
 	}
-	if rows[0][0] != "Tenant" || rows[0][7] != "Message" || rows[0][8] != "Evidence" {
+	if rows[0][0] != "Severity" || rows[0][1] != "Tenant" || rows[0][6] != "Message" || rows[0][9] != "Evidence" {
 		t.Errorf("Findings header %v", rows[0])
 	}
+	head := summaryHead(t, f)
 	for _, sheet := range Sheets {
 		panes, err := f.GetPanes(sheet)
-		if err != nil || !panes.Freeze || panes.YSplit != 1 {
-			t.Errorf("%s: header row not frozen (%+v, %v)", sheet, panes, err)
+		want := 1
+		if sheet == SheetSummary {
+			want = head
+		}
+		if err != nil || !panes.Freeze || panes.YSplit != want {
+			t.Errorf("%s: header row %d not frozen (%+v, %v)", sheet, want, panes, err)
 		}
 	}
-	for _, sheet := range []string{SheetFindings, SheetControls, SheetActionPlan} {
+	for _, sheet := range []string{SheetSummary, SheetFindings, SheetControls, SheetActionPlan, SheetWaivers} {
 		formats, err := f.GetConditionalFormats(sheet)
 		if err != nil || len(formats) == 0 {
 			t.Errorf("%s: no conditional formats (%v)", sheet, err)
@@ -79,18 +84,17 @@ func TestWorkbookStructure(t *testing.T) {
 		}
 	}
 
-	// Counts are numbers, dates are dates.
-	if typ, _ := f.GetCellType(SheetSummary, "H2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
-		t.Errorf("Summary!H2 is %v, want a number", typ)
+	// Counts are numbers; Adatum (the first tenant) has 3 high findings.
+	tenant := summaryRow(t, f, head, "Adatum Corporation")
+	high := cellOf(t, f, SheetSummary, summaryColumn(t, "High"), tenant)
+	if typ, _ := f.GetCellType(SheetSummary, high); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+		t.Errorf("Summary!%s is %v, want a number", high, typ)
 	}
-	if v, err := f.GetCellValue(SheetSummary, "H2", excelize.Options{RawCellValue: true}); err != nil || v != "3" {
-		t.Errorf("Summary!H2 = %q (Adatum: 3 high findings)", v)
+	if v, err := f.GetCellValue(SheetSummary, high, excelize.Options{RawCellValue: true}); err != nil || v != "3" {
+		t.Errorf("Summary!%s = %q (Adatum: 3 high findings)", high, v)
 	}
-	if v, _ := f.GetCellValue(SheetSummary, "Q2"); v != "2026-11-28 10:00:00" {
-		t.Errorf("Summary!Q2 (scanned at) = %q", v)
-	}
-	if raw, _ := f.GetCellValue(SheetSummary, "Q2", excelize.Options{RawCellValue: true}); !strings.HasPrefix(raw, "46") {
-		t.Errorf("scanned at is not a date serial: %q", raw)
+	if v := headerValue(t, f, "Scanned at"); v != "2026-11-28 10:00:00 UTC" {
+		t.Errorf("header block: scanned at %q", v)
 	}
 
 	// The action plan lists failed controls only, with the auditor's columns.
@@ -109,6 +113,11 @@ func TestWorkbookStructure(t *testing.T) {
 	errs, _ := f.GetRows(SheetErrors)
 	if len(errs) < 4 {
 		t.Errorf("Errors has %d rows", len(errs))
+	}
+	// Without --waivers the Waivers sheet says so in its one row.
+	waivers, _ := f.GetRows(SheetWaivers)
+	if len(waivers) != 2 || waivers[1][0] != waiverStateNone {
+		t.Errorf("Waivers sheet of a run without waivers: %q", waivers)
 	}
 }
 
@@ -160,7 +169,7 @@ func TestNoFormulaInjection(t *testing.T) {
 	if dangerous < 5 {
 		t.Errorf("only %d formula-like texts found: the hostile snapshot did not reach the workbook", dangerous)
 	}
-	name, _ := f.GetCellValue(SheetSummary, "A2")
+	name, _ := f.GetCellValue(SheetSummary, cellOf(t, f, SheetSummary, 1, summaryHead(t, f)+1))
 	if !strings.HasPrefix(name, "=HYPERLINK(") {
 		t.Errorf("tenant name = %q, want the hostile text kept as text", name)
 	}
