@@ -9,6 +9,39 @@ type BlockingControl struct {
 	Status   string `json:"status"`
 	Findings int    `json:"findings"`
 	NextStep string `json:"nextStep"`
+	// Resources are the resources the next step is about: those of the
+	// control's failing findings (of all its findings when none fails,
+	// e.g. warnings), in report order, at most ResourcesShown of them;
+	// MoreResources counts the rest.
+	Resources     []string `json:"resources,omitempty"`
+	MoreResources int      `json:"moreResources,omitempty"`
+}
+
+// ResourcesShown is how many resources a blocking control lists.
+const ResourcesShown = 10
+
+// blockingResources lists the resources of a blocking control's findings.
+func blockingResources(res ControlResult) (shown []string, more int) {
+	failing := false
+	for _, f := range res.Findings {
+		if res.Fails(f) {
+			failing = true
+			break
+		}
+	}
+	seen := map[Resource]bool{}
+	for _, f := range res.Findings {
+		if failing && !res.Fails(f) || f.Resource.ID == "" || seen[f.Resource] {
+			continue
+		}
+		seen[f.Resource] = true
+		if len(shown) < ResourcesShown {
+			shown = append(shown, f.Resource.ID)
+		} else {
+			more++
+		}
+	}
+	return shown, more
 }
 
 // TenantReadiness is one tenant's verdict.
@@ -46,8 +79,9 @@ func (r *Report) Readiness() ([]TenantReadiness, error) {
 				// What to export comes before what to fix.
 				next = "Export what the snapshot lacks, then scan again: " + *res.Reason
 			}
+			shown, more := blockingResources(res)
 			tr.Blocking = append(tr.Blocking, BlockingControl{ID: id, Title: c.Title, Phase: c.Phase, Severity: c.Severity,
-				Status: res.Status, Findings: len(res.Findings), NextStep: next})
+				Status: res.Status, Findings: len(res.Findings), NextStep: next, Resources: shown, MoreResources: more})
 		}
 		out = append(out, tr)
 		return nil

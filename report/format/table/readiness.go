@@ -74,6 +74,13 @@ func (w Readiness) Write(out io.Writer, r *report.Report) error {
 			}
 			p.wrap(fmt.Sprintf("  %d. ", n+1), "     ", fmt.Sprintf("%s [%s] %s (%s, %s)", b.ID, b.Phase, printable(b.Title), b.Severity, what))
 			p.wrap("     Next step: ", "     ", printable(b.NextStep))
+			if len(b.Resources) > 0 {
+				list := printable(strings.Join(b.Resources, ", "))
+				if b.MoreResources > 0 {
+					list += fmt.Sprintf(" and %d more", b.MoreResources)
+				}
+				p.wrap("     Listed: ", "     ", list)
+			}
 		}
 	}
 	p.line("")
