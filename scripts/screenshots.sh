@@ -17,13 +17,31 @@ go build -ldflags "-X main.version=$(git describe --tags --match 'v[0-9]*' --alw
   --output xlsx="$out/audit.xlsx" --output html="$out/report.html" fixtures/ >/dev/null 2>&1 || true # exit 2: four fixtures are broken on purpose
 wrote=()
 if command -v soffice >/dev/null && command -v pdftoppm >/dev/null; then
-  (cd "$out" && soffice --headless --convert-to pdf audit.xlsx >/dev/null 2>&1)
-  # Page 1 is the Summary sheet, page 3 the Findings sheet (fit to width).
-  pdftoppm -png -r 150 -f 1 -l 1 -x 100 -y 130 -W 2200 -H 520 "$out/audit.pdf" "$out/summary"
-  pdftoppm -png -r 150 -f 3 -l 3 -x 100 -y 130 -W 2200 -H 760 "$out/audit.pdf" "$out/findings"
-  cp "$out"/summary*.png docs/images/workbook-summary.png
-  cp "$out"/findings*.png docs/images/workbook-findings.png
-  wrote+=(docs/images/workbook-summary.png docs/images/workbook-findings.png)
+  (cd "$out" && soffice -env:UserInstallation="file://$out/lo" --headless --convert-to pdf audit.xlsx >/dev/null 2>&1)
+  # The first page of a sheet: the first whose top line matches the
+  # sheet's heading (LibreOffice numbers pages across the whole workbook).
+  first_page() { # first_page NAME REGEX
+    local n pages
+    pages=$(pdfinfo "$out/audit.pdf" | awk '/^Pages:/ {print $2}')
+    for ((n = 1; n <= pages; n++)); do
+      if pdftotext -f "$n" -l "$n" -layout "$out/audit.pdf" - | awk 'NF && !top { top = $0 } END { print top }' | tr -s ' ' | grep -Eq "$2"; then
+        echo "$n"
+        return
+      fi
+    done
+    echo "no page of the $1 sheet in the workbook's PDF" >&2
+    return 1
+  }
+  picture() { # picture SHEET REGEX HEIGHT FILE: the top of the sheet's first page
+    local page
+    page=$(first_page "$1" "$2")
+    pdftoppm -png -r 150 -f "$page" -l "$page" -x 0 -y 0 -W 1650 -H "$3" "$out/audit.pdf" "$out/$1"
+    cp "$out/$1"*.png "$4"
+    wrote+=("$4")
+  }
+  picture Summary '^ ?tenantscan compliance report' 1000 docs/images/workbook-summary.png
+  picture Findings '^ ?Severity Tenant Control Title Status' 700 docs/images/workbook-findings.png
+  picture Waivers '^ ?State Control Tenant Resource' 420 docs/images/workbook-waivers.png
 else
   echo "no LibreOffice (soffice) or pdftoppm: the workbook pictures are left as they are" >&2
 fi
