@@ -198,6 +198,43 @@ func SeverityCountTexts(t Tenant, controls map[string]Control) map[string]string
 // NotCounted stands in a count column for a tenant that was not evaluated.
 const NotCounted = "—"
 
+// MaybeMore follows a count that may be too low: some control of that
+// severity could not be evaluated, so there may be failures nobody saw.
+const MaybeMore = "+?"
+
+// UnevaluatedBySeverity counts, by severity, the controls in error of a
+// tenant that was evaluated in part (nil for a tenant evaluated whole or
+// not at all): where it is not zero, the severity's count is what was
+// established, and there may be more.
+func UnevaluatedBySeverity(t Tenant, controls map[string]Control) map[string]int {
+	if t.Unevaluated() {
+		return nil
+	}
+	var m map[string]int
+	for _, c := range t.Controls {
+		if c.Status == StatusError {
+			if m == nil {
+				m = map[string]int{}
+			}
+			m[controls[c.ID].Severity]++
+		}
+	}
+	return m
+}
+
+// PartialCountTexts are SeverityCountTexts with MaybeMore after each count
+// that UnevaluatedBySeverity says may be too low ("0 +?"), for the formats
+// whose count columns are text (Markdown, the workbook).
+func PartialCountTexts(t Tenant, controls map[string]Control) map[string]string {
+	out := SeverityCountTexts(t, controls)
+	for s, n := range UnevaluatedBySeverity(t, controls) {
+		if n > 0 {
+			out[s] += " " + MaybeMore
+		}
+	}
+	return out
+}
+
 // SupersededText says which snapshot was left out for which, as the text
 // formats show it.
 func SupersededText(x Superseded) string {

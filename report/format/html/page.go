@@ -214,16 +214,7 @@ func tenantHead(n int, t *report.Tenant, controls map[string]report.Control) htm
 		h.Error = *t.Error
 		h.ErrorTip, _, _ = strings.Cut(h.Error, "\n")
 	}
-	if !h.Unevaluated {
-		for _, c := range t.Controls {
-			if c.Status == report.StatusError {
-				if h.Unknown == nil {
-					h.Unknown = map[string]int{}
-				}
-				h.Unknown[controls[c.ID].Severity]++
-			}
-		}
-	}
+	h.Unknown = report.UnevaluatedBySeverity(*t, controls)
 	if h.Unevaluated && h.ErrorTip == "" {
 		h.ErrorTip = "no control could be evaluated"
 	}

@@ -44,7 +44,7 @@ func (Writer) write(w io.Writer, r *report.Report) error {
 	b.WriteString("|---|---|---|---:|---:|---:|---:|---|---|---|\n")
 	err := r.EachTenant(func(tp *report.Tenant) error {
 		t := *tp
-		sev := report.SeverityCountTexts(t, controls)
+		sev := report.PartialCountTexts(t, controls)
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", mdText(report.TenantName(t)), t.Status, readinessText(t),
 			sev[report.SeverityCritical], sev[report.SeverityHigh], sev[report.SeverityMedium], sev[report.SeverityLow],
 			mdText(t.ExportedAt), ageCell(t.Age), mdCode(t.Snapshot))

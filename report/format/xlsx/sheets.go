@@ -134,11 +134,17 @@ func writeSummary(f *excelize.File, st styles, r *report.Report) error {
 		if t.Error != nil {
 			errMsg = *t.Error
 		}
-		count := func(n int) excelize.Cell {
-			if t.Unevaluated() {
+		partial := report.UnevaluatedBySeverity(t, controls)
+		count := func(severity string) excelize.Cell {
+			switch {
+			case t.Unevaluated():
 				return s.text(report.NotCounted) // never 0 for a tenant nobody could check
+			case partial[severity] > 0:
+				// Some control of this severity could not be evaluated:
+				// the count is what was established, there may be more.
+				return s.text(fmt.Sprintf("%d %s", sev[severity], report.MaybeMore))
 			}
-			return s.number(n)
+			return s.number(sev[severity])
 		}
 		// The age's reason when unknown is in the JSON; here "unknown"
 		// (Stale says so too) and the Exported at cell says what is missing.
@@ -154,7 +160,7 @@ func writeSummary(f *excelize.File, st styles, r *report.Report) error {
 		}
 		return s.addRow(
 			s.text(report.TenantName(t)), s.text(t.Status), s.text(readiness),
-			count(sev[report.SeverityCritical]), count(sev[report.SeverityHigh]), count(sev[report.SeverityMedium]), count(sev[report.SeverityLow]),
+			count(report.SeverityCritical), count(report.SeverityHigh), count(report.SeverityMedium), count(report.SeverityLow),
 			s.text(exported), s.text(age), s.text(staleText(t.Age)),
 			s.text(strings.Join(t.Readiness.Blocking, ", ")), s.text(firstLine(errMsg)),
 			s.number(cnt[report.StatusPass]), s.number(cnt[report.StatusFail]), s.number(cnt[report.StatusWarn]),
