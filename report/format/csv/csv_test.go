@@ -3,34 +3,19 @@ package csv
 import (
 	"bytes"
 	"encoding/csv"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/tenantscan/tenantscan/internal/golden"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/report/reporttest"
 )
 
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		report func() *report.Report
-		golden string
-	}{
-		{reporttest.Sample, "report.golden.csv"},
-		{reporttest.Audit, "audit.golden.csv"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.golden, func(t *testing.T) {
-			t.Parallel()
-			got, err := report.Render(Writer{}, tc.report())
-			if err != nil {
-				t.Fatal(err)
-			}
-			golden.Compare(t, filepath.Join("testdata", tc.golden), got)
-		})
-	}
+	reporttest.CompareGoldens(t, []reporttest.Golden{
+		{Writer: Writer{}, Report: reporttest.Sample, File: "report.golden.csv"},
+		{Writer: Writer{}, Report: reporttest.Audit, File: "audit.golden.csv"},
+	})
 }
 
 func TestCSVNeutralisesFormulas(t *testing.T) {

@@ -1,11 +1,9 @@
 package html_test
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
-	goldenfile "github.com/tenantscan/tenantscan/internal/golden"
 	"github.com/tenantscan/tenantscan/report"
 	htmlreport "github.com/tenantscan/tenantscan/report/format/html"
 	"github.com/tenantscan/tenantscan/report/reporttest"
@@ -14,22 +12,9 @@ import (
 // TestHTMLGolden: the page of the sample report, byte for byte.
 func TestHTMLGolden(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		writer report.Writer
-		golden string
-	}{
-		{htmlreport.Writer{}, "report.golden.html"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.golden, func(t *testing.T) {
-			t.Parallel()
-			got, err := report.Render(tc.writer, reporttest.Sample())
-			if err != nil {
-				t.Fatal(err)
-			}
-			golden(t, tc.golden, got)
-		})
-	}
+	reporttest.CompareGoldens(t, []reporttest.Golden{
+		{Writer: htmlreport.Writer{}, Report: reporttest.Sample, File: "report.golden.html"},
+	})
 }
 
 func TestHTMLEscapesSnapshotText(t *testing.T) {
@@ -64,9 +49,4 @@ func TestEvidenceText(t *testing.T) {
 	if got != want {
 		t.Errorf("EvidenceText = %q, want %q", got, want)
 	}
-}
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	goldenfile.Compare(t, filepath.Join("testdata", name), got)
 }

@@ -3,32 +3,17 @@ package json
 import (
 	"bytes"
 	"encoding/json"
-	"path/filepath"
 	"testing"
 
-	"github.com/tenantscan/tenantscan/internal/golden"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/report/reporttest"
 )
 
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		writer report.Writer
-		golden string
-	}{
-		{Writer{}, "report.golden.json"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.golden, func(t *testing.T) {
-			t.Parallel()
-			got, err := report.Render(tc.writer, reporttest.Sample())
-			if err != nil {
-				t.Fatal(err)
-			}
-			golden.Compare(t, filepath.Join("testdata", tc.golden), got)
-		})
-	}
+	reporttest.CompareGoldens(t, []reporttest.Golden{
+		{Writer: Writer{}, Report: reporttest.Sample, File: "report.golden.json"},
+	})
 }
 
 func TestJSONContract(t *testing.T) {

@@ -1,35 +1,20 @@
 package markdown
 
 import (
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/tenantscan/tenantscan/internal/golden"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/report/reporttest"
 )
 
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		report func() *report.Report
-		golden string
-	}{
-		{reporttest.Sample, "report.golden.md"},
-		{reporttest.Audit, "audit.golden.md"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.golden, func(t *testing.T) {
-			t.Parallel()
-			got, err := report.Render(Writer{}, tc.report())
-			if err != nil {
-				t.Fatal(err)
-			}
-			golden.Compare(t, filepath.Join("testdata", tc.golden), got)
-		})
-	}
+	reporttest.CompareGoldens(t, []reporttest.Golden{
+		{Writer: Writer{}, Report: reporttest.Sample, File: "report.golden.md"},
+		{Writer: Writer{}, Report: reporttest.Audit, File: "audit.golden.md"},
+	})
 }
 
 func TestMarkdownEscapesSnapshotText(t *testing.T) {

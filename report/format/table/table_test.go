@@ -2,37 +2,21 @@ package table
 
 import (
 	"bytes"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/tenantscan/tenantscan/internal/golden"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/report/reporttest"
 )
 
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		writer report.Writer
-		report func() *report.Report
-		golden string
-	}{
-		{Writer{}, reporttest.Sample, "table.golden.txt"},
-		{Writer{Color: true}, reporttest.Sample, "table-color.golden.txt"},
-		{Writer{}, reporttest.Audit, "table-audit.golden.txt"},
-		{Drift{}, reporttest.Audit, "drift-audit.golden.txt"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.golden, func(t *testing.T) {
-			t.Parallel()
-			got, err := report.Render(tc.writer, tc.report())
-			if err != nil {
-				t.Fatal(err)
-			}
-			golden.Compare(t, filepath.Join("testdata", tc.golden), got)
-		})
-	}
+	reporttest.CompareGoldens(t, []reporttest.Golden{
+		{Writer: Writer{}, Report: reporttest.Sample, File: "table.golden.txt"},
+		{Writer: Writer{Color: true}, Report: reporttest.Sample, File: "table-color.golden.txt"},
+		{Writer: Writer{}, Report: reporttest.Audit, File: "table-audit.golden.txt"},
+		{Writer: Drift{}, Report: reporttest.Audit, File: "drift-audit.golden.txt"},
+	})
 }
 
 func TestTableFitsWidth(t *testing.T) {
