@@ -185,6 +185,7 @@ func TestOtherCommands(t *testing.T) {
 		{[]string{"version"}, 0, []string{"tenantscan "}},
 		{[]string{"policies"}, 0, []string{"ID", "O365G-001  critical  prerequisites  A1", "O365G-011  high      permissions    A10", "O365G-019"}},
 		{[]string{"policies", "--format", "json"}, 0, []string{`"id": "O365G-002"`, `"remediation":`}},
+		{[]string{"policies", "--format", "yaml"}, 2, []string{`unknown --format "yaml" for policies (json, markdown, table)`}},
 		{[]string{"policies", "--policy", "../../policy/testdata/policies"}, 0, []string{"CUSTOM-001"}},
 		// A source keeps its spaces, and the sources are said below the table.
 		{[]string{"policies", "--policy", "testdata/policies-sourced"}, 0, []string{
@@ -206,8 +207,8 @@ func TestOtherCommands(t *testing.T) {
 				t.Fatalf("exit code %d, want %d: %s", r.code, tc.wantCode, r.stderr)
 			}
 			for _, w := range tc.want {
-				if !strings.Contains(r.stdout, w) {
-					t.Errorf("stdout lacks %q:\n%s", w, r.stdout)
+				if !strings.Contains(r.stdout+r.stderr, w) {
+					t.Errorf("output lacks %q:\n%s%s", w, r.stdout, r.stderr)
 				}
 			}
 		})
