@@ -53,10 +53,10 @@ type Format struct {
 }
 
 var all = []Format{
-	{Name: "table", For: "people at a terminal", New: func(o Options) report.Writer { return table.Writer{Color: o.Color, Width: o.Width} }},
+	{Name: "table", Streams: true, For: "people at a terminal", New: func(o Options) report.Writer { return table.Writer{Color: o.Color, Width: o.Width} }},
 	{Name: "json", Streams: true, For: "programs, dashboards, the next run", New: func(Options) report.Writer { return json.Writer{} }},
-	{Name: "sarif", For: "code-scanning dashboards", New: func(Options) report.Writer { return sarif.Writer{} }},
-	{Name: "junit", For: "CI systems", New: func(Options) report.Writer { return junit.Writer{} }},
+	{Name: "sarif", Streams: true, For: "code-scanning dashboards", New: func(Options) report.Writer { return sarif.Writer{} }},
+	{Name: "junit", Streams: true, For: "CI systems", New: func(Options) report.Writer { return junit.Writer{} }},
 	{Name: "html", Streams: true, For: "people, printing", New: func(Options) report.Writer { return html.Writer{} }},
 	{Name: "xlsx", Binary: true, Streams: true, Scratch: true, For: "auditors", New: func(o Options) report.Writer { return xlsx.Writer{TmpDir: o.TmpDir} }},
 	{Name: "markdown", For: "pull requests, wikis", New: func(Options) report.Writer { return markdown.Writer{} }},

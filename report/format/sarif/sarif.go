@@ -4,6 +4,8 @@
 package sarif
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -76,6 +78,8 @@ func (Writer) Write(w io.Writer, r *report.Report) error {
 	}
 	controls := r.ControlsByID()
 	invocation := sarif.NewInvocation().WithExecutionSuccessful(r.Errors() == 0)
+	// First pass: the run's notifications (a broken, stale or unknown-age
+	// snapshot), which stand before the results' end in the document.
 	err := r.EachTenant(func(tp *report.Tenant) error {
 		t := *tp
 		if t.Error != nil {
@@ -96,59 +100,118 @@ func (Writer) Write(w io.Writer, r *report.Report) error {
 				WithMessage(sarif.NewTextMessage(msg)).
 				WithLocations([]*sarif.Location{physical(t.Snapshot)}))
 		}
-		for _, c := range t.Controls {
-			if c.Status != report.StatusFail && c.Status != report.StatusWarn && c.Status != report.StatusWaived && c.Status != report.StatusError {
-				continue
-			}
-			ctl := controls[c.ID]
-			for _, f := range c.Findings {
-				level := Level(ctl.Severity)
-				if f.Warning {
-					level = "note"
-				}
-				loc := physical(t.Snapshot).AddLogicalLocation(sarif.NewLogicalLocation().
-					WithName(f.Resource.ID).
-					WithKind(nonEmpty(f.Resource.Kind, "resource")).
-					WithFullyQualifiedName(report.TenantName(t) + "/" + f.Resource.Kind + "/" + f.Resource.ID))
-				msg := f.Message
-				if ev := report.EvidenceText(f.Evidence); ev != "" {
-					msg += " (evidence: " + ev + ")"
-				}
-				res := run.CreateResultForRule(c.ID).
-					WithLevel(level).
-					WithMessage(sarif.NewTextMessage(msg)).
-					AddLocation(loc).
-					WithPartialFingerprints(map[string]string{"tenantscan/v1": report.Fingerprint(t.TenantID, c.ID, f.Resource)}).
-					WithProperties(sarif.NewPropertyBag().
-						Add("tenant", report.TenantName(t)).
-						Add("tenantId", t.TenantID).
-						Add("path", f.Path).
-						Add("evidence", f.Evidence))
-				if t.ExportedAt != "" {
-					res.Properties.Add("exportedAt", t.ExportedAt)
-				}
-				if t.Age != nil {
-					res.Properties.Add("snapshotAge", t.Age.Text).Add("stale", report.StaleText(t.Age))
-				}
-				if f.Waived() {
-					res.AddSuppression(sarif.NewSuppression().WithKind("external").WithJustification(report.WaiverText(f.Waiver)))
-				}
-			}
-		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("write sarif report: %w", err)
 	}
 	run.AddInvocation(invocation)
-	doc := sarif.NewReport().AddRun(run)
-	enc := json.NewEncoder(w)
+	run.Results = []*sarif.Result{}
+	// The document without results, cut where they go: the results are
+	// written one tenant at a time in between, so memory holds one
+	// tenant's results, not the report's.
+	var doc bytes.Buffer
+	enc := json.NewEncoder(&doc)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(doc); err != nil {
+	if err := enc.Encode(sarif.NewReport().AddRun(run)); err != nil {
+		return fmt.Errorf("write sarif report: %w", err)
+	}
+	head, tail, ok := bytes.Cut(doc.Bytes(), []byte(resultsSlot))
+	if !ok {
+		return fmt.Errorf("write sarif report: no %s in the document", resultsSlot)
+	}
+	bw := bufio.NewWriter(w)
+	bw.Write(head)
+	bw.WriteString(`"results": [`)
+	var item bytes.Buffer
+	ienc := json.NewEncoder(&item)
+	ienc.SetIndent(resultIndent, "  ")
+	ienc.SetEscapeHTML(false)
+	n := 0
+	err = r.EachTenant(func(tp *report.Tenant) error {
+		t := *tp
+		for _, res := range results(run, t, controls) {
+			item.Reset()
+			if err := ienc.Encode(res); err != nil {
+				return err
+			}
+			if n > 0 {
+				bw.WriteString(",")
+			}
+			n++
+			bw.WriteString("\n" + resultIndent)
+			bw.Write(bytes.TrimSuffix(item.Bytes(), []byte("\n")))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("write sarif report: %w", err)
+	}
+	if n > 0 {
+		bw.WriteString("\n" + resultIndent[:len(resultIndent)-2])
+	}
+	bw.WriteString("]")
+	bw.Write(tail)
+	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write sarif report: %w", err)
 	}
 	return nil
+}
+
+// resultsSlot is the run's empty results as the encoder writes them;
+// resultIndent is the indentation of a result in the document
+// (report → runs → run → results).
+const (
+	resultsSlot  = `"results": []`
+	resultIndent = "        "
+)
+
+// results are the SARIF results of one tenant: a result per finding of a
+// failing, warning, waived or erroring control.
+func results(run *sarif.Run, t report.Tenant, controls map[string]report.Control) []*sarif.Result {
+	var out []*sarif.Result
+	for _, c := range t.Controls {
+		if c.Status != report.StatusFail && c.Status != report.StatusWarn && c.Status != report.StatusWaived && c.Status != report.StatusError {
+			continue
+		}
+		ctl := controls[c.ID]
+		for _, f := range c.Findings {
+			level := Level(ctl.Severity)
+			if f.Warning {
+				level = "note"
+			}
+			loc := physical(t.Snapshot).AddLogicalLocation(sarif.NewLogicalLocation().
+				WithName(f.Resource.ID).
+				WithKind(nonEmpty(f.Resource.Kind, "resource")).
+				WithFullyQualifiedName(report.TenantName(t) + "/" + f.Resource.Kind + "/" + f.Resource.ID))
+			msg := f.Message
+			if ev := report.EvidenceText(f.Evidence); ev != "" {
+				msg += " (evidence: " + ev + ")"
+			}
+			res := sarif.NewRuleResult(c.ID).WithRuleIndex(run.GetRuleIndex(c.ID)).
+				WithLevel(level).
+				WithMessage(sarif.NewTextMessage(msg)).
+				AddLocation(loc).
+				WithPartialFingerprints(map[string]string{"tenantscan/v1": report.Fingerprint(t.TenantID, c.ID, f.Resource)}).
+				WithProperties(sarif.NewPropertyBag().
+					Add("tenant", report.TenantName(t)).
+					Add("tenantId", t.TenantID).
+					Add("path", f.Path).
+					Add("evidence", f.Evidence))
+			if t.ExportedAt != "" {
+				res.Properties.Add("exportedAt", t.ExportedAt)
+			}
+			if t.Age != nil {
+				res.Properties.Add("snapshotAge", t.Age.Text).Add("stale", report.StaleText(t.Age))
+			}
+			if f.Waived() {
+				res.AddSuppression(sarif.NewSuppression().WithKind("external").WithJustification(report.WaiverText(f.Waiver)))
+			}
+			out = append(out, res)
+		}
+	}
+	return out
 }
 
 // physical is a location in the snapshot file.
