@@ -2,28 +2,15 @@ package scanner
 
 import (
 	"context"
-	"github.com/tenantscan/tenantscan/policy"
-	"github.com/tenantscan/tenantscan/snapshot"
 	"io"
 	"strings"
 	"sync"
 	"testing"
-	"time"
-)
 
-// withinTest fails the test when f does not return: a hang is the bug the
-// walking and reading rules guard against, and it must fail, not block
-// the whole test binary.
-func withinTest(t *testing.T, what string, f func()) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() { defer close(done); f() }()
-	select {
-	case <-done:
-	case <-time.After(time.Minute):
-		t.Fatalf("%s did not return", what)
-	}
-}
+	"github.com/tenantscan/tenantscan/internal/hangcheck"
+	"github.com/tenantscan/tenantscan/policy"
+	"github.com/tenantscan/tenantscan/snapshot"
+)
 
 // TestScanReadHonoursContext: a read that never ends (standard input with
 // no writer) gives up when the scan's context ends.
@@ -39,7 +26,7 @@ func TestScanReadHonoursContext(t *testing.T) {
 		cancel()
 	}()
 	var errMsg string
-	withinTest(t, "Scan of a silent standard input", func() {
+	hangcheck.Within(t, "Scan of a silent standard input", func() {
 		rep, err := Scan(ctx, e, []snapshot.Source{{Name: snapshot.StdinName}}, Options{Stdin: r})
 		if err != nil {
 			t.Error(err)

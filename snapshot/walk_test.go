@@ -13,22 +13,9 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
-)
 
-// withinTest fails the test when f does not return: a hang is the bug the
-// walking and reading rules guard against, and it must fail, not block
-// the whole test binary.
-func withinTest(t *testing.T, what string, f func()) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() { defer close(done); f() }()
-	select {
-	case <-done:
-	case <-time.After(time.Minute):
-		t.Fatalf("%s did not return", what)
-	}
-}
+	"github.com/tenantscan/tenantscan/internal/hangcheck"
+)
 
 func touch(t *testing.T, path string, data string) {
 	t.Helper()
@@ -81,7 +68,7 @@ func TestWalkSpecialFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	var sources []Source
-	withinTest(t, "Walk", func() { sources, _ = Walk([]string{dir, filepath.Join(dir, "fifo.json")}) })
+	hangcheck.Within(t, "Walk", func() { sources, _ = Walk([]string{dir, filepath.Join(dir, "fifo.json")}) })
 	got := walked(dir, sources)
 	want := []string{
 		"a.yaml",
@@ -96,13 +83,13 @@ func TestWalkSpecialFiles(t *testing.T) {
 	// Load opens without blocking and checks what it opened: a pipe put
 	// where a file was walked is refused, not waited on.
 	var err error
-	withinTest(t, "Load of a named pipe", func() {
+	hangcheck.Within(t, "Load of a named pipe", func() {
 		_, err = Load(Source{Name: filepath.Join(dir, "fifo.json")}, nil, DefaultLimits())
 	})
 	if err == nil || !strings.Contains(err.Error(), "fifo.json: not a regular file: a named pipe") {
 		t.Errorf("Load of a named pipe: %v", err)
 	}
-	withinTest(t, "Load of /dev/zero", func() {
+	hangcheck.Within(t, "Load of /dev/zero", func() {
 		_, err = Load(Source{Name: "/dev/zero"}, nil, DefaultLimits())
 	})
 	if err == nil || !strings.Contains(err.Error(), "not a regular file: a character device") {
