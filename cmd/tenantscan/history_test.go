@@ -1,14 +1,19 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -328,6 +333,40 @@ func TestHistoryFailureKeepsReports(t *testing.T) {
 		})
 	}
 }
+
+// TestHistoryNotRecordedWhenReportsFail: the history is written while the
+// reports are, and commits only when they were; a run whose report could
+// not be written leaves no run in the history, and its exit names the
+// report's failure.
+func TestHistoryNotRecordedWhenReportsFail(t *testing.T) {
+	t.Parallel()
+	compliant := filepath.Join(fixtures, "contoso-compliant.yaml")
+	db := filepath.Join(t.TempDir(), "h.db")
+	var errOut bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: failingWriter{}, stderr: &errOut, getenv: os.Getenv,
+		log: slog.New(slog.DiscardHandler), now: time.Now}
+	if code := runEnv(context.Background(), e, []string{"scan", "--history", db, compliant}); code != 2 || !strings.Contains(errOut.String(), "standard output") {
+		t.Fatalf("exit %d, want 2 naming standard output:\n%s", code, errOut.String())
+	}
+	runs := runCLI(t, "", "history", "runs", "--history", db, "--format", "json")
+	if runs.code != 0 || strings.TrimSpace(runs.stdout) != "[]" {
+		t.Fatalf("history runs after a failed report: exit %d, want no run:\n%s%s", runs.code, runs.stdout, runs.stderr)
+	}
+	// The same scan with a working standard output is recorded.
+	if res := runCLI(t, "", "scan", "--history", db, compliant); res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	runs = runCLI(t, "", "history", "runs", "--history", db, "--format", "json")
+	var got []struct{ Seq int }
+	if err := json.Unmarshal([]byte(runs.stdout), &got); err != nil || len(got) != 1 || got[0].Seq != 1 {
+		t.Fatalf("history runs after a good scan: %v, want run 1:\n%s%s", err, runs.stdout, runs.stderr)
+	}
+}
+
+// failingWriter is a standard output that refuses every write.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("broken pipe") }
 
 func TestHistoryUsage(t *testing.T) {
 	t.Parallel()

@@ -114,14 +114,54 @@ func (r *historyRun) trend(ctx context.Context, e *env, rep *report.Report) {
 	rep.Trend = t
 }
 
-// record writes the finished run, whose reports are already written, and
-// returns the run's exit status: result unchanged, or exit code 2 when the
-// history could not be written.
-func (r *historyRun) record(ctx context.Context, e *env, rep *report.Report, s *scanFlags, result error) error {
+// recording is a run being written to the history while its reports are
+// written: the two overlap (the history is another reader of the finished
+// tenants), so --history adds less to a run's time.
+type recording struct {
+	wrote  chan error // the reports' outcome, for the history to commit or not
+	done   chan error // the run's exit status once recorded
+	result error
+}
+
+// startRecord starts writing the finished run to the history; finish
+// waits for it. The history commits only once the reports are written,
+// so a run whose reports failed is not recorded.
+func (r *historyRun) startRecord(ctx context.Context, e *env, rep *report.Report, s *scanFlags, result error) *recording {
+	rc := &recording{wrote: make(chan error, 1), result: result}
 	if r == nil {
-		return result
+		return rc
 	}
+	rc.done = make(chan error, 1)
+	go func() { rc.done <- r.write(ctx, e, rep, s, result, rc.wrote) }()
+	return rc
+}
+
+// finish gives the history the reports' outcome (nil: all written) and
+// returns the run's exit status: the reports' error first, else result,
+// or exit code 2 when the history could not be written.
+func (rc *recording) finish(wroteErr error) error {
+	rc.wrote <- wroteErr
+	if rc.done == nil {
+		if wroteErr != nil {
+			return wroteErr
+		}
+		return rc.result
+	}
+	err := <-rc.done
+	if wroteErr != nil {
+		return wroteErr
+	}
+	return err
+}
+
+// errReportsFailed rolls back the run of a scan whose reports failed.
+var errReportsFailed = errors.New("the reports were not written")
+
+// write records the run; wrote gives the reports' outcome before the run
+// is committed.
+func (r *historyRun) write(ctx context.Context, e *env, rep *report.Report, s *scanFlags, result error, wrote <-chan error) error {
 	if r.err != nil {
+		<-wrote
 		e.log.Error("history not written; the reports are", "error", r.err)
 		return &exitCodeError{code: exitError, err: r.err}
 	}
@@ -134,6 +174,14 @@ func (r *historyRun) record(ctx context.Context, e *env, rep *report.Report, s *
 		ID: r.flags.runID, At: rep.StartedAt, StartedAt: rep.StartedAt, FinishedAt: rep.FinishedAt,
 		ToolVersion: rep.Tool.Version, Parameters: rep.Parameters, ExitCode: code,
 	}
+	waited := false
+	run.BeforeCommit = func() error {
+		waited = true
+		if err := <-wrote; err != nil {
+			return errReportsFailed
+		}
+		return nil
+	}
 	if s != nil {
 		if s.asOf != "" {
 			// A run judged as of a date is filed on that date.
@@ -144,6 +192,12 @@ func (r *historyRun) record(ctx context.Context, e *env, rep *report.Report, s *
 		run.DataHash = hashFiles("data: built-in "+rep.Tool.Version, s.dataFiles)
 	}
 	rec, err := r.store.Record(ctx, run, rep.Controls, rep.EachTenant)
+	if !waited {
+		<-wrote
+	}
+	if errors.Is(err, errReportsFailed) {
+		return err // the reports' own error is the run's
+	}
 	if err != nil {
 		e.log.Error("history not written; the reports are", "error", err)
 		return &exitCodeError{code: exitError, err: err}

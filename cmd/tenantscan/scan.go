@@ -203,11 +203,8 @@ func runScan(cmd *cobra.Command, e *env, p scanParams) error {
 			return writeMetrics(w, p.metricsFile, rep)
 		}})
 	}
-	if err := p.write(cmd.Context(), e, set, rep, extra...); err != nil {
-		return err
-	}
-
-	return hist.record(cmd.Context(), e, rep, &p.scanFlags, p.exitCode(rep, base != nil))
+	rec := hist.startRecord(cmd.Context(), e, rep, &p.scanFlags, p.exitCode(rep, base != nil))
+	return rec.finish(p.write(cmd.Context(), e, set, rep, extra...))
 }
 
 // exitCode maps a finished report to the exit code: 2 when a tenant is in
