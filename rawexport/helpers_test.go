@@ -24,6 +24,9 @@ func newTestEngine(t testing.TB, opts policy.EngineOptions) *policy.Engine {
 
 func mustScan(t testing.TB, ctx context.Context, e *policy.Engine, sources []snapshot.Source, opts scanner.Options) *report.Report {
 	t.Helper()
+	if opts.MemoryTenants == 0 {
+		opts.MemoryTenants = -1 // these tests read rep.Tenants
+	}
 	rep, err := scanner.Scan(ctx, e, sources, opts)
 	if err != nil {
 		t.Fatal(err)

@@ -225,6 +225,11 @@ func TestFindingContract(t *testing.T) {
 // closed when the test ends.
 func mustScan(t testing.TB, ctx context.Context, e *policy.Engine, sources []snapshot.Source, opts Options) *report.Report {
 	t.Helper()
+	if opts.MemoryTenants == 0 {
+		// These tests read rep.Tenants; the spool has tests of its own
+		// (spool_test.go), as in internal/testscan.
+		opts.MemoryTenants = -1
+	}
 	rep, err := Scan(ctx, e, sources, opts)
 	if err != nil {
 		t.Fatal(err)

@@ -375,7 +375,7 @@ func TestJSONLogs(t *testing.T) {
 }
 
 // TestLargeScanSpools runs the CLI over more snapshots than a report keeps
-// in memory (scanner.DefaultMemoryTenants), so tenants go through the
+// in memory (scanner.DefaultMemoryTenants, one), so tenants go through the
 // spool file: the report lists every tenant in path order, drift against
 // a baseline and the exit code still work, and the spool is removed.
 func TestLargeScanSpools(t *testing.T) {
