@@ -5,47 +5,277 @@ package baseline
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
-	"sort"
+	"slices"
 	"sync"
 
 	"github.com/tenantscan/tenantscan/report"
 )
 
-// Baseline is the previous run a scan is compared with: the fingerprints
-// of its findings and which of them were waived. Mark tenants as they
-// finish, then ask for the Resolved findings. It holds about 100 bytes per
-// baseline finding; the findings themselves are read again only for the
-// resolved list.
+// Baseline is the previous run a scan is compared with. Mark tenants as
+// they finish, then ask for the Resolved findings.
+//
+// Memory is bounded by the tenant being marked, not by the baseline: it
+// keeps the tenant id of each baseline tenant and reads that tenant's
+// baseline findings again when a tenant of that id is marked (the
+// findings of one tenant, dropped after). What stays is one bit per
+// baseline finding of a marked tenant (seen in this run or not) and the
+// controls each tenant had evaluated. Resolved reads again only the
+// tenants with findings left unseen.
 type Baseline struct {
-	findings   map[[16]byte]baseFinding // by fingerprint; read-only once built
-	seen       []bool                   // by baseFinding.seq: the run has it too
-	tenantIDs  []string                 // by baseline tenant
-	controlIDs []string                 // interned; baseFinding.controlID indexes it
-	controlIdx map[string]int32
-	// tenant reads baseline tenant i again.
+	// tenant reads baseline tenant i again; safe for concurrent use.
 	tenant func(i int) (report.Tenant, error)
+	groups []*group          // by tenant id, in the order of their first baseline tenant
+	byID   map[string]*group // the same, by tenant id
 
-	tenantIdx map[string][]int // baseline tenants by id, for carrying findings over
-
-	mu           sync.Mutex      // guards seen, evaluatedNow and err
-	evaluatedNow map[string]bool // tenant id + control id evaluated in this run
-	err          error           // the first error carrying findings over
+	mu         sync.Mutex       // guards the groups' marks, controlIdx and err
+	controlIdx map[string]int32 // interned ids of evaluated controls
+	err        error            // the first error reading the baseline again
 }
 
-// baseFinding is 24 bytes: a 2,000-tenant baseline of 100,000 findings
-// takes a few megabytes.
-type baseFinding struct {
-	tenant, control, at int32 // where it is in the baseline
-	controlID           int32 // in Baseline.controlIDs
-	seq                 int32 // in Baseline.seen
-	waived              bool
+// group is every baseline tenant of one tenant id (usually one) and what
+// this run's tenants of that id did to its findings.
+type group struct {
+	id      string
+	tenants []int // baseline tenants, in the baseline's order
+	// Set by Mark, under Baseline.mu. The group's distinct findings are
+	// numbered in the order load reads them.
+	marked    bool
+	distinct  int
+	seen      []uint64 // a bit per distinct finding: seen in this run too
+	seenN     int
+	evaluated []int32 // controls evaluated in this run (Baseline.controlIdx)
 }
+
+// findingKey is a finding's identity within one tenant: with the tenant
+// id, what report.Fingerprint hashes.
+type findingKey struct{ control, kind, id string }
+
+// loaded is one group's baseline findings, read again.
+type loaded struct {
+	tenants []report.Tenant    // the group's baseline tenants, in order
+	index   map[findingKey]int // distinct finding → its number
+	last    []place            // by number: where it last occurs (the last one stands)
+}
+
+// place is a finding of a loaded group: tenant (in loaded.tenants),
+// control and finding.
+type place struct{ tenant, control, at int }
 
 func newBaseline() *Baseline {
-	return &Baseline{findings: map[[16]byte]baseFinding{}, controlIdx: map[string]int32{}, evaluatedNow: map[string]bool{},
-		tenantIdx: map[string][]int{}}
+	return &Baseline{byID: map[string]*group{}, controlIdx: map[string]int32{}}
+}
+
+// add notes baseline tenant i, of tenant id id.
+func (b *Baseline) add(i int, id string) {
+	g := b.byID[id]
+	if g == nil {
+		g = &group{id: id}
+		b.byID[id] = g
+		b.groups = append(b.groups, g)
+	}
+	g.tenants = append(g.tenants, i)
+}
+
+// load reads a group's baseline tenants again and numbers their distinct
+// findings in order; the same resource twice in a control is one
+// finding, and the last one stands.
+func (b *Baseline) load(g *group) (*loaded, error) {
+	l := &loaded{index: map[findingKey]int{}}
+	for _, i := range g.tenants {
+		t, err := b.tenant(i)
+		if err != nil {
+			return nil, err
+		}
+		if t.TenantID != g.id {
+			return nil, fmt.Errorf("baseline changed while the scan ran: its tenant %d is %q, was %q", i+1, t.TenantID, g.id)
+		}
+		ti := len(l.tenants)
+		l.tenants = append(l.tenants, t)
+		for ci, c := range t.Controls {
+			for fi, f := range c.Findings {
+				k := findingKey{c.ID, f.Resource.Kind, f.Resource.ID}
+				n, ok := l.index[k]
+				if !ok {
+					n = len(l.last)
+					l.index[k] = n
+					l.last = append(l.last, place{})
+				}
+				l.last[n] = place{ti, ci, fi}
+			}
+		}
+	}
+	return l, nil
+}
+
+// finding is the baseline finding at p and its control.
+func (l *loaded) finding(p place) (*report.ControlResult, report.Finding) {
+	c := &l.tenants[p.tenant].Controls[p.control]
+	return c, c.Findings[p.at]
+}
+
+// Mark marks every finding of a tenant as new or unchanged, and reopened
+// when it was waived in the baseline and is not now. A control in error
+// gets the baseline's findings of that tenant and control, marked
+// DriftCarried. It is safe for concurrent use.
+func (b *Baseline) Mark(t *report.Tenant) {
+	g := b.byID[t.TenantID]
+	if g == nil {
+		// Not in the baseline: everything is new, nothing carried or
+		// resolved.
+		for ci := range t.Controls {
+			for fi := range t.Controls[ci].Findings {
+				t.Controls[ci].Findings[fi].Drift = report.DriftNew
+			}
+		}
+		return
+	}
+	l, err := b.load(g)
+	if err != nil {
+		b.fail(err)
+		return
+	}
+	if t.TenantID != "" {
+		carry(t, l)
+	}
+	var seen []int
+	for ci := range t.Controls {
+		c := &t.Controls[ci]
+		for fi := range c.Findings {
+			f := &c.Findings[fi]
+			if f.Drift == report.DriftCarried {
+				continue
+			}
+			n, ok := l.index[findingKey{c.ID, f.Resource.Kind, f.Resource.ID}]
+			if !ok {
+				f.Drift = report.DriftNew
+				continue
+			}
+			_, old := l.finding(l.last[n])
+			f.Drift = report.DriftUnchanged
+			f.Reopened = old.Waived() && !f.Waived()
+			seen = append(seen, n)
+		}
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !g.marked {
+		g.marked, g.distinct = true, len(l.last)
+		g.seen = make([]uint64, (len(l.last)+63)/64)
+	} else if g.distinct != len(l.last) {
+		b.failLocked(fmt.Errorf("baseline changed while the scan ran: tenant %s", g.id))
+		return
+	}
+	for _, n := range seen {
+		if bit := uint64(1) << (n % 64); g.seen[n/64]&bit == 0 {
+			g.seen[n/64] |= bit
+			g.seenN++
+		}
+	}
+	for _, c := range t.Controls {
+		if !report.Evaluated(c.Status) {
+			continue
+		}
+		id, ok := b.controlIdx[c.ID]
+		if !ok {
+			id = int32(len(b.controlIdx))
+			b.controlIdx[c.ID] = id
+		}
+		if !slices.Contains(g.evaluated, id) {
+			g.evaluated = append(g.evaluated, id)
+		}
+	}
+}
+
+func (b *Baseline) fail(err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.failLocked(err)
+}
+
+func (b *Baseline) failLocked(err error) {
+	if b.err == nil {
+		b.err = err
+	}
+}
+
+// carry adds to each control of t in error the findings the baseline had
+// for it.
+func carry(t *report.Tenant, l *loaded) {
+	inError := map[string]int{}
+	for ci, c := range t.Controls {
+		if c.Status == report.StatusError {
+			inError[c.ID] = ci
+		}
+	}
+	if len(inError) == 0 {
+		return
+	}
+	for _, base := range l.tenants {
+		for _, bc := range base.Controls {
+			ci, ok := inError[bc.ID]
+			if !ok {
+				continue
+			}
+			c := &t.Controls[ci]
+			for _, f := range bc.Findings {
+				// Not judged this run: no waiver applies or counts.
+				f.Drift, f.Reopened, f.Waiver = report.DriftCarried, false, nil
+				c.Findings = append(c.Findings, f)
+			}
+		}
+	}
+}
+
+// Resolved lists the baseline findings that the marked tenants no longer
+// have, in the baseline's order. A finding counts as resolved only when
+// its tenant and control were evaluated in both runs: a tenant in error
+// now has resolved nothing. It reads again only the baseline tenants with
+// findings not seen in this run.
+func (b *Baseline) Resolved() ([]report.Finding, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.err != nil {
+		return nil, b.err
+	}
+	type gone struct {
+		tenant, control, at int // where it is in the baseline
+		f                   report.Finding
+	}
+	var out []gone
+	for _, g := range b.groups {
+		if !g.marked || g.seenN == g.distinct || len(g.evaluated) == 0 {
+			continue
+		}
+		l, err := b.load(g)
+		if err != nil {
+			return nil, err
+		}
+		if len(l.last) != g.distinct {
+			return nil, fmt.Errorf("baseline changed while the scan ran: tenant %s", g.id)
+		}
+		for n, p := range l.last {
+			if g.seen[n/64]&(uint64(1)<<(n%64)) != 0 {
+				continue
+			}
+			c, f := l.finding(p)
+			if id, ok := b.controlIdx[c.ID]; !ok || !slices.Contains(g.evaluated, id) {
+				continue
+			}
+			f.ControlID, f.TenantID, f.Drift, f.Reopened, f.Waiver = c.ID, g.id, "", false, nil
+			out = append(out, gone{g.tenants[p.tenant], p.control, p.at, f})
+		}
+	}
+	slices.SortFunc(out, func(a, c gone) int {
+		return cmp.Or(cmp.Compare(a.tenant, c.tenant), cmp.Compare(a.control, c.control), cmp.Compare(a.at, c.at))
+	})
+	resolved := make([]report.Finding, len(out))
+	for i, g := range out {
+		resolved[i] = g.f
+	}
+	return resolved, nil
 }
 
 // New indexes the findings of a baseline report, which must stay
@@ -53,7 +283,7 @@ func newBaseline() *Baseline {
 func New(base *report.Report) (*Baseline, error) {
 	b := newBaseline()
 	n := 0
-	err := base.EachTenant(func(t *report.Tenant) error { b.add(n, t); n++; return nil })
+	err := base.EachTenant(func(t *report.Tenant) error { b.add(n, t.TenantID); n++; return nil })
 	b.tenant = func(i int) (report.Tenant, error) {
 		return base.Tenant(i)
 	}
@@ -74,7 +304,7 @@ func Read(r File) (*Baseline, error) {
 	b := newBaseline()
 	var spans [][2]int64 // of each tenant, with the separator before it
 	_, err := report.ReadStream(r, func(t *report.Tenant, start, end int64) error {
-		b.add(len(spans), t)
+		b.add(len(spans), t.TenantID)
 		spans = append(spans, [2]int64{start, end})
 		return nil
 	})
@@ -89,148 +319,6 @@ func Read(r File) (*Baseline, error) {
 		return report.DecodeTenant(bytes.TrimLeft(data, ", \t\r\n"))
 	}
 	return b, nil
-}
-
-// add indexes the findings of baseline tenant i.
-func (b *Baseline) add(i int, t *report.Tenant) {
-	b.tenantIDs = append(b.tenantIDs, t.TenantID)
-	b.tenantIdx[t.TenantID] = append(b.tenantIdx[t.TenantID], i)
-	for ci, c := range t.Controls {
-		id, ok := b.controlIdx[c.ID]
-		if !ok {
-			id = int32(len(b.controlIDs))
-			b.controlIdx[c.ID] = id
-			b.controlIDs = append(b.controlIDs, c.ID)
-		}
-		for fi, f := range c.Findings {
-			fp := report.FingerprintSum(t.TenantID, c.ID, f.Resource)
-			seq := int32(len(b.seen))
-			if old, dup := b.findings[fp]; dup {
-				seq = old.seq // the same resource twice: the last one stands
-			} else {
-				b.seen = append(b.seen, false)
-			}
-			b.findings[fp] = baseFinding{tenant: int32(i), control: int32(ci), at: int32(fi), controlID: id, seq: seq, waived: f.Waived()}
-		}
-	}
-}
-
-// Mark marks every finding of a tenant as new or unchanged, and reopened
-// when it was waived in the baseline and is not now. A control in error
-// gets the baseline's findings of that tenant and control, marked
-// DriftCarried. It is safe for concurrent use.
-func (b *Baseline) Mark(t *report.Tenant) {
-	b.carry(t)
-	var seen []int32
-	var evaluatedNow []string
-	for ci := range t.Controls {
-		c := &t.Controls[ci]
-		if report.Evaluated(c.Status) {
-			evaluatedNow = append(evaluatedNow, t.TenantID+"\x00"+c.ID)
-		}
-		for fi := range c.Findings {
-			f := &c.Findings[fi]
-			if f.Drift == report.DriftCarried {
-				continue
-			}
-			if old, ok := b.findings[report.FingerprintSum(t.TenantID, c.ID, f.Resource)]; ok {
-				f.Drift = report.DriftUnchanged
-				f.Reopened = old.waived && !f.Waived()
-				seen = append(seen, old.seq)
-			} else {
-				f.Drift = report.DriftNew
-			}
-		}
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for _, i := range seen {
-		b.seen[i] = true
-	}
-	for _, k := range evaluatedNow {
-		b.evaluatedNow[k] = true
-	}
-}
-
-// carry adds to each control of t in error the findings the baseline had
-// for it (the baseline read again for this tenant only).
-func (b *Baseline) carry(t *report.Tenant) {
-	if t.TenantID == "" || len(b.tenantIdx[t.TenantID]) == 0 {
-		return
-	}
-	inError := map[string]int{}
-	for ci, c := range t.Controls {
-		if c.Status == report.StatusError {
-			inError[c.ID] = ci
-		}
-	}
-	if len(inError) == 0 {
-		return
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for _, i := range b.tenantIdx[t.TenantID] {
-		base, err := b.tenant(i)
-		if err != nil {
-			if b.err == nil {
-				b.err = err
-			}
-			return
-		}
-		for _, bc := range base.Controls {
-			ci, ok := inError[bc.ID]
-			if !ok {
-				continue
-			}
-			c := &t.Controls[ci]
-			for _, f := range bc.Findings {
-				// Not judged this run: no waiver applies or counts.
-				f.Drift, f.Reopened, f.Waiver = report.DriftCarried, false, nil
-				c.Findings = append(c.Findings, f)
-			}
-		}
-	}
-}
-
-// Resolved lists the baseline findings that the marked tenants no longer
-// have, in the baseline's order. A finding counts as resolved only when
-// its tenant and control were evaluated in both runs: a tenant in error
-// now has resolved nothing.
-func (b *Baseline) Resolved() ([]report.Finding, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.err != nil {
-		return nil, b.err
-	}
-	var gone []baseFinding
-	for _, bf := range b.findings {
-		if !b.seen[bf.seq] && b.evaluatedNow[b.tenantIDs[bf.tenant]+"\x00"+b.controlIDs[bf.controlID]] {
-			gone = append(gone, bf)
-		}
-	}
-	sort.Slice(gone, func(i, j int) bool {
-		a, c := gone[i], gone[j]
-		return a.tenant < c.tenant || a.tenant == c.tenant && (a.control < c.control || a.control == c.control && a.at < c.at)
-	})
-	out := make([]report.Finding, 0, len(gone))
-	var t report.Tenant
-	loaded := int32(-1)
-	for _, bf := range gone {
-		if bf.tenant != loaded {
-			var err error
-			if t, err = b.tenant(int(bf.tenant)); err != nil {
-				return nil, err
-			}
-			loaded = bf.tenant
-		}
-		if int(bf.control) >= len(t.Controls) || int(bf.at) >= len(t.Controls[bf.control].Findings) {
-			return nil, fmt.Errorf("baseline changed while the scan ran")
-		}
-		f := t.Controls[bf.control].Findings[bf.at]
-		f.ControlID, f.TenantID, f.Drift, f.Reopened, f.Waiver = b.controlIDs[bf.controlID], b.tenantIDs[bf.tenant], "", false, nil
-		out = append(out, f)
-	}
-	return out, nil
 }
 
 // Apply marks every finding of cur, an in-memory report, as new or
@@ -251,17 +339,16 @@ func Apply(cur, base *report.Report) error {
 	return err
 }
 
-// From builds a baseline from tenants kept elsewhere, such as a
-// history database: each calls fn with every baseline tenant in turn (only
-// the controls and findings matter), and tenant(i) returns the i-th of
-// them again, for Resolved. Memory is the same as for a baseline file:
-// about 100 bytes per baseline finding.
-func From(each func(fn func(*report.Tenant) error) error, tenant func(i int) (report.Tenant, error)) (*Baseline, error) {
+// From builds a baseline from tenants kept elsewhere, such as a history
+// database: ids are the tenant ids of the baseline's tenants, in order,
+// and tenant(i) returns the i-th of them (only its id, controls and
+// findings matter), the same each time; it must be safe for concurrent
+// use.
+func From(ids []string, tenant func(i int) (report.Tenant, error)) *Baseline {
 	b := newBaseline()
-	n := 0
-	if err := each(func(t *report.Tenant) error { b.add(n, t); n++; return nil }); err != nil {
-		return nil, err
+	for i, id := range ids {
+		b.add(i, id)
 	}
 	b.tenant = tenant
-	return b, nil
+	return b
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -110,7 +111,7 @@ func TestReadBaseline(t *testing.T) {
 			t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
 		}
 	}
-	if b, err := Read(strings.NewReader(`{"schemaVersion": 1, "tenants": null}`)); err != nil || len(b.findings) != 0 {
+	if b, err := Read(strings.NewReader(`{"schemaVersion": 1, "tenants": null}`)); err != nil || len(b.groups) != 0 {
 		t.Errorf("tenants null: %v", err)
 	}
 }
@@ -194,4 +195,54 @@ func TestBaselineCarriesFindingsOfAControlInError(t *testing.T) {
 			t.Errorf("night 3: %s is %s, want unchanged", f.Resource.ID, f.Drift)
 		}
 	}
+}
+
+// TestBaselineMemoryIsBoundedByTheTenant marks 200 tenants against a
+// baseline of 200 × 1,000 findings and measures what the baseline keeps
+// between marks: a bit per finding and a little per tenant, not the
+// findings (an index of every baseline finding kept about 100 bytes
+// each: 20 MB here).
+func TestBaselineMemoryIsBoundedByTheTenant(t *testing.T) {
+	const tenants, findings = 200, 1000
+	id := func(i int) string { return fmt.Sprintf("%08d-1111-4222-8333-000000000000", i) }
+	tenant := func(i int, skip int) report.Tenant {
+		tn := report.Tenant{TenantID: id(i), Controls: []report.ControlResult{{ID: "O365G-004", Status: report.StatusFail}}}
+		for j := range findings {
+			if j == skip {
+				continue
+			}
+			tn.Controls[0].Findings = append(tn.Controls[0].Findings, report.Finding{
+				Message: fmt.Sprintf("user%06d@contoso.com has no E3-or-later licence", j), Resource: report.Resource{Kind: "user", ID: fmt.Sprintf("user%06d@contoso.com", j)}})
+		}
+		return tn
+	}
+	ids := make([]string, tenants)
+	for i := range ids {
+		ids[i] = id(i)
+	}
+	heap := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	before := heap()
+	b := From(ids, func(i int) (report.Tenant, error) { return tenant(i, -1), nil })
+	for i := range tenants {
+		cur := tenant(i, 0) // finding 0 is resolved in every tenant
+		b.Mark(&cur)
+	}
+	kept := int64(heap()) - int64(before)
+	runtime.KeepAlive(b)
+	if limit := int64(2 << 20); kept > limit {
+		t.Errorf("the baseline keeps %d KB after marking %d tenants of %d findings, want at most %d KB", kept>>10, tenants, findings, limit>>10)
+	}
+	resolved, err := b.Resolved()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resolved) != tenants || resolved[0].Resource.ID != "user000000@contoso.com" || resolved[0].TenantID != id(0) {
+		t.Errorf("resolved %d findings, first %+v; want %d, user000000 of the first tenant", len(resolved), resolved[0], tenants)
+	}
+	t.Logf("kept %d KB for %d baseline findings", kept>>10, tenants*findings)
 }
