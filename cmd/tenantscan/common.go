@@ -146,7 +146,11 @@ func (s *scanFlags) scan(ctx context.Context, e *env, base *baseline.Baseline) (
 		scanCtx, cancel = context.WithTimeout(ctx, s.timeout)
 		defer cancel()
 	}
-	parallel := fitParallel(e.log, s.parallel, sources, runtimeMemoryLimit())
+	limit := runtimeMemoryLimit()
+	parallel := fitParallel(e.log, s.parallel, sources, limit)
+	if limit == 0 {
+		boundMemory(e.log, e.setMemoryLimit, parallel, sources)
+	}
 	e.log.Info("scan started", "snapshots", len(sources), "controls", len(engine.Controls()), "parallel", parallel, "waivers", len(waivers))
 	progress := e.progress(len(sources))
 	rep, err := scanner.Scan(scanCtx, engine, sources, scanner.Options{

@@ -69,7 +69,8 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	code := runEnv(ctx, &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv,
+		log: slog.New(slog.DiscardHandler), setMemoryLimit: debug.SetMemoryLimit}, os.Args[1:])
 	stop()
 	os.Exit(code)
 }
@@ -88,6 +89,11 @@ type env struct {
 	// now is the scan's clock (snapshot ages are measured from it); nil
 	// means time.Now. Tests fix it so that ages in goldens do not change.
 	now func() time.Time
+	// setMemoryLimit sets the Go runtime's soft memory limit
+	// (debug.SetMemoryLimit); nil leaves it alone. main sets it, so that a
+	// scan without a limit bounds itself (boundMemory); tests leave the
+	// test binary's limit alone.
+	setMemoryLimit func(int64) int64
 
 	// Set by the root command before any subcommand runs.
 	log         *slog.Logger

@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -53,6 +55,42 @@ func TestFitParallelLogsTheReduction(t *testing.T) {
 			}
 			if got := strings.TrimSpace(buf.String()); got != tc.log {
 				t.Errorf("log:\n got %s\nwant %s", got, tc.log)
+			}
+		})
+	}
+}
+
+// TestBoundMemory: without a limit from elsewhere, a scan sets the
+// runtime's soft limit to its estimate (the workers' largest snapshots
+// plus the reserve); standard input, of unknown size, sets none.
+func TestBoundMemory(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var sources []snapshot.Source
+	for i, size := range []int{1_000_000, 3_000_000, 2_000_000} {
+		path := filepath.Join(dir, fmt.Sprintf("%d.json", i))
+		if err := os.WriteFile(path, make([]byte, size), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		sources = append(sources, snapshot.Source{Name: path})
+	}
+	tests := []struct {
+		name     string
+		parallel int
+		sources  []snapshot.Source
+		want     int64 // 0: not set
+	}{
+		{"one worker: the largest", 1, sources, scanner.ProcessReserve + scanner.SnapshotCost(3_000_000)},
+		{"two workers: the two largest", 2, sources, scanner.ProcessReserve + scanner.SnapshotCost(3_000_000) + scanner.SnapshotCost(2_000_000)},
+		{"more workers than snapshots", 8, sources, scanner.ProcessReserve + scanner.SnapshotCost(3_000_000) + scanner.SnapshotCost(2_000_000) + scanner.SnapshotCost(1_000_000)},
+		{"standard input", 2, append(slices.Clone(sources), snapshot.Source{Name: snapshot.StdinName}), 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got int64
+			boundMemory(slog.New(slog.DiscardHandler), func(n int64) int64 { got = n; return 0 }, tc.parallel, tc.sources)
+			if tc.want = int64(float64(tc.want) * memoryLimitRatio); got != tc.want {
+				t.Errorf("limit %d, want %d", got, tc.want)
 			}
 		})
 	}
