@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Peak RSS of a scan for standard output and every output format, for
+# docs/performance.md ("Memory bounded by bytes").
+# Usage: scripts/bench-memory.sh CORPUS [each|together]
+#   each:     one run per format (stdout json, stdout table, each file
+#             format, --metrics-file, --baseline, merge);
+#   together: one run to standard output, then one run writing every file
+#             format, --metrics-file and --baseline at once (the writers run
+#             one after another, so its peak bounds each one's), then merge.
+# The bound it checks: the workers' snapshots plus 150 MB, where one
+# snapshot's cost is measured: the peak of a one-worker scan of the
+# corpus's largest snapshot, less the peak of a scan of almost nothing
+# (the binary and the compiled policies: one small fixture).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpus=$1; mode=${2:-each}
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+go build -o "$work/tenantscan" ./cmd/tenantscan
+ts="$work/tenantscan"
+workers=$(nproc)
+n=$(find "$corpus" -type f | wc -l)
+largest=$(find "$corpus" -type f -printf '%s %p\n' | sort -n | tail -1 | cut -d' ' -f2-)
+
+peak() { # label, command...: prints "label peak-MB wall-s"
+	local label=$1; shift
+	/usr/bin/time -f "%M %e" -o "$work/time" "$@" >"$work/out" 2>"$work/err" || {
+		local rc=$?
+		# 1 is "findings"; anything else is a failure worth seeing
+		[ $rc = 1 ] || { echo "$label: exit $rc" >&2; cat "$work/err" >&2; exit 1; }
+	}
+	read -r kb s <"$work/time"
+	awk -v l="$label" -v kb="$kb" -v s="$s" 'BEGIN{printf "| %s | %.0f MB | %.0f s |\n", l, kb/1024, s}'
+}
+scan() { "$ts" scan -q --fail-on none "$@"; }
+
+one=$(peak "one" "$ts" scan -q --fail-on none --parallel 1 --format json --output "json=$work/one.json" "$largest" | awk '{print $4}')
+base=$(peak "base" "$ts" scan -q --fail-on none --parallel 1 --format json --output "json=$work/one.json" fixtures/contoso-compliant.yaml | awk '{print $4}')
+per=$((one - base))
+bound=$((workers * per + 150))
+echo "corpus $corpus: $n snapshots, $(du -sh "$corpus" | cut -f1); $workers workers"
+echo "one snapshot (largest, one worker): $one MB; a scan of one small fixture: $base MB;"
+echo "bound: $workers x $per MB + 150 MB = $bound MB"
+echo
+echo "| output | peak RSS | wall |"
+echo "|---|---|---|"
+# The previous report, for --baseline, made by two shards and merge.
+scan --shard 1/2 --format json --output "json=$work/s1.json" "$corpus"
+scan --shard 2/2 --format json --output "json=$work/s2.json" "$corpus"
+peak "merge of 2 shard reports, --output json=FILE" "$ts" merge -q --fail-on none --output "json=$work/base.json" "$work/s1.json" "$work/s2.json"
+if [ "$mode" = each ]; then
+	peak "standard output, json" "$ts" scan -q --fail-on none --format json "$corpus"
+	peak "standard output, table" "$ts" scan -q --fail-on none "$corpus"
+	for f in json csv sarif junit html markdown xlsx table; do
+		peak "--output $f=FILE" "$ts" scan -q --fail-on none --format "$f" --output "$f=$work/r.$f" "$corpus"
+	done
+	peak "--metrics-file" "$ts" scan -q --fail-on none --format json --output "json=$work/r.json" --metrics-file "$work/m.prom" "$corpus"
+	peak "--baseline (json)" "$ts" scan -q --fail-on none --format json --output "json=$work/r.json" --baseline "$work/base.json" "$corpus"
+else
+	peak "standard output, json" "$ts" scan -q --fail-on none --format json "$corpus"
+	args=()
+	for f in json csv sarif junit html markdown xlsx table; do args+=(--format "$f" --output "$f=$work/r.$f"); done
+	peak "every file format, --metrics-file and --baseline in one run" "$ts" scan -q --fail-on none "${args[@]}" --metrics-file "$work/m.prom" --baseline "$work/base.json" "$corpus"
+fi
