@@ -14,6 +14,7 @@ import (
 	"github.com/tenantscan/tenantscan/report"
 	jsonreport "github.com/tenantscan/tenantscan/report/format/json"
 	"github.com/tenantscan/tenantscan/report/format/junit"
+	"github.com/tenantscan/tenantscan/report/format/markdown"
 	"github.com/tenantscan/tenantscan/report/format/sarif"
 	"github.com/tenantscan/tenantscan/report/format/table"
 	"github.com/tenantscan/tenantscan/report/reporttest"
@@ -120,6 +121,7 @@ func TestWritersStreamFromSpool(t *testing.T) {
 		{"json", jsonreport.Writer{}},
 		{"table", table.Writer{Width: 120}},
 		{"sarif", sarif.Writer{}},
+		{"markdown", markdown.Writer{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var werr error
