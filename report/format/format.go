@@ -59,7 +59,7 @@ var all = []Format{
 	{Name: "junit", Streams: true, For: "CI systems", New: func(Options) report.Writer { return junit.Writer{} }},
 	{Name: "html", Streams: true, For: "people, printing", New: func(Options) report.Writer { return html.Writer{} }},
 	{Name: "xlsx", Binary: true, Streams: true, Scratch: true, For: "auditors", New: func(o Options) report.Writer { return xlsx.Writer{TmpDir: o.TmpDir} }},
-	{Name: "markdown", For: "pull requests, wikis", New: func(Options) report.Writer { return markdown.Writer{} }},
+	{Name: "markdown", Streams: true, For: "pull requests, wikis", New: func(Options) report.Writer { return markdown.Writer{} }},
 	{Name: "csv", Streams: true, For: "spreadsheets, scripts", New: func(Options) report.Writer { return csv.Writer{} }},
 }
 

@@ -3,6 +3,7 @@
 package markdown
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -25,14 +26,18 @@ func (x Writer) Write(w io.Writer, r *report.Report) error {
 	return report.Neutrally(w, func(w io.Writer) error { return x.write(w, r) })
 }
 
+// write streams the report: the summary needs one pass over the tenants
+// (does any record its age?), the tenant table a second and the details a
+// third, each holding one tenant at a time; the text goes through a
+// buffered writer, never into one string.
 func (Writer) write(w io.Writer, r *report.Report) error {
 	controls := r.ControlsByID()
-	var b strings.Builder
-	b.WriteString("# tenantscan report\n\n")
 	aged := false
 	if err := r.EachTenant(func(t *report.Tenant) error { aged = aged || t.Age != nil; return nil }); err != nil {
 		return fmt.Errorf("write markdown report: %w", err)
 	}
+	b := bufio.NewWriter(w)
+	b.WriteString("# tenantscan report\n\n")
 	b.WriteString(summaryLine(r, aged) + "\n\n")
 	if line := provenanceLine(r); line != "" {
 		b.WriteString(line + "\n\n")
@@ -45,10 +50,10 @@ func (Writer) write(w io.Writer, r *report.Report) error {
 	err := r.EachTenant(func(tp *report.Tenant) error {
 		t := *tp
 		sev := report.PartialCountTexts(t, controls)
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", mdText(report.TenantName(t)), t.Status, readinessText(t),
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", mdText(report.TenantName(t)), t.Status, readinessText(t),
 			sev[report.SeverityCritical], sev[report.SeverityHigh], sev[report.SeverityMedium], sev[report.SeverityLow],
 			mdText(t.ExportedAt), ageCell(t.Age), mdCode(t.Snapshot))
-		return nil
+		return written(b)
 	})
 	if err != nil {
 		return fmt.Errorf("write markdown report: %w", err)
@@ -58,30 +63,30 @@ func (Writer) write(w io.Writer, r *report.Report) error {
 		b.WriteString("| State | Control | Tenant | Resource | Owner | Reason | Expires | Findings | Where |\n")
 		b.WriteString("|---|---|---|---|---|---|---|---:|---|\n")
 		for _, u := range r.Waivers {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %d | %s |\n", u.State, mdText(u.Control), mdText(u.Tenant), mdText(u.Resource),
+			fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s | %d | %s |\n", u.State, mdText(u.Control), mdText(u.Tenant), mdText(u.Resource),
 				mdText(u.Owner), mdText(u.Reason), mdText(u.Expires), u.Covers, mdText(fmt.Sprintf("%s:%d", u.File, u.Line)))
 		}
 	}
 	err = r.EachTenant(func(tp *report.Tenant) error {
 		t := *tp
-		fmt.Fprintf(&b, "\n## %s — %s, %s\n\n", mdText(report.TenantName(t)), strings.ToUpper(t.Status), readinessText(t))
+		fmt.Fprintf(b, "\n## %s — %s, %s\n\n", mdText(report.TenantName(t)), strings.ToUpper(t.Status), readinessText(t))
 		if t.TenantID != "" {
-			fmt.Fprintf(&b, "Tenant %s, snapshot %s", mdCode(t.TenantID), mdCode(t.Snapshot))
+			fmt.Fprintf(b, "Tenant %s, snapshot %s", mdCode(t.TenantID), mdCode(t.Snapshot))
 		} else {
-			fmt.Fprintf(&b, "Snapshot %s", mdCode(t.Snapshot))
+			fmt.Fprintf(b, "Snapshot %s", mdCode(t.Snapshot))
 		}
 		if t.ExportedAt != "" {
-			fmt.Fprintf(&b, ", exported %s", mdText(t.ExportedAt))
+			fmt.Fprintf(b, ", exported %s", mdText(t.ExportedAt))
 		}
 		if t.Age != nil {
 			b.WriteString(" (" + ageCell(t.Age) + ")")
 		}
 		b.WriteString(".\n\n")
 		if len(t.Readiness.Blocking) > 0 {
-			fmt.Fprintf(&b, "Blocking, in the order of the procedure: %s.\n\n", strings.Join(t.Readiness.Blocking, ", "))
+			fmt.Fprintf(b, "Blocking, in the order of the procedure: %s.\n\n", strings.Join(t.Readiness.Blocking, ", "))
 		}
 		for _, w := range t.Warnings {
-			fmt.Fprintf(&b, "> Note: %s\n\n", mdText(w))
+			fmt.Fprintf(b, "> Note: %s\n\n", mdText(w))
 		}
 		if t.Error != nil {
 			b.WriteString("Error:\n\n")
@@ -91,10 +96,10 @@ func (Writer) write(w io.Writer, r *report.Report) error {
 			b.WriteString("\n")
 		}
 		counts := report.StatusCounts(t)
-		fmt.Fprintf(&b, "Controls: %d pass, %d fail, %d warn, %d skip, %d waived, %d error.\n",
+		fmt.Fprintf(b, "Controls: %d pass, %d fail, %d warn, %d skip, %d waived, %d error.\n",
 			counts[report.StatusPass], counts[report.StatusFail], counts[report.StatusWarn], counts[report.StatusSkip], counts[report.StatusWaived], counts[report.StatusError])
 		if t.Error != nil && t.Unevaluated() {
-			return nil // the error above is why no control could be evaluated
+			return written(b) // the error above is why no control could be evaluated
 		}
 		// The other statuses in one line each: only failing and errored
 		// controls are detailed.
@@ -116,7 +121,7 @@ func (Writer) write(w io.Writer, r *report.Report) error {
 				items = append(items, item)
 			}
 			if len(items) > 0 {
-				fmt.Fprintf(&b, "\n%s: %s.\n", st.label, strings.Join(items, "; "))
+				fmt.Fprintf(b, "\n%s: %s.\n", st.label, strings.Join(items, "; "))
 			}
 		}
 		for _, c := range t.Controls {
@@ -124,7 +129,7 @@ func (Writer) write(w io.Writer, r *report.Report) error {
 				continue
 			}
 			ctl := controls[c.ID]
-			fmt.Fprintf(&b, "\n### %s %s — %s (%s)\n\n", c.ID, mdText(ctl.Title), c.Status, ctl.Severity)
+			fmt.Fprintf(b, "\n### %s %s — %s (%s)\n\n", c.ID, mdText(ctl.Title), c.Status, ctl.Severity)
 			if c.Reason != nil {
 				b.WriteString(mdText(*c.Reason) + "\n\n")
 			}
@@ -152,15 +157,22 @@ func (Writer) write(w io.Writer, r *report.Report) error {
 				b.WriteString("\n**Remediation:** " + mdText(ctl.Remediation) + "\n")
 			}
 		}
-		return nil
+		return written(b)
 	})
 	if err != nil {
 		return fmt.Errorf("write markdown report: %w", err)
 	}
-	if _, err := io.WriteString(w, b.String()); err != nil {
+	if err := b.Flush(); err != nil {
 		return fmt.Errorf("write markdown report: %w", err)
 	}
 	return nil
+}
+
+// written is the first error of a write to b (bufio keeps it), so that a
+// failing output stops a pass at once rather than after the last tenant.
+func written(b *bufio.Writer) error {
+	_, err := b.Write(nil)
+	return err
 }
 
 // summaryLine is the report in one line, for a CI job summary: tenants by
