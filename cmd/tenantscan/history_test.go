@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -362,11 +361,6 @@ func TestHistoryNotRecordedWhenReportsFail(t *testing.T) {
 		t.Fatalf("history runs after a good scan: %v, want run 1:\n%s%s", err, runs.stdout, runs.stderr)
 	}
 }
-
-// failingWriter is a standard output that refuses every write.
-type failingWriter struct{}
-
-func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("broken pipe") }
 
 func TestHistoryUsage(t *testing.T) {
 	t.Parallel()

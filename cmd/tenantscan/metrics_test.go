@@ -399,6 +399,8 @@ func TestMetricsLeaveNothingInTmpdir(t *testing.T) {
 	}
 }
 
+// failingWriter is a writer (a file, standard output) that refuses every
+// write.
 type failingWriter struct{}
 
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
