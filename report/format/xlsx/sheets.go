@@ -262,7 +262,8 @@ var findingsCols = []column{
 const findingsPrintCols = 8
 
 func writeFindings(f *excelize.File, st styles, r *report.Report) error {
-	s, err := newSheetLayout(f, st, SheetFindings, findingsCols, layout{printCols: findingsPrintCols})
+	formats := map[int]map[string]string{1: SeverityColours, 5: statusColours}
+	s, err := newSheetLayout(f, st, SheetFindings, findingsCols, layout{printCols: findingsPrintCols, formats: formats})
 	if err != nil {
 		return err
 	}
@@ -294,7 +295,7 @@ func writeFindings(f *excelize.File, st styles, r *report.Report) error {
 			return err
 		}
 	}
-	return s.finish(map[int]map[string]string{1: SeverityColours, 5: statusColours})
+	return s.finish(formats)
 }
 
 func writeControls(f *excelize.File, st styles, r *report.Report) error {

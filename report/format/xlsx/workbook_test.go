@@ -549,3 +549,62 @@ func TestWorkbookPartialCounts(t *testing.T) {
 	}
 	t.Fatal("no Summary row for Fabrikam Inc.")
 }
+
+// TestWorkbookContinuesPastTheRowLimit: a Findings table longer than a
+// sheet holds (Excel: 1,048,576 rows; here lowered to 40) goes on in
+// "Findings 2", "Findings 3" …, each with the header row, the print
+// layout and the colours, and no finding is lost. Not parallel: it
+// lowers maxRows for the package.
+func TestWorkbookContinuesPastTheRowLimit(t *testing.T) {
+	defer func(n int) { maxRows = n }(maxRows)
+	maxRows = 40
+	r := reporttest.Sample()
+	c := &r.Tenants[1].Controls[1]
+	for i := range 100 {
+		c.Findings = append(c.Findings, report.Finding{Message: fmt.Sprintf("user%03d has no licence", i),
+			Resource: report.Resource{Kind: "user", ID: fmt.Sprintf("user%03d@fabrikam.com", i)}})
+	}
+	want := 0
+	for _, tn := range r.Tenants {
+		for _, c := range tn.Controls {
+			want += len(c.Findings)
+		}
+	}
+	f := open(t, r)
+	got := 0
+	var sheets []string
+	for _, name := range f.GetSheetList() {
+		if name != SheetFindings && !strings.HasPrefix(name, SheetFindings+" ") {
+			continue
+		}
+		sheets = append(sheets, name)
+		rows, err := f.GetRows(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) > maxRows || rows[0][0] != "Severity" {
+			t.Errorf("%s: %d rows, first %q; want at most %d, the header first", name, len(rows), rows[0], maxRows)
+		}
+		got += len(rows) - 1
+		found := false
+		for _, d := range f.GetDefinedName() {
+			found = found || d.Scope == name && d.Name == "_xlnm.Print_Titles"
+		}
+		if !found {
+			t.Errorf("%s: no repeated header row when printed", name)
+		}
+		if cf, err := f.GetConditionalFormats(name); err != nil || len(cf) == 0 {
+			t.Errorf("%s: no colours (%v)", name, err)
+		}
+	}
+	wantSheets := []string{SheetFindings}
+	for n := 2; n <= (want+maxRows-2)/(maxRows-1); n++ {
+		wantSheets = append(wantSheets, fmt.Sprintf("%s %d", SheetFindings, n))
+	}
+	if len(wantSheets) < 3 || !slices.Equal(sheets, wantSheets) {
+		t.Errorf("sheets %v, want %v", sheets, wantSheets)
+	}
+	if got != want {
+		t.Errorf("%d finding rows across the sheets, want %d", got, want)
+	}
+}

@@ -18,6 +18,7 @@
 package xlsx
 
 import (
+	"archive/zip"
 	"fmt"
 	"io"
 	"maps"
@@ -91,6 +92,12 @@ func (wr Writer) Write(w io.Writer, r *report.Report) error {
 	// The first sheet is already the active one. SetActiveSheet would
 	// read every streamed sheet back into memory (about 90 MB for 10,000
 	// findings).
+	//
+	// excelize zips the workbook into a bytes.Buffer and then copies it
+	// to w: the whole file in memory (about 90 bytes a finding). Its zip
+	// writer hook is given that buffer; the zip goes to w instead, and the
+	// buffer, left empty, adds nothing when it is copied after.
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
 	if err := f.Write(w); err != nil {
 		return fmt.Errorf("write xlsx report: %w", err)
 	}
@@ -146,7 +153,17 @@ type layout struct {
 	onePage bool
 	// printCols limits the printed columns to the first printCols (0: all).
 	printCols int
+	// formats are the conditional formats by column (see colourColumn)
+	// of a sheet that may continue on further sheets (see add); the same
+	// as the sheet's finish is given.
+	formats map[int]map[string]string
 }
+
+// maxRows is the most rows a sheet holds (Excel's limit, 1,048,576): a
+// table that outgrows it continues on a sheet named after it with a
+// number ("Findings 2", "Findings 3" …), header row and layout repeated.
+// Tests lower it.
+var maxRows = excelize.TotalRows
 
 // sheetWriter streams rows into one sheet.
 type sheetWriter struct {
@@ -159,6 +176,10 @@ type sheetWriter struct {
 	// head is the row of the column titles.
 	head int
 	lay  layout
+	// base is the sheet's name without its continuation number, part the
+	// number of the sheet being written (1 for the first).
+	base string
+	part int
 }
 
 // newSheet starts streaming a sheet: column widths, the header row frozen
@@ -206,7 +227,7 @@ func newSheetLayout(f *excelize.File, st styles, name string, cols []column, lay
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: head, TopLeftCell: topLeft, ActivePane: "bottomLeft"}); err != nil {
 		return nil, err
 	}
-	s := &sheetWriter{f: f, sw: sw, name: name, st: st, cols: cols, row: 1, head: head, lay: lay}
+	s := &sheetWriter{f: f, sw: sw, name: name, st: st, cols: cols, row: 1, head: head, lay: lay, base: name, part: 1}
 	for _, row := range lay.before {
 		if err := s.add(row...); err != nil {
 			return nil, err
@@ -244,7 +265,13 @@ func (s *sheetWriter) printSettings(lastRow int) error {
 
 // add writes one row of cells. A row holding wrapped text gets the height
 // its longest cell needs: spreadsheets do not grow streamed rows themselves.
+// A data row past maxRows starts the next sheet of the table (continue).
 func (s *sheetWriter) add(cells ...any) error {
+	if s.row > maxRows && s.row > s.head {
+		if err := s.continueSheet(); err != nil {
+			return err
+		}
+	}
 	cell, err := excelize.CoordinatesToCellName(1, s.row)
 	if err != nil {
 		return err
@@ -263,6 +290,31 @@ func (s *sheetWriter) add(cells ...any) error {
 		return s.sw.SetRow(cell, cells)
 	}
 	return s.sw.SetRow(cell, cells, excelize.RowOpts{Height: min(float64(lines)*15, 409)})
+}
+
+// continueSheet finishes the full sheet and goes on in a new one, named
+// after the first with the next number, with the same columns, header row
+// and print layout (not the rows above the header).
+func (s *sheetWriter) continueSheet() error {
+	if s.lay.formats == nil {
+		return fmt.Errorf("sheet %s: more than %d rows, and it cannot continue on another sheet", s.base, maxRows)
+	}
+	if err := s.finish(s.lay.formats); err != nil {
+		return err
+	}
+	name := fmt.Sprintf("%s %d", s.base, s.part+1)
+	if _, err := s.f.NewSheet(name); err != nil {
+		return err
+	}
+	lay := s.lay
+	lay.before = nil
+	next, err := newSheetLayout(s.f, s.st, name, s.cols, lay)
+	if err != nil {
+		return err
+	}
+	next.base, next.part = s.base, s.part+1
+	*s = *next
+	return nil
 }
 
 // wrappedLines estimates the lines text takes in a column of the given
