@@ -135,19 +135,36 @@ _held_by_ungranted(i, role) if {
 	not _granted(e)
 }
 
-# True when one of the entry's roles grants ISV Extensions at the depth.
-_granted(e) if {
-	some r in e.roles
-	r in _granting_refs[e.instanceIndex]
-}
+# Whether a user is judged, and what a finding says about them, depends
+# on their instance and their list of roles alone: these are functions of
+# (instance index, roles), which OPA computes once per distinct pair for
+# the whole evaluation (users share a few lists of roles), and they return
+# false rather than nothing, so that a negative answer is remembered too.
 
-# True when one of the entry's roles cannot be judged.
-_undetermined(e) if {
-	some k in _incomplete[e.instanceIndex]
-	role := input.dynamics[e.instanceIndex].securityRoles[k]
-	some r in e.roles
+# True when one of the entry's roles grants ISV Extensions at the depth.
+_granted(e) if _grants(e.instanceIndex, e.roles)
+
+_grants(i, roles) if {
+	some r in roles
+	r in _granting_refs[i]
+} else := false
+
+# True when one of the roles (of instance i) cannot be judged.
+_undetermined(i, roles) if {
+	some k in _incomplete[i]
+	role := input.dynamics[i].securityRoles[k]
+	some r in roles
 	r in _refs(role)
-}
+} else := false
+
+# True when a user of instance i holding roles fails: the instance's roles
+# were exported, none of theirs grants the privilege, and each can be
+# judged.
+_fails(i, roles) if {
+	is_array(input.dynamics[i].securityRoles)
+	not _grants(i, roles)
+	not _undetermined(i, roles)
+} else := false
 
 # The ISV Extensions depth of the role a reference names, for evidence.
 _depth_of(i, r) := d if {
@@ -165,28 +182,26 @@ _best(depths) := _required if {
 deny contains finding if {
 	some e in snapshot.scoped_dynamics_entries
 	is_array(e.roles)
-	is_array(input.dynamics[e.instanceIndex].securityRoles)
-	not _granted(e)
-	not _undetermined(e)
+	_fails(e.instanceIndex, e.roles)
 	finding := {
-		"msg": _message(e),
+		"msg": concat("", [e.upn, _message_tail(e.instanceIndex, e.roles)]),
 		"resource": {"kind": "dynamicsUser", "id": sprintf("%s/%s", [e.instance, e.upn])},
 		"path": snapshot.entry_path(e),
-		"evidence": {
-			"instance": e.instance,
-			"roles": e.roles,
-			"isvExtensionsDepth": _depths_of(e.instanceIndex, e.roles),
-			"requiredDepth": _required,
-		},
+		"evidence": _evidence(e.instanceIndex, e.roles),
 	}
 }
 
-# The depth each role of a list holds: a function of the instance and the
-# list, so OPA computes it once per distinct list of roles, not per user.
-_depths_of(i, roles) := {r: _depth_of(i, r) | some r in roles}
+# A finding's evidence: the instance, the roles and the depth each holds.
+_evidence(i, roles) := {
+	"instance": input.dynamics[i].name,
+	"roles": roles,
+	"isvExtensionsDepth": {r: _depth_of(i, r) | some r in roles},
+	"requiredDepth": _required,
+}
 
-_message(e) := sprintf("%s has no security role in instance %s", [e.upn, e.instance]) if {
-	count(e.roles) == 0
-} else := sprintf("%s has no role with ISV Extensions at %s depth in instance %s (roles: %s)", [
-	e.upn, _required, e.instance, concat(", ", e.roles),
+# A finding's message after the user's name.
+_message_tail(i, roles) := sprintf(" has no security role in instance %s", [input.dynamics[i].name]) if {
+	count(roles) == 0
+} else := sprintf(" has no role with ISV Extensions at %s depth in instance %s (roles: %s)", [
+	_required, input.dynamics[i].name, concat(", ", roles),
 ])

@@ -242,16 +242,29 @@ licence_sku(l) := l if is_string(l)
 
 licence_sku(l) := l.skuPartNumber if is_object(l)
 
+# Licence facts are functions of the few fields they read (a user's
+# licenses and disabledPlans), not of the user: OPA caches a function's
+# value by its arguments for the whole evaluation, and thousands of users
+# share a handful of licence lists, so each distinct list is judged once.
+# A function of the whole user object would be judged again for every user.
+
 # The SKUs a user holds, in order (a user without licenses: none).
-user_skus(user) := [licence_sku(l) | some l in object.get(user, "licenses", [])]
+user_skus(user) := skus_of(object.get(user, "licenses", []))
+
+# The SKUs of a list of licences, in order.
+skus_of(licences) := [licence_sku(l) | some l in licences]
 
 # The plans switched off on one licence of a user: the licence's own
 # disabledPlans, else (a plain SKU name, or an object without them) the
 # user's, else none.
-licence_disabled(user, l) := l.disabledPlans if {
+licence_disabled(user, l) := _licence_off(l, object.get(user, "disabledPlans", []))
+
+# The plans switched off on licence l of a user whose own disabledPlans are
+# user_off.
+_licence_off(l, user_off) := l.disabledPlans if {
 	is_object(l)
 	is_array(l.disabledPlans)
-} else := object.get(user, "disabledPlans", [])
+} else := user_off
 
 # The state of a licence's subscription: usable, unlisted (no subscription of
 # that SKU in the snapshot), "status not exported", or the unusable status
@@ -340,23 +353,27 @@ _usable_plans := {sku: {p | some p in subscription_plans(s)} |
 
 # The user's enabled plans among names: plans of a usable licence that the
 # licence does not switch off.
-user_plans_of(user, names) := {p |
-	some l in object.get(user, "licenses", [])
+user_plans_of(user, names) := _plans_of(object.get(user, "licenses", []), object.get(user, "disabledPlans", []), names)
+
+_plans_of(licences, user_off, names) := {p |
+	some l in licences
 	some p in _usable_plans[licence_sku(l)]
 	plan_matches(p, names)
-	not p in licence_disabled(user, l)
+	not p in _licence_off(l, user_off)
 }
 
 # Whether the user has an enabled plan among names: "enabled"; "unknown"
 # when not, and a licence's subscription or plans were not exported (the
 # control reports error for it, never a finding); else "off".
-plan_state(user, names) := "enabled" if {
-	some l in object.get(user, "licenses", [])
+plan_state(user, names) := _plan_state(object.get(user, "licenses", []), object.get(user, "disabledPlans", []), names)
+
+_plan_state(licences, user_off, names) := "enabled" if {
+	some l in licences
 	some p in _usable_plans[licence_sku(l)]
 	plan_matches(p, names)
-	not p in licence_disabled(user, l)
+	not p in _licence_off(l, user_off)
 } else := "unknown" if {
-	some sku in user_skus(user)
+	some sku in skus_of(licences)
 	not _licence_complete(sku)
 } else := "off"
 
@@ -368,8 +385,10 @@ _licence_complete(sku) if {
 # The licences of a user that would bring a plan among names but whose
 # subscription is not usable, as "SKU (subscription Suspended)": evidence
 # for a plan that is off.
-plans_from_unusable(user, names) := sort({sprintf("%s (subscription %s)", [sku, licence_state(sku)]) |
-	some sku in user_skus(user)
+plans_from_unusable(user, names) := _from_unusable(user_skus(user), names)
+
+_from_unusable(skus, names) := sort({sprintf("%s (subscription %s)", [sku, licence_state(sku)]) |
+	some sku in skus
 	licence_determined(sku)
 	not subscription_usable(sku)
 	some p in subscription_plans(subscriptions_by_sku[sku])
@@ -378,11 +397,13 @@ plans_from_unusable(user, names) := sort({sprintf("%s (subscription %s)", [sku, 
 
 # The licences of a user that would bring a plan among names but switch it
 # off, for evidence.
-plans_switched_off(user, names) := [licence_sku(l) |
-	some l in object.get(user, "licenses", [])
+plans_switched_off(user, names) := _switched_off(object.get(user, "licenses", []), object.get(user, "disabledPlans", []), names)
+
+_switched_off(licences, user_off, names) := [licence_sku(l) |
+	some l in licences
 	some p in _usable_plans[licence_sku(l)]
 	plan_matches(p, names)
-	p in licence_disabled(user, l)
+	p in _licence_off(l, user_off)
 ]
 
 # Errors for users lacking licenses: a user whose licences were not
@@ -411,8 +432,10 @@ _held(sku) if {
 # when no subscription is in Warning).
 warning_notes(user) := set() if {
 	count(warning_skus) == 0
-} else := {sprintf("subscription %s is in Warning (grace period); its licences still count", [sku]) |
-	some sku in user_skus(user)
+} else := _warning_notes(user_skus(user))
+
+_warning_notes(skus) := {sprintf("subscription %s is in Warning (grace period); its licences still count", [sku]) |
+	some sku in skus
 	sku in warning_skus
 }
 
