@@ -42,12 +42,7 @@ _error contains msg if some msg in snapshot.subscription_errors
 
 _error contains msg if some msg in snapshot.licence_errors
 
-_error contains msg if {
-	some u in snapshot.scoped_users
-	u.found
-	not snapshot.present(u.user, "licenses") # first: the path is built only for those
-	msg := snapshot.user_lacks_licenses(u.user, snapshot.user_path(u))
-}
+_error contains msg if some msg in snapshot.scoped_users_lacking_licenses
 
 skip contains msg if msg := snapshot.no_instance_in_scope
 
@@ -87,8 +82,8 @@ _held(skus) := "has no licence" if {
 
 deny contains finding if {
 	some u in snapshot.scoped_users
-	snapshot.present(u.user, "licenses")
-	skus := snapshot.user_skus(u.user)
+	licences := u.user.licenses # defined when present, even false or null
+	skus := snapshot.skus_of(licences)
 	not _has_qualifying(skus)
 	not _undetermined(skus)
 	finding := {

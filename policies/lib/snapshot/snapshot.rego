@@ -412,6 +412,17 @@ user_lacks_licenses(u, path) := lacks("licenses", sprintf("user %s", [u.userPrin
 	not present(u, "licenses")
 }
 
+# Errors for the joined users (found among the tenant's users) whose
+# licenses were not exported, built once for every control that reads the
+# joined users' licences. object.get with a sentinel tells absent from
+# false or null without a function call per user.
+scoped_users_lacking_licenses contains msg if {
+	some u in scoped_users
+	u.found
+	object.get(u.user, "licenses", _absent) == _absent # first: the path is built only for those
+	msg := user_lacks_licenses(u.user, user_path(u))
+}
+
 # SKUs whose subscription is in its Warning grace period.
 warning_skus := {s.skuPartNumber | some s in input.subscriptions; s.capabilityStatus == "Warning"}
 
