@@ -95,7 +95,7 @@ _no_plan_message(user) := sprintf("has no enabled Exchange Online plan (its Exch
 _ok(u) if {
 	u.found
 	u.user.mailbox == "UserMailbox"
-	snapshot.plan_state(u.user, _exo) == "enabled"
+	snapshot.licences_plan_state(object.get(u.user, "licenses", []), object.get(u.user, "disabledPlans", []), _exo) == "enabled"
 }
 
 deny contains finding if {
