@@ -424,12 +424,14 @@ user_lacks_licenses(u, path) := lacks("licenses", sprintf("user %s", [u.userPrin
 
 # Errors for the joined users (found among the tenant's users) whose
 # licenses were not exported, built once for every control that reads the
-# joined users' licences. object.get with a sentinel tells absent from
-# false or null without a function call per user.
+# joined users' licences. It walks the tenant's users, where the test is one
+# object.get with a sentinel (absent, not false or null), and joins only
+# those lacking licenses: a tenant user and the joined user of its UPN are
+# the same user (UPNs are unique, case aside).
 scoped_users_lacking_licenses contains msg if {
-	some u in scoped_users
-	u.found
-	object.get(u.user, "licenses", _absent) == _absent # first: the path is built only for those
+	some user in input.users
+	object.get(user, "licenses", _absent) == _absent
+	u := scoped_users[lower(user.userPrincipalName)]
 	msg := user_lacks_licenses(u.user, user_path(u))
 }
 
