@@ -95,7 +95,9 @@ _no_plan_message(user) := sprintf("has no enabled Exchange Online plan (its Exch
 _ok(u) if {
 	u.found
 	u.user.mailbox == "UserMailbox"
-	snapshot.licences_plan_state(object.get(u.user, "licenses", []), object.get(u.user, "disabledPlans", []), _exo) == "enabled"
+
+	# licenses absent: not ok either (plan_state "off"); _problems says why.
+	snapshot.licences_plan_state(u.user.licenses, object.get(u.user, "disabledPlans", []), _exo) == "enabled"
 }
 
 deny contains finding if {

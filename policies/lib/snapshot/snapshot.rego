@@ -68,13 +68,15 @@ _disabled_upns := {lower(u.userPrincipalName) | some u in input.users; u.account
 # are out of scope. roles is null when the entry lacks it (not exported).
 _dynamics_entries := [e |
 	some i in in_scope_instances
-	some j, u in input.dynamics[i].users
+	inst := input.dynamics[i] # looked up once per instance, not per user
+	name := inst.name
+	some j, u in inst.users
 	not u.enabled == false
 	e := {
 		"upn": lower(u.userPrincipalName),
 		"userPrincipalName": u.userPrincipalName,
 		"instanceIndex": i,
-		"instance": input.dynamics[i].name,
+		"instance": name,
 		"userIndex": j,
 		"roles": object.get(u, "roles", null),
 	}
@@ -89,7 +91,7 @@ entry_path(e) := sprintf("/dynamics/%d/users/%d", [e.instanceIndex, e.userIndex]
 scoped_dynamics_entries := [e |
 	exported("users")
 	some e in _dynamics_entries
-	not e.upn in _disabled_upns
+	not _disabled_upns[e.upn]
 ]
 
 # In-scope instances that did not export their system users.
