@@ -82,10 +82,8 @@ _held(skus) := "has no licence" if {
 
 deny contains finding if {
 	some u in snapshot.scoped_users
-	licences := u.user.licenses # defined when present, even false or null
-	skus := snapshot.skus_of(licences)
-	not _has_qualifying(skus)
-	not _undetermined(skus)
+	skus := _failing_skus(u.user.licenses) # undefined when licenses is absent
+	skus != false
 	finding := {
 		"msg": _message(u, skus),
 		"resource": {"kind": "user", "id": u.upn},
@@ -98,6 +96,16 @@ deny contains finding if {
 		},
 	}
 }
+
+# The SKUs of a licence list (present, even false or null) that fails the
+# control: none qualifies, and each one's state is established; false when
+# it does not fail. A function of the list, which users share, so OPA
+# judges each distinct list once.
+_failing_skus(licences) := skus if {
+	skus := snapshot.skus_of(licences)
+	not _has_qualifying(skus)
+	not _undetermined(skus)
+} else := false
 
 _message(u, skus) := sprintf("%s has no E3-or-later licence (%s)", [u.upn, _held(skus)]) if {
 	u.found

@@ -43,8 +43,8 @@ error contains msg if {
 # without pstn is not assigned PSTN (the catalogue's "users assigned").
 _pstn_users := {i |
 	some i, u in input.users
+	_uses_pstn(u.pstn) # first: cached, and false for most users
 	not u.accountEnabled == false
-	_uses_pstn(u.pstn)
 }
 
 # True when the pstn settings use calling or conferencing. A function of
