@@ -138,11 +138,17 @@ func messages(set ast.Set) []string {
 // (numbers as numbers) and message. An element may be a plain message
 // string (conftest style) or an object with msg, resource, path and
 // evidence.
+//
+// Findings whose evidence is one value of the evaluation (a control that
+// computes the evidence once per distinct input, as O365G-011 does per
+// list of roles) share one converted map: evidence is read-only once
+// converted, and thousands of findings then cost one conversion.
 func findings(set ast.Set, warning bool) []report.Finding {
 	if set == nil {
 		return []report.Finding{}
 	}
 	out := make([]report.Finding, 0, set.Len())
+	converted := map[ast.Object]map[string]any{}
 	set.Foreach(func(t *ast.Term) {
 		f := report.Finding{Warning: warning}
 		switch x := t.Value.(type) {
@@ -158,8 +164,13 @@ func findings(set ast.Set, warning bool) []report.Finding {
 			}
 			f.Path, _ = stringAt(x, "path")
 			if ev := x.Get(ast.InternedTerm("evidence")); ev != nil {
-				if _, ok := ev.Value.(ast.Object); ok {
-					f.Evidence, _ = goValue(ev.Value).(map[string]any)
+				if obj, ok := ev.Value.(ast.Object); ok {
+					m, seen := converted[obj]
+					if !seen {
+						m, _ = goValue(obj).(map[string]any)
+						converted[obj] = m
+					}
+					f.Evidence = m
 				}
 			}
 		default:

@@ -233,7 +233,9 @@ type ControlResult struct {
 	Findings []Finding `json:"findings"`
 }
 
-// Finding is one offending resource.
+// Finding is one offending resource. Its Evidence is read-only: findings
+// of one control may share one map (the policy engine converts a shared
+// evidence value once).
 type Finding struct {
 	// ControlID and TenantID are set only in Report.Resolved, where the
 	// finding stands outside its tenant and control.

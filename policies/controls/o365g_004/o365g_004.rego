@@ -42,12 +42,7 @@ _error contains msg if some msg in snapshot.subscription_errors
 
 _error contains msg if some msg in snapshot.licence_errors
 
-_error contains msg if {
-	some u in snapshot.scoped_users
-	u.found
-	not snapshot.present(u.user, "licenses") # first: the path is built only for those
-	msg := snapshot.user_lacks_licenses(u.user, snapshot.user_path(u))
-}
+_error contains msg if some msg in snapshot.scoped_users_lacking_licenses
 
 skip contains msg if msg := snapshot.no_instance_in_scope
 
@@ -87,10 +82,8 @@ _held(skus) := "has no licence" if {
 
 deny contains finding if {
 	some u in snapshot.scoped_users
-	snapshot.present(u.user, "licenses")
-	skus := snapshot.user_skus(u.user)
-	not _has_qualifying(skus)
-	not _undetermined(skus)
+	skus := _failing_skus(u.user.licenses) # undefined when licenses is absent
+	skus != false
 	finding := {
 		"msg": _message(u, skus),
 		"resource": {"kind": "user", "id": u.upn},
@@ -103,6 +96,16 @@ deny contains finding if {
 		},
 	}
 }
+
+# The SKUs of a licence list (present, even false or null) that fails the
+# control: none qualifies, and each one's state is established; false when
+# it does not fail. A function of the list, which users share, so OPA
+# judges each distinct list once.
+_failing_skus(licences) := skus if {
+	skus := snapshot.skus_of(licences)
+	not _has_qualifying(skus)
+	not _undetermined(skus)
+} else := false
 
 _message(u, skus) := sprintf("%s has no E3-or-later licence (%s)", [u.upn, _held(skus)]) if {
 	u.found

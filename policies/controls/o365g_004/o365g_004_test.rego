@@ -158,3 +158,19 @@ test_user_without_licenses_is_an_error if {
 	o365g_004.error == {"snapshot lacks licenses of user alice@contoso.com (/users/0/licenses, not exported)"} with input as inp
 	count(o365g_004.deny) == 0 with input as inp
 }
+
+# Only a user in scope lacking licenses is an error, however the Dynamics
+# entry spells the UPN; a disabled user or one who is no Dynamics user is
+# not in scope.
+test_only_scoped_users_without_licenses_are_errors if {
+	inp := _input(
+		[
+			{"userPrincipalName": "Alice@Contoso.com"},
+			{"userPrincipalName": "bob@contoso.com"},
+			{"userPrincipalName": "dave@contoso.com", "accountEnabled": false},
+			_user("carol@contoso.com", ["ENTERPRISEPACK"]),
+		],
+		[_dyn("alice@CONTOSO.com"), _dyn("carol@contoso.com"), _dyn("dave@contoso.com")],
+	)
+	o365g_004.error == {"snapshot lacks licenses of user Alice@Contoso.com (/users/0/licenses, not exported)"} with input as inp
+}

@@ -43,13 +43,18 @@ error contains msg if {
 # without pstn is not assigned PSTN (the catalogue's "users assigned").
 _pstn_users := {i |
 	some i, u in input.users
+	_uses_pstn(u.pstn) # first: cached, and false for most users
 	not u.accountEnabled == false
-	_uses_pstn(u)
 }
 
-_uses_pstn(u) if u.pstn.calling == true
-
-_uses_pstn(u) if u.pstn.conferencing == true
+# True when the pstn settings use calling or conferencing. A function of
+# the settings, which users share, that is false rather than undefined:
+# OPA computes it once per distinct value.
+_uses_pstn(pstn) if {
+	pstn.calling == true
+} else if {
+	pstn.conferencing == true
+} else := false
 
 skip contains "nobody uses Skype for Business PSTN calling or conferencing" if {
 	snapshot.exported("users")

@@ -43,12 +43,7 @@ _error contains msg if some msg in snapshot.plan_errors
 
 _error contains msg if some msg in snapshot.licence_errors
 
-_error contains msg if {
-	some u in snapshot.scoped_users
-	u.found
-	not snapshot.present(u.user, "licenses") # first: the path is built only for those
-	msg := snapshot.user_lacks_licenses(u.user, snapshot.user_path(u))
-}
+_error contains msg if some msg in snapshot.scoped_users_lacking_licenses
 
 skip contains msg if msg := snapshot.no_instance_in_scope
 
@@ -100,7 +95,9 @@ _no_plan_message(user) := sprintf("has no enabled Exchange Online plan (its Exch
 _ok(u) if {
 	u.found
 	u.user.mailbox == "UserMailbox"
-	snapshot.plan_state(u.user, _exo) == "enabled"
+
+	# licenses absent: not ok either (plan_state "off"); _problems says why.
+	snapshot.licences_plan_state(u.user.licenses, object.get(u.user, "disabledPlans", []), _exo) == "enabled"
 }
 
 deny contains finding if {

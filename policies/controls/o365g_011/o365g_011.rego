@@ -135,19 +135,27 @@ _held_by_ungranted(i, role) if {
 	not _granted(e)
 }
 
-# True when one of the entry's roles grants ISV Extensions at the depth.
-_granted(e) if {
-	some r in e.roles
-	r in _granting_refs[e.instanceIndex]
-}
+# Whether a user is judged, and what a finding says about them, depends
+# on their instance and their list of roles alone: these are functions of
+# (instance index, roles), which OPA computes once per distinct pair for
+# the whole evaluation (users share a few lists of roles), and they return
+# false rather than nothing, so that a negative answer is remembered too.
 
-# True when one of the entry's roles cannot be judged.
-_undetermined(e) if {
-	some k in _incomplete[e.instanceIndex]
-	role := input.dynamics[e.instanceIndex].securityRoles[k]
-	some r in e.roles
+# True when one of the entry's roles grants ISV Extensions at the depth.
+_granted(e) if _grants(e.instanceIndex, e.roles)
+
+_grants(i, roles) if {
+	some r in roles
+	r in _granting_refs[i]
+} else := false
+
+# True when one of the roles (of instance i) cannot be judged.
+_undetermined(i, roles) if {
+	some k in _incomplete[i]
+	role := input.dynamics[i].securityRoles[k]
+	some r in roles
 	r in _refs(role)
-}
+} else := false
 
 # The ISV Extensions depth of the role a reference names, for evidence.
 _depth_of(i, r) := d if {
@@ -164,29 +172,35 @@ _best(depths) := _required if {
 
 deny contains finding if {
 	some e in snapshot.scoped_dynamics_entries
-	is_array(e.roles)
-	is_array(input.dynamics[e.instanceIndex].securityRoles)
-	not _granted(e)
-	not _undetermined(e)
+	fails := _fails(e.instanceIndex, e.roles)
+	fails.tail
 	finding := {
-		"msg": _message(e),
+		"msg": concat("", [e.upn, fails.tail]),
 		"resource": {"kind": "dynamicsUser", "id": sprintf("%s/%s", [e.instance, e.upn])},
-		"path": snapshot.entry_path(e),
-		"evidence": {
-			"instance": e.instance,
-			"roles": e.roles,
-			"isvExtensionsDepth": _depths_of(e.instanceIndex, e.roles),
-			"requiredDepth": _required,
-		},
+		"path": sprintf("/dynamics/%d/users/%d", [e.instanceIndex, e.userIndex]), # snapshot.entry_path(e), without a call per finding
+		"evidence": fails.evidence,
 	}
 }
 
-# The depth each role of a list holds: a function of the instance and the
-# list, so OPA computes it once per distinct list of roles, not per user.
-_depths_of(i, roles) := {r: _depth_of(i, r) | some r in roles}
+# What a finding says about a user of instance i holding roles: the
+# message after the user's name (tail) and the evidence (the instance, the
+# roles and the depth each holds); tail is false when such a user does not
+# fail (roles not exported, or granted, or undetermined).
+_fails(i, roles) := {"tail": _message_tail(i, roles), "evidence": {
+	"instance": input.dynamics[i].name,
+	"roles": roles,
+	"isvExtensionsDepth": {r: _depth_of(i, r) | some r in roles},
+	"requiredDepth": _required,
+}} if {
+	is_array(roles)
+	is_array(input.dynamics[i].securityRoles)
+	not _grants(i, roles)
+	not _undetermined(i, roles)
+} else := {"tail": false}
 
-_message(e) := sprintf("%s has no security role in instance %s", [e.upn, e.instance]) if {
-	count(e.roles) == 0
-} else := sprintf("%s has no role with ISV Extensions at %s depth in instance %s (roles: %s)", [
-	e.upn, _required, e.instance, concat(", ", e.roles),
+# A finding's message after the user's name.
+_message_tail(i, roles) := sprintf(" has no security role in instance %s", [input.dynamics[i].name]) if {
+	count(roles) == 0
+} else := sprintf(" has no role with ISV Extensions at %s depth in instance %s (roles: %s)", [
+	_required, input.dynamics[i].name, concat(", ", roles),
 ])

@@ -57,20 +57,26 @@ users_by_upn := {lower(u.userPrincipalName): i | some i, u in input.users}
 
 # True when the tenant user of a lower-case UPN has accountEnabled false
 # (a helper, so that "not" covers the lookup too).
-account_disabled(upn) if input.users[users_by_upn[upn]].accountEnabled == false
+account_disabled(upn) if upn in _disabled_upns
+
+# The lower-case UPNs of the tenant users with accountEnabled false, built
+# once: a set lookup per Dynamics user instead of a function call.
+_disabled_upns := {lower(u.userPrincipalName) | some u in input.users; u.accountEnabled == false}
 
 # Enabled Dynamics users of in-scope instances, one entry each, with the
 # instance and snapshot path where it appears. Disabled ones (enabled: false)
 # are out of scope. roles is null when the entry lacks it (not exported).
 _dynamics_entries := [e |
 	some i in in_scope_instances
-	some j, u in input.dynamics[i].users
+	inst := input.dynamics[i] # looked up once per instance, not per user
+	name := inst.name
+	some j, u in inst.users
 	not u.enabled == false
 	e := {
 		"upn": lower(u.userPrincipalName),
 		"userPrincipalName": u.userPrincipalName,
 		"instanceIndex": i,
-		"instance": input.dynamics[i].name,
+		"instance": name,
 		"userIndex": j,
 		"roles": object.get(u, "roles", null),
 	}
@@ -85,7 +91,7 @@ entry_path(e) := sprintf("/dynamics/%d/users/%d", [e.instanceIndex, e.userIndex]
 scoped_dynamics_entries := [e |
 	exported("users")
 	some e in _dynamics_entries
-	not account_disabled(e.upn)
+	not _disabled_upns[e.upn]
 ]
 
 # In-scope instances that did not export their system users.
@@ -242,16 +248,29 @@ licence_sku(l) := l if is_string(l)
 
 licence_sku(l) := l.skuPartNumber if is_object(l)
 
+# Licence facts are functions of the few fields they read (a user's
+# licenses and disabledPlans), not of the user: OPA caches a function's
+# value by its arguments for the whole evaluation, and thousands of users
+# share a handful of licence lists, so each distinct list is judged once.
+# A function of the whole user object would be judged again for every user.
+
 # The SKUs a user holds, in order (a user without licenses: none).
-user_skus(user) := [licence_sku(l) | some l in object.get(user, "licenses", [])]
+user_skus(user) := skus_of(object.get(user, "licenses", []))
+
+# The SKUs of a list of licences, in order.
+skus_of(licences) := [licence_sku(l) | some l in licences]
 
 # The plans switched off on one licence of a user: the licence's own
 # disabledPlans, else (a plain SKU name, or an object without them) the
 # user's, else none.
-licence_disabled(user, l) := l.disabledPlans if {
+licence_disabled(user, l) := _licence_off(l, object.get(user, "disabledPlans", []))
+
+# The plans switched off on licence l of a user whose own disabledPlans are
+# user_off.
+_licence_off(l, user_off) := l.disabledPlans if {
 	is_object(l)
 	is_array(l.disabledPlans)
-} else := object.get(user, "disabledPlans", [])
+} else := user_off
 
 # The state of a licence's subscription: usable, unlisted (no subscription of
 # that SKU in the snapshot), "status not exported", or the unusable status
@@ -281,10 +300,13 @@ plans_known(sku) if is_array(data.tenantscan.skus[sku].servicePlans)
 
 # Licences held by some user with no subscription in the snapshot.
 unlisted_licences := {sku |
-	some u in input.users
-	some sku in user_skus(u)
+	some licences in _licence_lists
+	some sku in skus_of(licences)
 	not subscriptions_by_sku[sku]
 }
+
+# The distinct licence lists of the tenant's users: users share a few.
+_licence_lists := {object.get(u, "licenses", []) | some u in input.users}
 
 # Errors for an export whose licences and subscriptions disagree. Reported by
 # every control that reads licences or subscriptions (003 to 006, 008).
@@ -340,23 +362,30 @@ _usable_plans := {sku: {p | some p in subscription_plans(s)} |
 
 # The user's enabled plans among names: plans of a usable licence that the
 # licence does not switch off.
-user_plans_of(user, names) := {p |
-	some l in object.get(user, "licenses", [])
+user_plans_of(user, names) := _plans_of(object.get(user, "licenses", []), object.get(user, "disabledPlans", []), names)
+
+_plans_of(licences, user_off, names) := {p |
+	some l in licences
 	some p in _usable_plans[licence_sku(l)]
 	plan_matches(p, names)
-	not p in licence_disabled(user, l)
+	not p in _licence_off(l, user_off)
 }
 
 # Whether the user has an enabled plan among names: "enabled"; "unknown"
 # when not, and a licence's subscription or plans were not exported (the
 # control reports error for it, never a finding); else "off".
-plan_state(user, names) := "enabled" if {
-	some l in object.get(user, "licenses", [])
+plan_state(user, names) := licences_plan_state(object.get(user, "licenses", []), object.get(user, "disabledPlans", []), names)
+
+# plan_state of a user whose licenses and disabledPlans are given (absent:
+# []): cheaper in a loop over users, as OPA computes it once per distinct
+# pair of lists.
+licences_plan_state(licences, user_off, names) := "enabled" if {
+	some l in licences
 	some p in _usable_plans[licence_sku(l)]
 	plan_matches(p, names)
-	not p in licence_disabled(user, l)
+	not p in _licence_off(l, user_off)
 } else := "unknown" if {
-	some sku in user_skus(user)
+	some sku in skus_of(licences)
 	not _licence_complete(sku)
 } else := "off"
 
@@ -368,8 +397,10 @@ _licence_complete(sku) if {
 # The licences of a user that would bring a plan among names but whose
 # subscription is not usable, as "SKU (subscription Suspended)": evidence
 # for a plan that is off.
-plans_from_unusable(user, names) := sort({sprintf("%s (subscription %s)", [sku, licence_state(sku)]) |
-	some sku in user_skus(user)
+plans_from_unusable(user, names) := _from_unusable(user_skus(user), names)
+
+_from_unusable(skus, names) := sort({sprintf("%s (subscription %s)", [sku, licence_state(sku)]) |
+	some sku in skus
 	licence_determined(sku)
 	not subscription_usable(sku)
 	some p in subscription_plans(subscriptions_by_sku[sku])
@@ -378,17 +409,32 @@ plans_from_unusable(user, names) := sort({sprintf("%s (subscription %s)", [sku, 
 
 # The licences of a user that would bring a plan among names but switch it
 # off, for evidence.
-plans_switched_off(user, names) := [licence_sku(l) |
-	some l in object.get(user, "licenses", [])
+plans_switched_off(user, names) := _switched_off(object.get(user, "licenses", []), object.get(user, "disabledPlans", []), names)
+
+_switched_off(licences, user_off, names) := [licence_sku(l) |
+	some l in licences
 	some p in _usable_plans[licence_sku(l)]
 	plan_matches(p, names)
-	p in licence_disabled(user, l)
+	p in _licence_off(l, user_off)
 ]
 
 # Errors for users lacking licenses: a user whose licences were not
 # exported holds neither a licence nor a plan that anyone looked at.
 user_lacks_licenses(u, path) := lacks("licenses", sprintf("user %s", [u.userPrincipalName]), sprintf("%s/licenses", [path])) if {
 	not present(u, "licenses")
+}
+
+# Errors for the joined users (found among the tenant's users) whose
+# licenses were not exported, built once for every control that reads the
+# joined users' licences. It walks the tenant's users, where the test is one
+# object.get with a sentinel (absent, not false or null), and joins only
+# those lacking licenses: a tenant user and the joined user of its UPN are
+# the same user (UPNs are unique, case aside).
+scoped_users_lacking_licenses contains msg if {
+	some user in input.users
+	object.get(user, "licenses", _absent) == _absent
+	u := scoped_users[lower(user.userPrincipalName)]
+	msg := user_lacks_licenses(u.user, user_path(u))
 }
 
 # SKUs whose subscription is in its Warning grace period.
@@ -411,8 +457,10 @@ _held(sku) if {
 # when no subscription is in Warning).
 warning_notes(user) := set() if {
 	count(warning_skus) == 0
-} else := {sprintf("subscription %s is in Warning (grace period); its licences still count", [sku]) |
-	some sku in user_skus(user)
+} else := _warning_notes(user_skus(user))
+
+_warning_notes(skus) := {sprintf("subscription %s is in Warning (grace period); its licences still count", [sku]) |
+	some sku in skus
 	sku in warning_skus
 }
 
