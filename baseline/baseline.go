@@ -229,33 +229,44 @@ func carry(t *report.Tenant, l *loaded) {
 	}
 }
 
-// Resolved lists the baseline findings that the marked tenants no longer
-// have, in the baseline's order. A finding counts as resolved only when
-// its tenant and control were evaluated in both runs: a tenant in error
-// now has resolved nothing. It reads again only the baseline tenants with
-// findings not seen in this run.
-func (b *Baseline) Resolved() ([]report.Finding, error) {
+// Resolved calls fn with each baseline finding that the marked tenants no
+// longer have (its ControlID and TenantID set, no drift mark or waiver),
+// stopping at the first error. A finding counts as resolved only when its
+// tenant and control were evaluated in both runs: a tenant in error now
+// has resolved nothing. It reads again only the baseline tenants with
+// findings not seen in this run, and holds one tenant id's findings at a
+// time, never the whole list: the caller spools or counts them.
+//
+// Order: tenant id by tenant id, in the order of each id's first baseline
+// tenant; within one id, in the baseline's order (tenant, control,
+// finding). That is the baseline's order, except when one tenant id has
+// several baseline tenants with other tenants between them (one export
+// scanned in two forms): all of that id's findings then come together, at
+// its first tenant. The order stays deterministic, and holding one id at a
+// time is worth that rare reordering.
+func (b *Baseline) Resolved(fn func(f *report.Finding) error) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.err != nil {
-		return nil, b.err
+		return b.err
 	}
 	type gone struct {
-		tenant, control, at int // where it is in the baseline
+		tenant, control, at int // where it is in the loaded group
 		f                   report.Finding
 	}
-	var out []gone
+	var out []gone // one group's, reused
 	for _, g := range b.groups {
 		if !g.marked || g.seenN == g.distinct || len(g.evaluated) == 0 {
 			continue
 		}
 		l, err := b.load(g)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if len(l.last) != g.distinct {
-			return nil, fmt.Errorf("baseline changed while the scan ran: tenant %s", g.id)
+			return fmt.Errorf("baseline changed while the scan ran: tenant %s", g.id)
 		}
+		out = out[:0]
 		for n, p := range l.last {
 			if g.seen[n/64]&(uint64(1)<<(n%64)) != 0 {
 				continue
@@ -265,17 +276,19 @@ func (b *Baseline) Resolved() ([]report.Finding, error) {
 				continue
 			}
 			f.ControlID, f.TenantID, f.Drift, f.Reopened, f.Waiver = c.ID, g.id, "", false, nil
-			out = append(out, gone{g.tenants[p.tenant], p.control, p.at, f})
+			out = append(out, gone{p.tenant, p.control, p.at, f})
 		}
+		slices.SortFunc(out, func(a, c gone) int {
+			return cmp.Or(cmp.Compare(a.tenant, c.tenant), cmp.Compare(a.control, c.control), cmp.Compare(a.at, c.at))
+		})
+		for i := range out {
+			if err := fn(&out[i].f); err != nil {
+				return err
+			}
+		}
+		clear(out) // let the group's findings go before the next is read
 	}
-	slices.SortFunc(out, func(a, c gone) int {
-		return cmp.Or(cmp.Compare(a.tenant, c.tenant), cmp.Compare(a.control, c.control), cmp.Compare(a.at, c.at))
-	})
-	resolved := make([]report.Finding, len(out))
-	for i, g := range out {
-		resolved[i] = g.f
-	}
-	return resolved, nil
+	return nil
 }
 
 // New indexes the findings of a baseline report, which must stay
@@ -322,7 +335,8 @@ func Read(r File) (*Baseline, error) {
 }
 
 // Apply marks every finding of cur, an in-memory report, as new or
-// unchanged against base, fills cur.Resolved with the base findings that
+// unchanged against base, fills cur.Resolved (in memory: Apply is for
+// small reports, such as tenantscan diff's) with the base findings that
 // are gone, and computes cur.Summary again.
 func Apply(cur, base *report.Report) error {
 	b, err := New(base)
@@ -332,7 +346,12 @@ func Apply(cur, base *report.Report) error {
 	if err := cur.EachTenant(func(t *report.Tenant) error { b.Mark(t); return nil }); err != nil {
 		return err
 	}
-	if cur.Resolved, err = b.Resolved(); err != nil {
+	cur.Resolved = []report.Finding{}
+	err = b.Resolved(func(f *report.Finding) error {
+		cur.Resolved = append(cur.Resolved, *f)
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	cur.Summary, err = report.Summarize(cur, true)

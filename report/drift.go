@@ -76,7 +76,7 @@ func (r *Report) NewFailures(minSeverity string) int {
 }
 
 // DriftLists splits the findings of r by drift (new, unchanged), each with
-// its tenant and control set; the resolved ones are r.Resolved.
+// its tenant and control set; the resolved ones are EachResolved's.
 func (r *Report) DriftLists() (added, unchanged []Finding, err error) {
 	added, unchanged = []Finding{}, []Finding{}
 	err = r.EachTenant(func(t *Tenant) error {

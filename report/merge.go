@@ -24,7 +24,7 @@ func Summarize(r *Report, againstBaseline bool) (Summary, error) {
 	if err := r.EachTenant(t.Add); err != nil {
 		return Summary{}, err
 	}
-	return t.Summary(len(r.Resolved), r.UnusedWaivers), nil
+	return t.Summary(r.ResolvedCount(), r.UnusedWaivers), nil
 }
 
 // Tally builds a summary one tenant at a time, so a scan can count its
@@ -134,9 +134,11 @@ func (t *Tally) Summary(resolved int, unusedWaivers []Waiver) Summary {
 
 // MergeFiles joins the JSON reports of the shards of one scan: the union
 // of their catalogues, all their tenants (ordered by snapshot), their
-// resolved findings, and the waivers unused in every shard; the summary is
-// computed again. It reads each one tenant at a time (ReadStream) into a
-// spool in spoolDir, so that merging thousands of tenants keeps none of them in memory. The files must
+// resolved findings (in the order of the files), and the waivers unused in
+// every shard; the summary is computed again. It reads each one tenant and
+// one resolved finding at a time (ReadStreamResolved) into spools in
+// spoolDir, so that merging thousands of tenants, or millions of resolved
+// findings, keeps none of them in memory. The files must
 // be exactly the shards 1 to N of one run (see checkShards) and hold each
 // tenant once; the merged parameters name them. It stops with
 // ctx (checked at every tenant), returning ctx's error. The caller closes
@@ -148,6 +150,15 @@ func MergeFiles(ctx context.Context, paths []string, spoolDir string) (*Report, 
 	spool, err := NewSpool(spoolDir)
 	if err != nil {
 		return nil, err
+	}
+	resolved, err := NewFindingSpool(spoolDir)
+	if err != nil {
+		spool.Close()
+		return nil, err
+	}
+	closeSpools := func() {
+		spool.Close()
+		resolved.Close()
 	}
 	type entry struct {
 		snapshot string
@@ -174,12 +185,17 @@ func MergeFiles(ctx context.Context, paths []string, spoolDir string) (*Report, 
 			ref, err := spool.Put(t)
 			entries = append(entries, entry{t.Snapshot, ref})
 			return err
+		}, func(f *Finding) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			return resolved.Put(f)
 		})
 		if err == nil {
 			err = ctx.Err()
 		}
 		if err != nil {
-			spool.Close()
+			closeSpools()
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
@@ -188,7 +204,7 @@ func MergeFiles(ctx context.Context, paths []string, spoolDir string) (*Report, 
 		heads = append(heads, head)
 	}
 	if err := cmp.Or(checkShards(paths, heads), overlap); err != nil {
-		spool.Close()
+		closeSpools()
 		return nil, err
 	}
 	out := mergeHeads(heads)
@@ -199,6 +215,7 @@ func MergeFiles(ctx context.Context, paths []string, spoolDir string) (*Report, 
 		refs[i] = e.ref
 	}
 	out.UseSpool(spool, refs)
+	out.UseResolvedSpool(resolved)
 	if err := summarizeMerged(out, heads); err != nil {
 		out.Close()
 		return nil, err
@@ -206,21 +223,21 @@ func MergeFiles(ctx context.Context, paths []string, spoolDir string) (*Report, 
 	return out, nil
 }
 
-func readShard(path string, fn func(*Tenant) error) (*Report, error) {
+func readShard(path string, fn func(*Tenant) error, resolved func(*Finding) error) (*Report, error) {
 	f, err := safeopen.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	head, err := ReadStream(f, func(t *Tenant, _, _ int64) error { return fn(t) })
+	head, err := ReadStreamResolved(f, func(t *Tenant, _, _ int64) error { return fn(t) }, resolved)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return head, nil
 }
 
-// mergeHeads merges everything of the shard reports but their tenants and
-// summary.
+// mergeHeads merges everything of the shard reports but their tenants,
+// resolved findings and summary.
 func mergeHeads(reports []*Report) *Report {
 	out := &Report{SchemaVersion: SchemaVersion, Tool: reports[0].Tool, Resolved: []Finding{},
 		StartedAt: reports[0].StartedAt, FinishedAt: reports[0].FinishedAt}
@@ -239,7 +256,6 @@ func mergeHeads(reports []*Report) *Report {
 				out.Controls = append(out.Controls, c)
 			}
 		}
-		out.Resolved = append(out.Resolved, r.Resolved...)
 		out.Superseded = append(out.Superseded, r.Superseded...)
 		if r.StartedAt.Before(out.StartedAt) {
 			out.StartedAt = r.StartedAt

@@ -3,6 +3,7 @@ package report_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -30,6 +31,14 @@ func TestMergeFilesMatchesMerge(t *testing.T) {
 	b.Parameters = []report.Parameter{{Name: "paths", Value: "snapshots"}, {Name: "shard", Value: "2/2"}}
 	a.UnusedWaivers = []report.Waiver{{Control: "O365G-001", Tenant: "*", Resource: "*", File: "w.yaml", Line: 3}}
 	b.UnusedWaivers = a.UnusedWaivers
+	// Resolved findings stream from each shard into the merged report's
+	// spool, in the order of the files.
+	gone := func(tenant, id string) report.Finding {
+		return report.Finding{ControlID: "O365G-004", TenantID: tenant, Message: id + " is gone",
+			Resource: report.Resource{Kind: "user", ID: id}, Path: "/users/0", Evidence: map[string]any{"n": json.Number("12345678901234567890")}}
+	}
+	a.Resolved = []report.Finding{gone(whole.Tenants[1].TenantID, "a1"), gone(whole.Tenants[2].TenantID, "a2")}
+	b.Resolved = []report.Finding{gone(whole.Tenants[0].TenantID, "b1")}
 	var paths []string
 	for i, shard := range []*report.Report{a, b} {
 		var err error
@@ -49,6 +58,7 @@ func TestMergeFilesMatchesMerge(t *testing.T) {
 	inMemory := reporttest.Sample() // the unsharded run, its tenants in path order as a scan lists them
 	slices.SortStableFunc(inMemory.Tenants, func(x, y report.Tenant) int { return strings.Compare(x.Snapshot, y.Snapshot) })
 	inMemory.UnusedWaivers = a.UnusedWaivers
+	inMemory.Resolved = append(slices.Clone(a.Resolved), b.Resolved...)
 	var err error
 	if inMemory.Summary, err = report.Summarize(inMemory, false); err != nil {
 		t.Fatal(err)
@@ -74,6 +84,9 @@ func TestMergeFilesMatchesMerge(t *testing.T) {
 	}
 	if streamed.TenantCount() != 3 || len(streamed.UnusedWaivers) != 1 || streamed.Summary.Tenants != 3 {
 		t.Errorf("merged %d tenants, %d unused waivers, summary %+v", streamed.TenantCount(), len(streamed.UnusedWaivers), streamed.Summary)
+	}
+	if d := streamed.Summary.Drift; streamed.Resolved != nil || streamed.ResolvedCount() != 3 || d == nil || d.Resolved != 3 {
+		t.Errorf("merged %d resolved findings (%d in memory), summary drift %+v; want 3, spooled", streamed.ResolvedCount(), len(streamed.Resolved), d)
 	}
 
 	broken := filepath.Join(dir, "broken.json")

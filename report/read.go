@@ -14,8 +14,18 @@ import (
 // ReadStream decodes a JSON report written by the JSON writer (report/format/json) one tenant at a
 // time: fn gets each tenant and the byte span it takes in r (the separator
 // before it included). The report returned has every member but the
-// tenants, so a large report never sits whole in memory.
+// tenants and the resolved findings, which are read one at a time and
+// left out (see ReadStreamResolved), so a large report never sits whole
+// in memory.
 func ReadStream(r io.Reader, fn func(t *Tenant, start, end int64) error) (*Report, error) {
+	return ReadStreamResolved(r, fn, nil)
+}
+
+// ReadStreamResolved is ReadStream that also calls resolved with each
+// resolved finding, in order, one at a time (nil skips them). The report
+// returned has no resolved findings (Resolved is nil): the caller keeps
+// what resolved gets, spooled or counted, never the whole list.
+func ReadStreamResolved(r io.Reader, fn func(t *Tenant, start, end int64) error, resolved func(f *Finding) error) (*Report, error) {
 	dec := json.NewDecoder(bufio.NewReader(r))
 	dec.UseNumber()
 	fail := func(err error) (*Report, error) {
@@ -26,7 +36,7 @@ func ReadStream(r io.Reader, fn func(t *Tenant, start, end int64) error) (*Repor
 	}
 	rest := map[string]json.RawMessage{}
 	version := 0
-	sawTenants := false
+	sawTenants, sawResolved := false, false
 	for dec.More() {
 		key, err := dec.Token()
 		if err != nil {
@@ -68,6 +78,40 @@ func ReadStream(r io.Reader, fn func(t *Tenant, start, end int64) error) (*Repor
 					return fail(err)
 				}
 				if err := fn(&t, start, dec.InputOffset()); err != nil {
+					return nil, err
+				}
+			}
+			if _, err := dec.Token(); err != nil {
+				return fail(err)
+			}
+		case strings.EqualFold(name, "resolved"):
+			if sawResolved {
+				return fail(errors.New("the resolved member appears twice"))
+			}
+			sawResolved = true
+			tok, err := dec.Token()
+			if err != nil {
+				return fail(err)
+			}
+			if tok == nil { // null
+				continue
+			}
+			if tok != json.Delim('[') {
+				return fail(errors.New("resolved is not an array"))
+			}
+			for dec.More() {
+				if resolved == nil {
+					var skip json.RawMessage
+					if err := dec.Decode(&skip); err != nil {
+						return fail(err)
+					}
+					continue
+				}
+				var f Finding
+				if err := dec.Decode(&f); err != nil {
+					return fail(err)
+				}
+				if err := resolved(&f); err != nil {
 					return nil, err
 				}
 			}

@@ -57,8 +57,12 @@ type Report struct {
 	FinishedAt    time.Time `json:"finishedAt"`
 	Controls      []Control `json:"controls"`
 	Tenants       []Tenant  `json:"tenants"`
-	Resolved      []Finding `json:"resolved"`
-	Summary       Summary   `json:"summary"`
+	// Resolved lists the baseline findings gone since (with --baseline),
+	// when the report holds them in memory; read them with EachResolved
+	// and count them with ResolvedCount, which also see a spooled list
+	// (see UseResolvedSpool).
+	Resolved []Finding `json:"resolved"`
+	Summary  Summary   `json:"summary"`
 	// Superseded lists the snapshots left out because a newer snapshot of
 	// the same tenant was scanned (see Superseded).
 	Superseded []Superseded `json:"superseded,omitempty"`
@@ -81,6 +85,9 @@ type Report struct {
 	// them on disk (see UseSpool); spooled lists them in order.
 	spool   *Spool
 	spooled []SpoolRef
+	// resolvedSpool holds the resolved findings, instead of Resolved,
+	// when they are kept on disk (see UseResolvedSpool).
+	resolvedSpool *FindingSpool
 }
 
 // Superseded is a snapshot left out of a report because another snapshot
@@ -237,7 +244,8 @@ type ControlResult struct {
 // of one control may share one map (the policy engine converts a shared
 // evidence value once).
 type Finding struct {
-	// ControlID and TenantID are set only in Report.Resolved, where the
+	// ControlID and TenantID are set only in resolved findings (see
+	// Report.EachResolved), where the
 	// finding stands outside its tenant and control.
 	ControlID string         `json:"controlId,omitempty"`
 	TenantID  string         `json:"tenantId,omitempty"`

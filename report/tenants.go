@@ -74,12 +74,17 @@ func (r *Report) eachSpooled(fn func(data []byte) error) error {
 	return nil
 }
 
-// Close releases the report's spool, if it has one.
+// Close releases the report's spools (tenants and resolved findings), if
+// it has them.
 func (r *Report) Close() error {
-	if r.spool == nil {
-		return nil
+	var err error
+	if r.spool != nil {
+		err = r.spool.Close()
 	}
-	return r.spool.Close()
+	if rerr := r.resolvedSpool.Close(); err == nil {
+		err = rerr
+	}
+	return err
 }
 
 // Unevaluated reports whether no control of the tenant could be evaluated

@@ -182,12 +182,10 @@ func Scan(ctx context.Context, engine *policy.Engine, sources []snapshot.Source,
 		}
 	}
 	if opts.Baseline != nil {
-		resolved, err := opts.Baseline.Resolved()
-		if err != nil {
+		if err := listResolved(rep, opts); err != nil {
 			rep.Close()
 			return nil, err
 		}
-		rep.Resolved = resolved
 	}
 	if len(opts.Waivers) > 0 {
 		if rep.Waivers, err = report.ListWaivers(rep, rep.UnusedWaivers, today.UTC().Format(time.DateOnly)); err != nil {
@@ -196,8 +194,29 @@ func Scan(ctx context.Context, engine *policy.Engine, sources []snapshot.Source,
 		}
 	}
 	rep.FinishedAt = now().UTC()
-	rep.Summary = results.tally.Summary(len(rep.Resolved), rep.UnusedWaivers)
+	rep.Summary = results.tally.Summary(rep.ResolvedCount(), rep.UnusedWaivers)
 	return rep, nil
+}
+
+// listResolved puts the baseline's resolved findings into the report, as
+// they come (one tenant id's at a time): spooled in opts.SpoolDir when the
+// report spools its tenants, so that a night that resolves most of a large
+// baseline holds none of them in memory; in memory otherwise (a scan of
+// one snapshot resolves at most its own tenant id's findings, and a
+// negative MemoryTenants asks for memory).
+func listResolved(rep *report.Report, opts Options) error {
+	if !rep.Spooled() {
+		return opts.Baseline.Resolved(func(f *report.Finding) error {
+			rep.Resolved = append(rep.Resolved, *f)
+			return nil
+		})
+	}
+	s, err := report.NewFindingSpool(opts.SpoolDir)
+	if err != nil {
+		return err
+	}
+	rep.UseResolvedSpool(s) // the report owns it: Close removes it
+	return opts.Baseline.Resolved(s.Put)
 }
 
 // scanOne loads and evaluates one snapshot and applies the waivers,

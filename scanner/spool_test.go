@@ -66,6 +66,10 @@ func TestSpooledReportMatchesInMemory(t *testing.T) {
 	if len(inMemory.Resolved) == 0 || inMemory.Summary.Drift == nil || inMemory.Summary.Waivers == nil {
 		t.Fatalf("the test needs resolved findings, drift and waivers: %+v", inMemory.Summary)
 	}
+	if spooled.Resolved != nil || spooled.ResolvedCount() != len(inMemory.Resolved) || spooled.Summary.Drift.Resolved != spooled.ResolvedCount() {
+		t.Errorf("the spooled scan holds %d resolved findings in memory, %d in all, summary %d; want none, %d, %d",
+			len(spooled.Resolved), spooled.ResolvedCount(), spooled.Summary.Drift.Resolved, len(inMemory.Resolved), len(inMemory.Resolved))
+	}
 	writers := map[string]report.Writer{
 		"json": jsonreport.Writer{}, "csv": csvreport.Writer{}, "table": table.Writer{}, "markdown": markdown.Writer{},
 		"html": html.Writer{}, "junit": junit.Writer{}, "readiness": table.Readiness{},

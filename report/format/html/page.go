@@ -13,8 +13,9 @@ import (
 // The HTML page is written in two passes over the tenants (Report.
 // EachTenant), so that only one tenant is in memory at a time: the header
 // (from the report's summary, catalogue, waivers and parameters), then a
-// tenant × control matrix row per tenant, then a section per tenant, then
-// the script. Every piece is a template of templates/report.html.tmpl.
+// tenant × control matrix row per tenant, then the resolved findings one
+// at a time (Report.EachResolved), then a section per tenant, then the
+// script. Every piece is a template of templates/report.html.tmpl.
 
 // htmlHead is what the page's header shows: the run, its totals and the
 // sections that do not depend on one tenant.
@@ -175,6 +176,20 @@ func (Writer) write(w io.Writer, r *report.Report) error {
 	})
 	if err == nil {
 		err = htmlTemplate.ExecuteTemplate(w, "middle", head)
+	}
+	if n := r.ResolvedCount(); err == nil && n > 0 {
+		err = htmlTemplate.ExecuteTemplate(w, "resolved-open", n)
+		if err == nil {
+			err = r.EachResolved(func(f *report.Finding) error {
+				return htmlTemplate.ExecuteTemplate(w, "resolved", f)
+			})
+		}
+		if err == nil {
+			err = htmlTemplate.ExecuteTemplate(w, "resolved-close", nil)
+		}
+	}
+	if err == nil {
+		err = htmlTemplate.ExecuteTemplate(w, "middle-end", head)
 	}
 	// Pass 2: a section per tenant.
 	n = 0

@@ -18,7 +18,16 @@ func (Drift) Write(w io.Writer, r *report.Report) error {
 	if err != nil {
 		return fmt.Errorf("write drift: %w", err)
 	}
-	sum := report.DriftSummary{New: len(added), Unchanged: len(unchanged), Resolved: len(r.Resolved)}
+	// tenantscan diff compares two reports read whole: the resolved
+	// findings are collected like the others.
+	var resolved []report.Finding
+	if !r.ResolvedNull() {
+		resolved = []report.Finding{}
+	}
+	if err := r.EachResolved(func(f *report.Finding) error { resolved = append(resolved, *f); return nil }); err != nil {
+		return fmt.Errorf("write drift: %w", err)
+	}
+	sum := report.DriftSummary{New: len(added), Unchanged: len(unchanged), Resolved: len(resolved)}
 	if r.Summary.Drift != nil {
 		sum.NewFindings = r.Summary.Drift.NewFindings
 	}
@@ -28,7 +37,7 @@ func (Drift) Write(w io.Writer, r *report.Report) error {
 	doc := map[string]any{
 		"schemaVersion": report.SchemaVersion,
 		"summary":       sum,
-		"new":           added, "unchanged": unchanged, "resolved": r.Resolved,
+		"new":           added, "unchanged": unchanged, "resolved": resolved,
 	}
 	if err := enc.Encode(doc); err != nil {
 		return fmt.Errorf("write drift: %w", err)

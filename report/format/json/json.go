@@ -13,8 +13,8 @@ import (
 )
 
 // Writer writes the report as indented JSON (schemaVersion 1), the contract
-// other programs read. It streams: one tenant at a time is encoded, so a
-// large report never sits whole in memory.
+// other programs read. It streams: one tenant and one resolved finding at
+// a time is encoded, so a large report never sits whole in memory.
 type Writer struct{}
 
 // Write implements report.Writer.
@@ -50,7 +50,31 @@ func (Writer) Write(w io.Writer, r *report.Report) error {
 		jw.raw("  ]")
 	}
 	jw.raw(",\n")
-	jw.field("resolved", r.Resolved, false)
+	// The resolved findings stream the same way, from their spool when
+	// there is one.
+	jw.raw(`  "resolved": `)
+	if n := r.ResolvedCount(); n == 0 && r.ResolvedNull() {
+		jw.raw("null")
+	} else if n == 0 {
+		jw.raw("[]")
+	} else {
+		jw.raw("[\n")
+		i := 0
+		err := r.EachResolvedJSON(func(data []byte) error {
+			jw.raw("    ")
+			jw.indented(data, "    ")
+			if i++; i < n {
+				jw.raw(",")
+			}
+			jw.raw("\n")
+			return jw.err
+		})
+		if jw.err == nil {
+			jw.err = err
+		}
+		jw.raw("  ]")
+	}
+	jw.raw(",\n")
 	// The optional members, in order; the last one written ends the object.
 	type member struct {
 		name string

@@ -40,12 +40,18 @@ func (d Drift) Write(w io.Writer, r *report.Report) error {
 	if err != nil {
 		return fmt.Errorf("write drift: %w", err)
 	}
+	// tenantscan diff compares two reports read whole: the resolved
+	// findings are collected and sorted like the new ones.
+	var resolved []report.Finding
+	if err := r.EachResolved(func(f *report.Finding) error { resolved = append(resolved, *f); return nil }); err != nil {
+		return fmt.Errorf("write drift: %w", err)
+	}
 	controls := r.ControlsByID()
 	type row struct {
 		severity, tenant string
 		f                report.Finding
 	}
-	p.line(fmt.Sprintf("%d new, %d unchanged, %d resolved", len(added), len(unchanged), len(r.Resolved)))
+	p.line(fmt.Sprintf("%d new, %d unchanged, %d resolved", len(added), len(unchanged), len(resolved)))
 	section := func(title string, fs []report.Finding) {
 		if len(fs) == 0 {
 			return
@@ -68,7 +74,7 @@ func (d Drift) Write(w io.Writer, r *report.Report) error {
 		}
 	}
 	section("New:", added)
-	section("Resolved:", r.Resolved)
+	section("Resolved:", resolved)
 	if _, err := io.WriteString(w, p.b.String()); err != nil {
 		return fmt.Errorf("write drift: %w", err)
 	}

@@ -62,7 +62,9 @@ func (tb Writer) Write(w io.Writer, r *report.Report) error {
 		return fmt.Errorf("write table report: %w", err)
 	}
 	p.line("")
-	p.summary(r)
+	if err := p.summary(r, flush); err != nil {
+		return fmt.Errorf("write table report: %w", err)
+	}
 	if err := flush(); err != nil {
 		return fmt.Errorf("write table report: %w", err)
 	}
@@ -205,7 +207,9 @@ func (p *tablePrinter) ageText(t report.Tenant) string {
 	return s + "(" + printable(a.Text) + ")"
 }
 
-func (p *tablePrinter) summary(r *report.Report) {
+// summary prints the summary; the resolved findings, read one at a time,
+// are flushed as they fill the buffer, so that a long list is never held.
+func (p *tablePrinter) summary(r *report.Report, flush func() error) error {
 	s := r.Summary
 	line := fmt.Sprintf("%d tenant(s): %s pass, %s fail, %s error", s.Tenants,
 		p.paint(ansiGreen, fmt.Sprint(s.Pass)), p.paint(ansiRed, fmt.Sprint(s.Fail)), p.paint(ansiPurple, fmt.Sprint(s.Error)))
@@ -220,8 +224,15 @@ func (p *tablePrinter) summary(r *report.Report) {
 	p.wrap("", "  ", "failing findings: "+strings.Join(parts, ", "))
 	if d := s.Drift; d != nil {
 		p.wrap("", "  ", fmt.Sprintf("against the baseline: %d new, %d unchanged, %d resolved", d.New, d.Unchanged, d.Resolved))
-		for _, f := range r.Resolved {
+		err := r.EachResolved(func(f *report.Finding) error {
 			p.wrap("  resolved: ", "    ", printable(f.ControlID+" "+f.TenantID+": "+f.Message))
+			if p.b.Len() < 64<<10 {
+				return nil
+			}
+			return flush()
+		})
+		if err != nil {
+			return err
 		}
 	}
 	for _, x := range r.Superseded {
@@ -251,6 +262,7 @@ func (p *tablePrinter) summary(r *report.Report) {
 			p.wrap("  unused waiver: ", "    ", printable(fmt.Sprintf("%s:%d %s %s (owner %s, expires %s)", u.File, u.Line, u.Control, u.Resource, u.Owner, u.Expires)))
 		}
 	}
+	return nil
 }
 
 // wrap writes text word-wrapped to the width, the first line after first

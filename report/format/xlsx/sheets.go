@@ -285,15 +285,16 @@ func writeFindings(f *excelize.File, st styles, r *report.Report) error {
 		return err
 	}
 	// Findings resolved since the baseline close the list, marked so.
-	for _, fd := range r.Resolved {
+	err = r.EachResolved(func(fd *report.Finding) error {
 		c := controls[fd.ControlID]
 		err := s.addRow(s.text(c.Severity), s.text(fd.TenantID), s.text(fd.ControlID), s.text(c.Title), s.text("resolved"),
 			s.text(fd.Resource.ID), s.text(fd.Message), s.text(""),
 			s.text(fd.Resource.Kind), s.text(report.EvidenceText(fd.Evidence)), s.text(""), s.text(fd.Path),
 			s.text("resolved"), s.text(fd.FirstSeen), s.text(fd.TenantID))
-		if err != nil {
-			return err
-		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	return s.finish(formats)
 }
