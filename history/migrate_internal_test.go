@@ -62,3 +62,27 @@ func TestUpgradeFromVersion1(t *testing.T) {
 		})
 	}
 }
+
+// TestRecordLeavesForeignKeysOn: Record turns SQLite's foreign-key checks
+// off on its connection while it writes, and on again before the
+// connection goes back to the pool, where prune's cascades need them.
+func TestRecordLeavesForeignKeysOn(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, err := Open(ctx, dbtest.URL(t, SQLite))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.db.SetMaxOpenConns(1) // the one connection Record used
+	tn := report.Tenant{TenantID: "t", Status: report.TenantFail, Controls: []report.ControlResult{{ID: "C-1", Status: report.StatusFail,
+		Findings: []report.Finding{{Message: "m", Resource: report.Resource{Kind: "user", ID: "u"}}}}}}
+	each := func(fn func(*report.Tenant) error) error { return fn(&tn) }
+	if _, err := s.Record(ctx, Run{}, []report.Control{{ID: "C-1", Severity: report.SeverityHigh}}, each); err != nil {
+		t.Fatal(err)
+	}
+	var on int
+	if err := s.db.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&on); err != nil || on != 1 {
+		t.Errorf("foreign_keys = %d (%v) after Record, want 1", on, err)
+	}
+}

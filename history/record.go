@@ -98,6 +98,17 @@ func (s *Store) Record(ctx context.Context, run Run, controls []report.Control, 
 		return rec, s.wrap("connect", err)
 	}
 	defer conn.Close()
+	if s.dialect == SQLite {
+		// The writer keeps the references itself (PostgreSQL has no
+		// foreign keys on these tables, schema version 2): SQLite's
+		// per-row checks are off for this connection while it writes,
+		// and on again before it goes back to the pool (prune's
+		// cascades rely on them).
+		if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+			return rec, s.wrap("connect", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`) //nolint:errcheck // a failure closes the connection
+	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return rec, s.wrap("begin", err)
