@@ -54,19 +54,12 @@ func ReadStreamResolved(r io.Reader, fn func(t *Tenant, start, end int64) error,
 				return nil, fmt.Errorf("read report: schemaVersion %d, want %d", version, SchemaVersion)
 			}
 		case strings.EqualFold(name, "tenants"):
-			if sawTenants {
-				return fail(errors.New("the tenants member appears twice"))
-			}
-			sawTenants = true
-			tok, err := dec.Token()
+			null, err := openArray(dec, "tenants", &sawTenants)
 			if err != nil {
 				return fail(err)
 			}
-			if tok == nil { // null
+			if null {
 				continue
-			}
-			if tok != json.Delim('[') {
-				return fail(errors.New("tenants is not an array"))
 			}
 			for dec.More() {
 				start := dec.InputOffset()
@@ -85,19 +78,12 @@ func ReadStreamResolved(r io.Reader, fn func(t *Tenant, start, end int64) error,
 				return fail(err)
 			}
 		case strings.EqualFold(name, "resolved"):
-			if sawResolved {
-				return fail(errors.New("the resolved member appears twice"))
-			}
-			sawResolved = true
-			tok, err := dec.Token()
+			null, err := openArray(dec, "resolved", &sawResolved)
 			if err != nil {
 				return fail(err)
 			}
-			if tok == nil { // null
+			if null {
 				continue
-			}
-			if tok != json.Delim('[') {
-				return fail(errors.New("resolved is not an array"))
 			}
 			for dec.More() {
 				if resolved == nil {
@@ -141,4 +127,25 @@ func ReadStreamResolved(r io.Reader, fn func(t *Tenant, start, end int64) error,
 	}
 	rep.SchemaVersion = version
 	return &rep, nil
+}
+
+// openArray reads the opening of the array member name: null (true), or
+// '[' (false, its values follow). A member seen twice, or not an array,
+// is an error.
+func openArray(dec *json.Decoder, name string, seen *bool) (null bool, err error) {
+	if *seen {
+		return false, fmt.Errorf("the %s member appears twice", name)
+	}
+	*seen = true
+	tok, err := dec.Token()
+	if err != nil {
+		return false, err
+	}
+	if tok == nil {
+		return true, nil
+	}
+	if tok != json.Delim('[') {
+		return false, fmt.Errorf("%s is not an array", name)
+	}
+	return false, nil
 }

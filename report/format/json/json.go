@@ -27,54 +27,10 @@ func (Writer) Write(w io.Writer, r *report.Report) error {
 	jw.field("startedAt", r.StartedAt, false)
 	jw.field("finishedAt", r.FinishedAt, false)
 	jw.field("controls", r.Controls, false)
-	jw.raw(`  "tenants": `)
-	if n := r.TenantCount(); n == 0 && !r.Spooled() && r.Tenants == nil {
-		jw.raw("null")
-	} else if n == 0 {
-		jw.raw("[]")
-	} else {
-		jw.raw("[\n")
-		i := 0
-		err := r.EachTenantJSON(func(data []byte) error {
-			jw.raw("    ")
-			jw.indented(data, "    ")
-			if i++; i < n {
-				jw.raw(",")
-			}
-			jw.raw("\n")
-			return jw.err
-		})
-		if jw.err == nil {
-			jw.err = err
-		}
-		jw.raw("  ]")
-	}
-	jw.raw(",\n")
+	jw.array("tenants", r.TenantCount(), !r.Spooled() && r.Tenants == nil, r.EachTenantJSON)
 	// The resolved findings stream the same way, from their spool when
 	// there is one.
-	jw.raw(`  "resolved": `)
-	if n := r.ResolvedCount(); n == 0 && r.ResolvedNull() {
-		jw.raw("null")
-	} else if n == 0 {
-		jw.raw("[]")
-	} else {
-		jw.raw("[\n")
-		i := 0
-		err := r.EachResolvedJSON(func(data []byte) error {
-			jw.raw("    ")
-			jw.indented(data, "    ")
-			if i++; i < n {
-				jw.raw(",")
-			}
-			jw.raw("\n")
-			return jw.err
-		})
-		if jw.err == nil {
-			jw.err = err
-		}
-		jw.raw("  ]")
-	}
-	jw.raw(",\n")
+	jw.array("resolved", r.ResolvedCount(), r.ResolvedNull(), r.EachResolvedJSON)
 	// The optional members, in order; the last one written ends the object.
 	type member struct {
 		name string
@@ -115,6 +71,37 @@ func (Writer) Write(w io.Writer, r *report.Report) error {
 type jsonStream struct {
 	w   *bufio.Writer
 	err error
+}
+
+// array writes the member name as an array of n compact JSON values,
+// each re-indented, that each gives one at a time; null (when n is 0 and
+// null is true) or [] when there are none. It ends the member with a
+// comma: more members follow.
+func (j *jsonStream) array(name string, n int, null bool, each func(func([]byte) error) error) {
+	j.raw(`  "` + name + `": `)
+	switch {
+	case n == 0 && null:
+		j.raw("null")
+	case n == 0:
+		j.raw("[]")
+	default:
+		j.raw("[\n")
+		i := 0
+		err := each(func(data []byte) error {
+			j.raw("    ")
+			j.indented(data, "    ")
+			if i++; i < n {
+				j.raw(",")
+			}
+			j.raw("\n")
+			return j.err
+		})
+		if j.err == nil {
+			j.err = err
+		}
+		j.raw("  ]")
+	}
+	j.raw(",\n")
 }
 
 func (j *jsonStream) raw(s string) {
