@@ -17,24 +17,21 @@ import (
 // memory. It is written once, then read in order as often as needed (see
 // Report.UseResolvedSpool). It is not safe for concurrent use.
 type FindingSpool struct {
-	f       *os.File
-	w       *bufio.Writer
-	n       int
-	name    string
-	removed bool // unlinked at once, as Spool's file
+	f   *os.File
+	w   *bufio.Writer
+	n   int
+	tmp tempFile
 }
 
 // NewFindingSpool creates a finding spool in dir ("" means the system's
 // temporary folder); like NewSpool, it is unlinked at once where the
 // system allows it, elsewhere Close removes it.
 func NewFindingSpool(dir string) (*FindingSpool, error) {
-	f, err := os.CreateTemp(dir, "tenantscan-resolved-*.jsonl")
+	f, tmp, err := createTemp(dir, "tenantscan-resolved-*.jsonl", "resolved findings")
 	if err != nil {
-		return nil, fmt.Errorf("create spool for resolved findings (TMPDIR must be writable): %w", err)
+		return nil, err
 	}
-	s := &FindingSpool{f: f, w: bufio.NewWriterSize(f, 64<<10), name: f.Name()}
-	s.removed = os.Remove(s.name) == nil
-	return s, nil
+	return &FindingSpool{f: f, w: bufio.NewWriterSize(f, 64<<10), tmp: tmp}, nil
 }
 
 // Put appends a finding.
@@ -67,7 +64,7 @@ func (s *FindingSpool) each(fn func(data []byte) error) error {
 	}
 	end, err := s.f.Seek(0, io.SeekCurrent)
 	if err != nil {
-		return fmt.Errorf("read spool %s: %w", s.name, err)
+		return fmt.Errorf("read spool %s: %w", s.tmp.name, err)
 	}
 	rd := bufio.NewReaderSize(io.NewSectionReader(s.f, 0, end), 64<<10)
 	var long []byte // a line longer than the reader's buffer
@@ -78,7 +75,7 @@ func (s *FindingSpool) each(fn func(data []byte) error) error {
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("read spool %s: finding %d of %d: %w", s.name, read+1, s.n, err)
+			return fmt.Errorf("read spool %s: finding %d of %d: %w", s.tmp.name, read+1, s.n, err)
 		}
 		if len(long) > 0 {
 			long = append(long, line...)
@@ -98,13 +95,8 @@ func (s *FindingSpool) Close() error {
 	if s == nil || s.f == nil {
 		return nil
 	}
-	err := s.f.Close()
+	err := s.tmp.close(s.f)
 	s.f = nil
-	if !s.removed {
-		if rmErr := os.Remove(s.name); err == nil {
-			err = rmErr
-		}
-	}
 	return err
 }
 

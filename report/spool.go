@@ -14,11 +14,38 @@ import (
 // never all of their results. Each tenant is stored as one line of JSON,
 // in the encoding of the JSON report; Get reads it back.
 type Spool struct {
-	mu      sync.Mutex
-	f       *os.File
-	end     int64
+	mu  sync.Mutex
+	f   *os.File
+	end int64
+	tmp tempFile
+}
+
+// tempFile is a spool's file: unlinked at once where the system allows it
+// (Unix), so a killed run leaves nothing; elsewhere close removes it.
+type tempFile struct {
 	name    string
-	removed bool // unlinked at once: nothing is left even if the process is killed
+	removed bool
+}
+
+// createTemp creates a spool file in dir ("" means the system's temporary
+// folder) named after pattern; what names its contents in the error.
+func createTemp(dir, pattern, what string) (*os.File, tempFile, error) {
+	f, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return nil, tempFile{}, fmt.Errorf("create spool for %s (TMPDIR must be writable): %w", what, err)
+	}
+	return f, tempFile{name: f.Name(), removed: os.Remove(f.Name()) == nil}, nil
+}
+
+// close closes f and removes the file where it was not unlinked at once.
+func (t tempFile) close(f *os.File) error {
+	err := f.Close()
+	if !t.removed {
+		if rmErr := os.Remove(t.name); err == nil {
+			err = rmErr
+		}
+	}
+	return err
 }
 
 // SpoolRef locates one tenant in a spool.
@@ -29,13 +56,11 @@ type SpoolRef struct{ off, n int64 }
 // and lives only as long as the open descriptor, so a killed run leaves
 // nothing behind; elsewhere Close removes it.
 func NewSpool(dir string) (*Spool, error) {
-	f, err := os.CreateTemp(dir, "tenantscan-spool-*.jsonl")
+	f, tmp, err := createTemp(dir, "tenantscan-spool-*.jsonl", "finished tenants")
 	if err != nil {
-		return nil, fmt.Errorf("create spool for finished tenants (TMPDIR must be writable): %w", err)
+		return nil, err
 	}
-	s := &Spool{f: f, name: f.Name()}
-	s.removed = os.Remove(s.name) == nil
-	return s, nil
+	return &Spool{f: f, tmp: tmp}, nil
 }
 
 // Put appends a tenant and returns where it is. It is safe for concurrent
@@ -65,7 +90,7 @@ func (s *Spool) raw(ref SpoolRef, buf []byte) ([]byte, error) {
 	}
 	buf = buf[:ref.n]
 	if _, err := s.f.ReadAt(buf, ref.off); err != nil && err != io.EOF {
-		return nil, fmt.Errorf("read spool %s: %w", s.name, err)
+		return nil, fmt.Errorf("read spool %s: %w", s.tmp.name, err)
 	}
 	return buf, nil
 }
@@ -103,13 +128,8 @@ func (s *Spool) Close() error {
 	if s.f == nil {
 		return nil
 	}
-	err := s.f.Close()
+	err := s.tmp.close(s.f)
 	s.f = nil
-	if !s.removed {
-		if rmErr := os.Remove(s.name); err == nil {
-			err = rmErr
-		}
-	}
 	return err
 }
 
