@@ -74,7 +74,9 @@ func NewRunID() string {
 }
 
 // Record writes a run in one transaction: each calls its argument with
-// every tenant of the run in turn (report.Report.EachTenant does), and
+// every tenant of the run in turn (report.Report.EachTenant does; a
+// tenant must stay valid after the call returns, as the next is read
+// while it is written), and
 // Record stores the tenant's row and the changes of its findings, so
 // memory holds one tenant at a time. Until Record returns nothing of the
 // run is visible; on error nothing is written. controls give each
@@ -135,7 +137,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		}
 		return rec, s.wrap("record the run", err)
 	}
-	err = each(func(t *report.Tenant) error {
+	if err := pipeline(each, func(t *report.Tenant) error {
 		n, err := w.tenant(t)
 		if err != nil {
 			return fmt.Errorf("tenant %s (%s): %w", t.TenantID, t.Snapshot, err)
@@ -143,8 +145,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		rec.Tenants++
 		rec.Changes += n
 		return nil
-	})
-	if err != nil {
+	}); err != nil {
 		return rec, s.wrap("record tenants", err)
 	}
 	if run.BeforeCommit != nil {
@@ -164,6 +165,42 @@ func (s *Store) wrap(what string, err error) error {
 	}
 	return fmt.Errorf("history %s: %s: %w", s.where, what, err)
 }
+
+// pipeline calls write with every tenant each gives, in order, while each
+// reads the next one: reading a tenant from the report's spool (decoding
+// its JSON) costs about as much as writing it, and the two then overlap
+// instead of adding up. At most two tenants are held at once: the one
+// being written and the next. The first error stops both; write's wins.
+func pipeline(each func(func(*report.Tenant) error) error, write func(*report.Tenant) error) error {
+	next := make(chan *report.Tenant)
+	stop := make(chan struct{})
+	read := make(chan error, 1)
+	go func() {
+		defer close(next)
+		read <- each(func(t *report.Tenant) error {
+			select {
+			case next <- t:
+				return nil
+			case <-stop:
+				return errStopped
+			}
+		})
+	}()
+	var err error
+	for t := range next {
+		if err = write(t); err != nil {
+			close(stop) // the reader, waiting to hand on the next, stops
+			break
+		}
+	}
+	if rerr := <-read; err == nil && rerr != nil {
+		err = rerr
+	}
+	return err
+}
+
+// errStopped stops the reader of a pipeline whose writer failed.
+var errStopped = errors.New("stopped")
 
 func isUnique(err error) bool {
 	msg := err.Error()

@@ -57,3 +57,62 @@ func TestSpool(t *testing.T) {
 		t.Error("a closed spool took a tenant")
 	}
 }
+
+// TestEachTenantWithoutEvidence reads a spooled report as the history
+// does: every tenant as EachTenant gives it, but for the findings'
+// evidence, which is nil; a tenant in memory comes as it is.
+func TestEachTenantWithoutEvidence(t *testing.T) {
+	t.Parallel()
+	tenants := reporttest.Sample().Tenants
+	tenants[1].Controls[1].Findings[0].Evidence = map[string]any{"count": json.Number("12"), "nested": map[string]any{"a": []any{"b", json.Number("1.5")}}}
+	tenants[0].Warnings = []string{"no licences exported"}
+	secs := int64(259200)
+	tenants[0].Age = &report.Age{Seconds: &secs, Text: "3 days"}
+	s, err := report.NewSpool(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refs []report.SpoolRef
+	for i := range tenants {
+		ref, err := s.Put(&tenants[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs = append(refs, ref)
+	}
+	rep := &report.Report{}
+	rep.UseSpool(s, refs)
+	defer rep.Close()
+	var full, brief []report.Tenant
+	rep.EachTenant(func(t *report.Tenant) error { full = append(full, *t); return nil })
+	if err := rep.EachTenantWithoutEvidence(func(t *report.Tenant) error { brief = append(brief, *t); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(brief) != len(tenants) {
+		t.Fatalf("%d tenants, want %d", len(brief), len(tenants))
+	}
+	evidence := 0
+	for i := range full {
+		for ci, c := range full[i].Controls {
+			for fi := range c.Findings {
+				if c.Findings[fi].Evidence != nil {
+					evidence++
+				}
+				full[i].Controls[ci].Findings[fi].Evidence = nil
+			}
+		}
+	}
+	if evidence == 0 {
+		t.Fatal("the sample has no evidence to leave out")
+	}
+	if !reflect.DeepEqual(brief, full) {
+		t.Errorf("without evidence, the tenants differ from EachTenant's:\n%+v\nwant\n%+v", brief, full)
+	}
+
+	mem := &report.Report{Tenants: tenants}
+	var got []report.Tenant
+	mem.EachTenantWithoutEvidence(func(t *report.Tenant) error { got = append(got, *t); return nil })
+	if !reflect.DeepEqual(got, tenants) {
+		t.Error("a report in memory did not give its tenants as they are")
+	}
+}

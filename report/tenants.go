@@ -21,8 +21,9 @@ func (r *Report) TenantCount() int {
 
 // EachTenant calls fn with every tenant in order, stopping at the first
 // error. A spooled report reads one tenant at a time, so writers that
-// iterate with EachTenant never hold every tenant in memory. fn must not
-// keep t after it returns.
+// iterate with EachTenant never hold every tenant in memory. t is not
+// reused after fn returns, so fn may hand it on (the history writes one
+// tenant while the next is read), but every tenant kept costs its memory.
 func (r *Report) EachTenant(fn func(t *Tenant) error) error {
 	if r.spool == nil {
 		for i := range r.Tenants {
@@ -34,6 +35,24 @@ func (r *Report) EachTenant(fn func(t *Tenant) error) error {
 	}
 	return r.eachSpooled(func(data []byte) error {
 		t, err := DecodeTenant(data)
+		if err != nil {
+			return err
+		}
+		return fn(&t)
+	})
+}
+
+// EachTenantWithoutEvidence is EachTenant for readers that never show a
+// finding's evidence (the run history): read from a spool, each finding's
+// Evidence is skipped rather than decoded, and is nil. Decoding evidence
+// is about half the cost of reading a findings-heavy tenant back. A report
+// in memory gives its tenants as they are.
+func (r *Report) EachTenantWithoutEvidence(fn func(t *Tenant) error) error {
+	if r.spool == nil {
+		return r.EachTenant(fn)
+	}
+	return r.eachSpooled(func(data []byte) error {
+		t, err := decodeTenantWithoutEvidence(data)
 		if err != nil {
 			return err
 		}

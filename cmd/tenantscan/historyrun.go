@@ -191,7 +191,7 @@ func (r *historyRun) write(ctx context.Context, e *env, rep *report.Report, s *s
 		run.PolicyHash = hashFiles("policies: built-in "+rep.Tool.Version, s.policyDirs)
 		run.DataHash = hashFiles("data: built-in "+rep.Tool.Version, s.dataFiles)
 	}
-	rec, err := r.store.Record(ctx, run, rep.Controls, rep.EachTenant)
+	rec, err := r.store.Record(ctx, run, rep.Controls, rep.EachTenantWithoutEvidence)
 	if !waited {
 		<-wrote
 	}
