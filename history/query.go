@@ -30,6 +30,11 @@ type RunRow struct {
 	Changes     int       `json:"changes"`
 }
 
+// recorded holds for a run r of which a part is committed: a run's
+// number is committed before its tenants are (see Recording), and one
+// that never got further — killed, failed, still running — is not shown.
+const recorded = `EXISTS (SELECT 1 FROM run_parts p WHERE p.run_seq = r.seq)`
+
 // Runs lists the last limit runs (all when limit < 1), newest first.
 func (s *Store) Runs(ctx context.Context, limit int) ([]RunRow, error) {
 	q := `SELECT r.seq, r.run_id, r.at,
@@ -43,6 +48,7 @@ func (s *Store) Runs(ctx context.Context, limit int) ([]RunRow, error) {
   COALESCE(SUM(t.critical), 0), COALESCE(SUM(t.high), 0), COALESCE(SUM(t.medium), 0), COALESCE(SUM(t.low), 0),
   COALESCE(SUM(t.changes), 0)
 FROM runs r LEFT JOIN tenant_runs t ON t.run_seq = r.seq
+WHERE ` + recorded + `
 GROUP BY r.seq, r.run_id, r.at
 ORDER BY r.seq DESC`
 	if limit > 0 {
@@ -160,10 +166,10 @@ var ErrNoRuns = errors.New("no run recorded")
 func (s *Store) Findings(ctx context.Context, f FindingFilter) ([]FindingRow, error) {
 	var at time.Time
 	var seq int64
-	q := `SELECT seq, at FROM runs ORDER BY seq DESC LIMIT 1`
+	q := `SELECT seq, at FROM runs r WHERE ` + recorded + ` ORDER BY seq DESC LIMIT 1`
 	var args []any
 	if !f.AsOf.IsZero() {
-		q = `SELECT seq, at FROM runs WHERE at < $1 ORDER BY at DESC, seq DESC LIMIT 1`
+		q = `SELECT seq, at FROM runs r WHERE at < $1 AND ` + recorded + ` ORDER BY at DESC, seq DESC LIMIT 1`
 		args = append(args, utc(f.AsOf).Truncate(24*time.Hour).Add(24*time.Hour))
 	}
 	if err := s.db.QueryRowContext(ctx, q, args...).Scan(&seq, &at); err != nil {

@@ -48,6 +48,9 @@ type Run struct {
 	ExitCode              int
 	// ShardIndex of ShardCount, 1-based; 0 of 0 means not sharded (1/1).
 	ShardIndex, ShardCount int
+	// NoWait makes Begin fail at once with ErrBusy, rather than wait up
+	// to BusyTimeout, when another writer holds a SQLite history.
+	NoWait bool
 	// BeforeCommit, when set, is called once every tenant is written,
 	// before the run is committed; an error from it rolls the run back
 	// and Record returns that error as it is. The scan records while its
@@ -76,30 +79,70 @@ func NewRunID() string {
 // Record writes a run in one transaction: each calls its argument with
 // every tenant of the run in turn (report.Report.EachTenant does; a
 // tenant must stay valid after the call returns, as the next is read
-// while it is written), and
-// Record stores the tenant's row and the changes of its findings, so
-// memory holds one tenant at a time. Until Record returns nothing of the
-// run is visible; on error nothing is written. controls give each
-// finding its severity.
+// while it is written), and Record stores the tenant's row and the
+// changes of its findings, so memory holds a tenant or two at a time.
+// Until Record returns nothing of the run is visible; on error nothing is
+// written. controls give each finding its severity. It is Begin, Tenant
+// for each tenant, and Commit.
 //
 // A finding changes only in a tenant and control evaluated in this run:
 // a tenant in error, or a control in error or skipped, leaves its
 // findings as they were (open ones are not resolved).
 func (s *Store) Record(ctx context.Context, run Run, controls []report.Control, each func(func(*report.Tenant) error) error) (Recorded, error) {
+	r, err := s.Begin(ctx, run, controls)
+	if err != nil {
+		return Recorded{RunID: run.ID}, err
+	}
+	defer r.Abort()
+	if err := pipeline(each, r.Tenant); err != nil {
+		return r.rec, s.wrap("record tenants", err)
+	}
+	return r.Commit(run)
+}
+
+// Recording is a run being written, one tenant at a time, in one
+// transaction: Begin starts it, Tenant writes each tenant (the scan does
+// as each finishes, so the history is written while the others are
+// evaluated), Commit makes it visible, Abort drops it. Only the run's
+// number is committed at Begin — shards of one job share it and must not
+// wait for each other — and a run is visible only once a part of it is
+// committed, so a run killed mid-way shows nothing. One goroutine at a
+// time may use a Recording.
+type Recording struct {
+	s    *Store
+	conn *sql.Conn
+	tx   *sql.Tx
+	w    *writer
+	run  Run
+	rec  Recorded
+	// restore undoes the connection settings of the writer, before the
+	// connection goes back to the pool.
+	restore func()
+}
+
+// ErrBusy is Begin's error, with Run.NoWait, when another writer holds a
+// SQLite history.
+var ErrBusy = errors.New("another tenantscan is writing this SQLite history")
+
+// Begin starts writing a run: run's ID (empty: a new one), At and
+// ShardIndex of ShardCount; the rest of it is given to Commit, once the
+// run is over.
+func (s *Store) Begin(ctx context.Context, run Run, controls []report.Control) (*Recording, error) {
 	if run.ID == "" {
 		run.ID = NewRunID()
 	}
-	if run.ShardIndex == 0 {
-		run.ShardIndex, run.ShardCount = 1, 1
-	}
-	rec := Recorded{RunID: run.ID}
+	r := &Recording{s: s, run: run, rec: Recorded{RunID: run.ID}, restore: func() {}}
 	// One connection for the transaction, so that PostgreSQL's COPY (pgx,
 	// beneath database/sql) runs inside it.
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
-		return rec, s.wrap("connect", err)
+		return nil, s.wrap("connect", err)
 	}
-	defer conn.Close()
+	r.conn = conn
+	fail := func(what string, err error) (*Recording, error) {
+		r.Abort()
+		return nil, s.wrap(what, err)
+	}
 	if s.dialect == SQLite {
 		// The writer keeps the references itself (PostgreSQL has no
 		// foreign keys on these tables, schema version 2): SQLite's
@@ -107,56 +150,113 @@ func (s *Store) Record(ctx context.Context, run Run, controls []report.Control, 
 		// and on again before it goes back to the pool (prune's
 		// cascades rely on them).
 		if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
-			return rec, s.wrap("connect", err)
+			return fail("connect", err)
 		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`) //nolint:errcheck // a failure closes the connection
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, writerCacheKiB)); err != nil {
+			return fail("connect", err)
+		}
+		restore := []string{`PRAGMA foreign_keys = ON`, `PRAGMA cache_size = -2000`}
+		if run.NoWait {
+			if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 0`); err != nil {
+				return fail("connect", err)
+			}
+			restore = append(restore, fmt.Sprintf(`PRAGMA busy_timeout = %d`, BusyTimeout.Milliseconds()))
+		}
+		r.restore = func() {
+			for _, q := range restore {
+				conn.ExecContext(context.WithoutCancel(ctx), q) //nolint:errcheck // a failure closes the connection
+			}
+		}
+	}
+	busy := func(what string, err error) (*Recording, error) {
+		if run.NoWait && isBusy(err) {
+			r.Abort()
+			return nil, ErrBusy
+		}
+		return fail(what, err)
+	}
+	// The run's number, committed on its own: every shard of the job
+	// reads the same one without waiting for another's transaction.
+	if _, err := conn.ExecContext(ctx, `INSERT INTO runs (run_id, at) VALUES ($1, $2) ON CONFLICT (run_id) DO NOTHING`, run.ID, utc(run.At)); err != nil {
+		return busy("record the run", err)
 	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
-		return rec, s.wrap("begin", err)
+		return busy("begin", err)
 	}
-	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
-	w := &writer{tx: tx, conn: conn, ctx: ctx, dialect: s.dialect, severity: map[string]string{}, stmts: map[stmtKey]*sql.Stmt{}}
-	defer w.close()
+	r.tx = tx
+	r.w = &writer{tx: tx, conn: conn, ctx: ctx, dialect: s.dialect, severity: map[string]string{}, stmts: map[stmtKey]*sql.Stmt{}}
 	for _, c := range controls {
-		w.severity[c.ID] = c.Severity
+		r.w.severity[c.ID] = c.Severity
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO runs (run_id, at) VALUES ($1, $2) ON CONFLICT (run_id) DO NOTHING`, run.ID, utc(run.At)); err != nil {
-		return rec, s.wrap("record the run", err)
+	if err := tx.QueryRowContext(ctx, `SELECT seq FROM runs WHERE run_id = $1`, run.ID).Scan(&r.w.seq); err != nil {
+		return fail("record the run", err)
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT seq FROM runs WHERE run_id = $1`, run.ID).Scan(&w.seq); err != nil {
-		return rec, s.wrap("record the run", err)
+	r.rec.Seq = r.w.seq
+	return r, nil
+}
+
+// RunID is the run's id.
+func (r *Recording) RunID() string { return r.run.ID }
+
+// Tenant writes one tenant of the run: its row, and the changes of its
+// findings. Each tenant (id and snapshot) is written once in a run.
+func (r *Recording) Tenant(t *report.Tenant) error {
+	n, err := r.w.tenant(t)
+	if err != nil {
+		return fmt.Errorf("tenant %s (%s): %w", t.TenantID, t.Snapshot, err)
 	}
-	rec.Seq = w.seq
+	r.rec.Tenants++
+	r.rec.Changes += n
+	return nil
+}
+
+// Commit writes the run's part (run gives its times, tool version,
+// hashes, parameters, exit code; its ID, At and shard are Begin's) and,
+// after run.BeforeCommit agrees, commits. The Recording is done then,
+// committed or not.
+func (r *Recording) Commit(run Run) (Recorded, error) {
+	defer r.Abort()
+	s, w := r.s, r.w
+	index, count := r.run.ShardIndex, r.run.ShardCount
+	if index == 0 {
+		index, count = 1, 1
+	}
 	params, _ := json.Marshal(run.Parameters)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO run_parts (run_seq, shard_index, shard_count, started_at, finished_at, tool_version, policy_hash, data_hash, parameters, exit_code)
+	if _, err := r.tx.ExecContext(w.ctx, `INSERT INTO run_parts (run_seq, shard_index, shard_count, started_at, finished_at, tool_version, policy_hash, data_hash, parameters, exit_code)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		w.seq, run.ShardIndex, run.ShardCount, utc(run.StartedAt), utc(run.FinishedAt), run.ToolVersion, run.PolicyHash, run.DataHash, string(params), run.ExitCode); err != nil {
+		w.seq, index, count, utc(run.StartedAt), utc(run.FinishedAt), run.ToolVersion, run.PolicyHash, run.DataHash, string(params), run.ExitCode); err != nil {
 		if isUnique(err) {
-			return rec, fmt.Errorf("history %s: shard %d/%d of run %s is already recorded", s.where, run.ShardIndex, run.ShardCount, run.ID)
+			return r.rec, fmt.Errorf("history %s: shard %d/%d of run %s is already recorded", s.where, index, count, r.run.ID)
 		}
-		return rec, s.wrap("record the run", err)
-	}
-	if err := pipeline(each, func(t *report.Tenant) error {
-		n, err := w.tenant(t)
-		if err != nil {
-			return fmt.Errorf("tenant %s (%s): %w", t.TenantID, t.Snapshot, err)
-		}
-		rec.Tenants++
-		rec.Changes += n
-		return nil
-	}); err != nil {
-		return rec, s.wrap("record tenants", err)
+		return r.rec, s.wrap("record the run", err)
 	}
 	if run.BeforeCommit != nil {
 		if err := run.BeforeCommit(); err != nil {
-			return rec, err
+			return r.rec, err
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return rec, s.wrap("commit", err)
+	if err := r.tx.Commit(); err != nil {
+		return r.rec, s.wrap("commit", err)
 	}
-	return rec, nil
+	return r.rec, nil
+}
+
+// Abort drops the run, unless it was committed, and releases the
+// connection; it does nothing the second time.
+func (r *Recording) Abort() {
+	if r.conn == nil {
+		return
+	}
+	if r.w != nil {
+		r.w.close()
+	}
+	if r.tx != nil {
+		r.tx.Rollback() //nolint:errcheck // after Commit it does nothing
+	}
+	r.restore()
+	r.conn.Close()
+	r.conn = nil
 }
 
 func (s *Store) wrap(what string, err error) error {

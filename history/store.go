@@ -41,6 +41,14 @@ const (
 // before it fails with "database is locked".
 const BusyTimeout = 60 * time.Second
 
+// sqliteConns is the most connections open to a SQLite history: the
+// writer of a run and readers beside it.
+const sqliteConns = 4
+
+// writerCacheKiB is the page cache of the connection that writes a run
+// into a SQLite history, at most (PRAGMA cache_size in KiB, negative).
+const writerCacheKiB = 32 << 10
+
 // Store is an open history database. It is safe for concurrent use; Close
 // it when done.
 type Store struct {
@@ -78,10 +86,10 @@ func ParseURL(raw string) (dialect, dsn string, err error) {
 	// a statement journal (to undo itself alone on a constraint error),
 	// and a run's dirty pages outgrow SQLite's default 2 MB page cache:
 	// both went to temporary files, a fifth of a first run's time. In
-	// memory, bounded: the statement journal holds one INSERT's pages, the
-	// cache at most 32 MiB.
+	// memory, bounded: the statement journal holds one INSERT's pages; the
+	// writer's connection raises its cache to writerCacheKiB while it
+	// writes a run (readers keep the default 2 MB each).
 	q.Add("_pragma", "temp_store(MEMORY)")
-	q.Add("_pragma", "cache_size(-32768)")
 	q.Set("_txlock", "immediate") // a writer takes the lock at BEGIN, so it waits rather than fails mid-way
 	return SQLite, "file:" + raw + "?" + q.Encode(), nil
 }
@@ -121,9 +129,11 @@ func open(raw string) (*Store, error) {
 		return nil, fmt.Errorf("history %s: %w", redact(raw), err)
 	}
 	if dialect == SQLite {
-		// One connection: SQLite has one writer anyway, and the
-		// pragmas then hold for every statement.
-		db.SetMaxOpenConns(1)
+		// A few connections: one writes a run (see Recording) while the
+		// workers read first-seen dates and baselines on the others,
+		// which WAL lets them do, seeing what was committed before it.
+		db.SetMaxOpenConns(sqliteConns)
+		db.SetMaxIdleConns(sqliteConns)
 	}
 	return &Store{db: db, dialect: dialect, where: redact(raw)}, nil
 }

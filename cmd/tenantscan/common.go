@@ -31,7 +31,11 @@ import (
 type scanFlags struct {
 	// annotate is passed to the scan as scanner.Options.Annotate (not a
 	// flag: the run history sets it).
-	annotate        func(*report.Tenant)
+	annotate func(*report.Tenant)
+	// started, when set, is called with the controls once the policies
+	// are compiled, before any snapshot is evaluated (not a flag: the run
+	// history begins writing the run then).
+	started         func([]report.Control)
 	paths           []string
 	policyDirs      []string
 	dataFiles       []string
@@ -153,6 +157,9 @@ func (s *scanFlags) scan(ctx context.Context, e *env, base *baseline.Baseline) (
 	}
 	e.log.Info("scan started", "snapshots", len(sources), "controls", len(engine.Controls()), "parallel", parallel, "waivers", len(waivers))
 	progress := e.progress(len(sources))
+	if s.started != nil {
+		s.started(engine.Controls())
+	}
 	rep, err := scanner.Scan(scanCtx, engine, sources, scanner.Options{
 		Parallel:        parallel,
 		Limits:          lim,

