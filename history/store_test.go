@@ -255,3 +255,73 @@ func TestPrune(t *testing.T) {
 		}
 	})
 }
+
+// A run written tenant by tenant (the scan's live recording) is invisible
+// until its commit: readers beside the writer — first-seen dates, the
+// runs, the findings — see the history as it was before it.
+func TestRecordingInvisibleUntilCommit(t *testing.T) {
+	forEachKind(t, func(t *testing.T, url string) {
+		s := open(t, url)
+		ctx := context.Background()
+		r, err := s.Begin(ctx, history.Run{At: day(1)}, controls)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := tenant("a", 3)
+		if err := r.Tenant(&a); err != nil {
+			t.Fatal(err)
+		}
+		if runs, err := s.Runs(ctx, 0); err != nil || len(runs) != 0 {
+			t.Fatalf("runs while a run is written: %+v, %v; want none", runs, err)
+		}
+		if seen, err := s.FirstSeen(ctx, "a"); err != nil || len(seen) != 0 {
+			t.Fatalf("first-seen dates while a run is written: %v, %v; want none", seen, err)
+		}
+		if _, err := s.Findings(ctx, history.FindingFilter{}); !errors.Is(err, history.ErrNoRuns) {
+			t.Fatalf("findings while a run is written: %v, want ErrNoRuns", err)
+		}
+		rec, err := r.Commit(history.Run{StartedAt: day(1), FinishedAt: day(1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec.Tenants != 1 || rec.Changes != 3 {
+			t.Errorf("recorded %+v, want 1 tenant and 3 changes", rec)
+		}
+		if seen, err := s.FirstSeen(ctx, "a"); err != nil || len(seen) != 3 {
+			t.Fatalf("first-seen dates after the commit: %v, %v; want 3", seen, err)
+		}
+		if runs, err := s.Runs(ctx, 0); err != nil || len(runs) != 1 || runs[0].Tenants != 1 {
+			t.Fatalf("runs after the commit: %+v, %v; want one of one tenant", runs, err)
+		}
+	})
+}
+
+// With NoWait, Begin fails at once with ErrBusy while another run is
+// being written to the same SQLite file (the scan then records after the
+// scan, waiting as Record does); the other run is unharmed.
+func TestBeginNoWaitOnABusySQLite(t *testing.T) {
+	t.Parallel()
+	url := dbtest.URL(t, "sqlite")
+	s1, s2 := open(t, url), open(t, url)
+	ctx := context.Background()
+	r1, err := s1.Begin(ctx, history.Run{At: day(1)}, controls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Waiting out the other writer would end in this context's deadline.
+	noWait, cancel := context.WithTimeout(ctx, history.BusyTimeout/4)
+	defer cancel()
+	if _, err := s2.Begin(noWait, history.Run{At: day(1), NoWait: true}, controls); !errors.Is(err, history.ErrBusy) {
+		t.Fatalf("Begin beside another writer: %v, want ErrBusy", err)
+	}
+	a := tenant("a", 2)
+	if err := r1.Tenant(&a); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r1.Commit(history.Run{}); err != nil {
+		t.Fatal(err)
+	}
+	if runs, err := s2.Runs(ctx, 0); err != nil || len(runs) != 1 {
+		t.Fatalf("runs: %+v, %v; want the first writer's", runs, err)
+	}
+}

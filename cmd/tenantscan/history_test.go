@@ -470,3 +470,111 @@ func checkTrend(t *testing.T, i int, html, book string) {
 		t.Errorf("night %d: Trend sheet %q, want %q", i+1, got, want)
 	}
 }
+
+// TestHistoryWrittenDuringTheScan: a scan writes each tenant to the
+// history as it finishes; when two snapshots of one tenant are scanned,
+// so that the report may keep only the newer, it records the run from
+// the report after the scan instead, says so, and the history holds the
+// newer snapshot alone, with the findings the report has.
+func TestHistoryWrittenDuringTheScan(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(filepath.Join(fixtures, "litware-licensing.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	older := strings.Replace(string(data), "exportedAt: 2026-11-22T10:00:00Z", "exportedAt: 2026-11-01T10:00:00Z", 1)
+	const litware = "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a"
+	for _, tc := range []struct {
+		name      string
+		files     map[string]string
+		afterScan bool     // recorded after the scan, not during it
+		snapshots []string // litware's, as the history has them
+	}{
+		{"two tenants", map[string]string{"litware.yaml": string(data), "contoso.yaml": mustRead(t, filepath.Join(fixtures, "contoso-compliant.yaml"))}, false, []string{"litware.yaml"}},
+		{"one tenant twice", map[string]string{"old.yaml": older, "new.yaml": string(data)}, true, []string{"new.yaml"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			snaps := filepath.Join(dir, "snaps")
+			if err := os.Mkdir(snaps, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			for name, text := range tc.files {
+				if err := os.WriteFile(filepath.Join(snaps, name), []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			db, jsonFile := filepath.Join(dir, "h.db"), filepath.Join(dir, "r.json")
+			r := runCLI(t, "", "scan", "--log-level", "info", "--history", db, "--output", "json="+jsonFile, "--format", "json", snaps)
+			if r.code != exitFindings {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			want := `written="during the scan"`
+			if tc.afterScan {
+				want = `written="after the scan"`
+				if !strings.Contains(r.stderr, "the history is recorded after the scan, not during it") {
+					t.Errorf("the log does not say why the history is recorded after the scan:\n%s", r.stderr)
+				}
+			}
+			if !strings.Contains(r.stderr, "history written") || !strings.Contains(r.stderr, want) {
+				t.Errorf("the log does not say %s:\n%s", want, r.stderr)
+			}
+			h := runCLI(t, "", "history", "tenant", litware, "--history", db, "--format", "json")
+			var rows []struct {
+				Snapshot                    string
+				Critical, High, Medium, Low int
+			}
+			if err := json.Unmarshal([]byte(h.stdout), &rows); err != nil {
+				t.Fatalf("history tenant: %v:\n%s%s", err, h.stdout, h.stderr)
+			}
+			var got []string
+			failures := 0
+			for _, row := range rows {
+				got = append(got, filepath.Base(row.Snapshot))
+				failures += row.Critical + row.High + row.Medium + row.Low
+			}
+			if !slices.Equal(got, tc.snapshots) {
+				t.Errorf("litware's snapshots in the history: %v, want %v", got, tc.snapshots)
+			}
+			var rep struct {
+				Tenants []struct {
+					TenantID string
+					Controls []struct{ Findings []struct{ Waiver any } }
+				}
+			}
+			b, _ := os.ReadFile(jsonFile)
+			if err := json.Unmarshal(b, &rep); err != nil {
+				t.Fatal(err)
+			}
+			open := runCLI(t, "", "history", "findings", "--tenant", litware, "--history", db, "--format", "json")
+			var findings []any
+			if err := json.Unmarshal([]byte(open.stdout), &findings); err != nil {
+				t.Fatalf("history findings: %v:\n%s%s", err, open.stdout, open.stderr)
+			}
+			inReport := 0
+			for _, tn := range rep.Tenants {
+				if tn.TenantID == litware {
+					for _, c := range tn.Controls {
+						inReport += len(c.Findings)
+					}
+				}
+			}
+			if inReport == 0 || len(findings) != inReport {
+				t.Errorf("history has %d open findings of litware, the report %d", len(findings), inReport)
+			}
+			if failures == 0 {
+				t.Error("the history counts no failure of litware")
+			}
+		})
+	}
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

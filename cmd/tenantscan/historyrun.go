@@ -195,7 +195,9 @@ func (r *historyRun) write(ctx context.Context, e *env, rep *report.Report, s *s
 	}
 	var rec history.Recorded
 	var err error
+	when := "after the scan"
 	if recording := live.finish(e, rep); recording != nil {
+		when = "during the scan"
 		rec, err = recording.Commit(run)
 	} else {
 		rec, err = r.store.Record(ctx, run, rep.Controls, rep.EachTenantWithoutEvidence)
@@ -210,7 +212,7 @@ func (r *historyRun) write(ctx context.Context, e *env, rep *report.Report, s *s
 		e.log.Error("history not written; the reports are", "error", err)
 		return &exitCodeError{code: exitError, err: err}
 	}
-	e.log.Info("history written", "run", rec.RunID, "seq", rec.Seq, "tenants", rec.Tenants, "changes", rec.Changes)
+	e.log.Info("history written", "run", rec.RunID, "seq", rec.Seq, "tenants", rec.Tenants, "changes", rec.Changes, "written", when)
 	return result
 }
 
