@@ -86,3 +86,29 @@ func TestRecordLeavesForeignKeysOn(t *testing.T) {
 		t.Errorf("foreign_keys = %d (%v) after Record, want 1", on, err)
 	}
 }
+
+// TestSQLiteMemoryIsBounded: SQLite's soft heap limit is SQLiteMemory
+// (scan lowers Go's share of a container's limit by it), and the writer's
+// larger page cache goes back to the default before its connection
+// returns to the pool.
+func TestSQLiteMemoryIsBounded(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, err := Open(ctx, dbtest.URL(t, SQLite))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.db.SetMaxOpenConns(1) // the one connection Record used
+	tn := report.Tenant{TenantID: "t", Status: report.TenantPass}
+	if _, err := s.Record(ctx, Run{}, nil, func(fn func(*report.Tenant) error) error { return fn(&tn) }); err != nil {
+		t.Fatal(err)
+	}
+	var limit, cache int64
+	if err := s.db.QueryRowContext(ctx, `PRAGMA soft_heap_limit`).Scan(&limit); err != nil || limit != SQLiteMemory {
+		t.Errorf("soft_heap_limit = %d (%v), want %d", limit, err, SQLiteMemory)
+	}
+	if err := s.db.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cache); err != nil || cache != -2000 {
+		t.Errorf("cache_size = %d (%v) after Record, want the default -2000", cache, err)
+	}
+}

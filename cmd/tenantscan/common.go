@@ -32,6 +32,10 @@ type scanFlags struct {
 	// annotate is passed to the scan as scanner.Options.Annotate (not a
 	// flag: the run history sets it).
 	annotate func(*report.Tenant)
+	// outsideHeap is what the run keeps outside Go's heap, which the
+	// runtime's memory limit does not see (a SQLite history's page cache;
+	// not a flag).
+	outsideHeap int64
 	// started, when set, is called with the controls once the policies
 	// are compiled, before any snapshot is evaluated (not a flag: the run
 	// history begins writing the run then).
@@ -151,6 +155,15 @@ func (s *scanFlags) scan(ctx context.Context, e *env, base *baseline.Baseline) (
 		defer cancel()
 	}
 	limit := runtimeMemoryLimit()
+	if limit > 0 && s.outsideHeap > 0 && e.getenv("GOMEMLIMIT") == "" {
+		// The container's limit (automemlimit): what the run keeps outside
+		// Go's heap comes off the runtime's share of it.
+		limit = heapShare(limit, s.outsideHeap)
+		if e.setMemoryLimit != nil {
+			e.setMemoryLimit(limit)
+		}
+		e.log.Info("Go runtime soft memory limit lowered for the SQLite history's page cache", "limit", megabytes(limit), "sqlite", megabytes(s.outsideHeap))
+	}
 	parallel := fitParallel(e.log, s.parallel, sources, limit)
 	if limit == 0 {
 		boundMemory(e.log, e.setMemoryLimit, parallel, sources)

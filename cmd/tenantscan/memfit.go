@@ -75,6 +75,13 @@ func boundMemory(log *slog.Logger, set func(int64) int64, parallel int, sources 
 	log.Info("Go runtime soft memory limit set from the run's estimate (GOMEMLIMIT overrides)", "limit", megabytes(limit), "estimate", megabytes(need), "parallel", parallel)
 }
 
+// heapShare is Go's share of a memory limit when outside bytes of the
+// run are not Go's (a SQLite history's page cache): the limit less them,
+// but never less than half of it, so that a small container still scans.
+func heapShare(limit, outside int64) int64 {
+	return max(limit-outside, limit/2)
+}
+
 // megabytes prints a byte count in MB (10^6 bytes), rounded.
 func megabytes(n int64) string {
 	return fmt.Sprintf("%.0f MB", float64(n)/1e6)

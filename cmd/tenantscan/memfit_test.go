@@ -95,3 +95,17 @@ func TestBoundMemory(t *testing.T) {
 		})
 	}
 }
+
+func TestHeapShare(t *testing.T) {
+	t.Parallel()
+	const mb = 1 << 20
+	for _, tc := range []struct{ limit, outside, want int64 }{
+		{512 * mb, 48 * mb, 464 * mb}, // a container's limit less the SQLite cache
+		{512 * mb, 0, 512 * mb},       // nothing outside
+		{64 * mb, 48 * mb, 32 * mb},   // never below half
+	} {
+		if got := heapShare(tc.limit, tc.outside); got != tc.want {
+			t.Errorf("heapShare(%d MiB, %d MiB) = %d MiB, want %d MiB", tc.limit/mb, tc.outside/mb, got/mb, tc.want/mb)
+		}
+	}
+}

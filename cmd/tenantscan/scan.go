@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/tenantscan/tenantscan/baseline"
+	"github.com/tenantscan/tenantscan/history"
 	"github.com/tenantscan/tenantscan/internal/safeopen"
 	"github.com/tenantscan/tenantscan/report"
 	"github.com/tenantscan/tenantscan/report/format"
@@ -188,6 +189,9 @@ func runScan(cmd *cobra.Command, e *env, p scanParams) error {
 	var live *liveRecord
 	firstSeen := hist.firstSeen(cmd.Context(), e, p.asOf)
 	if firstSeen != nil {
+		if hist.store.Dialect() == history.SQLite {
+			p.outsideHeap = history.SQLiteMemory
+		}
 		p.started = func(controls []report.Control) { live = hist.startLive(cmd.Context(), e, &p.scanFlags, controls) }
 		p.annotate = func(t *report.Tenant) {
 			firstSeen(t)
