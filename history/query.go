@@ -203,11 +203,11 @@ func (s *Store) Findings(ctx context.Context, f FindingFilter) ([]FindingRow, er
 	q = `SELECT f.fingerprint, f.tenant_id, f.control_id, f.severity, f.resource_kind, f.resource_id, f.message, e.state,
   first.at, opened.at, er.at, COALESCE(e.waiver, ''), COALESCE(e.waiver_expires, '')
 FROM findings f
-JOIN finding_events e ON e.fingerprint = f.fingerprint
-  AND e.run_seq = (SELECT MAX(x.run_seq) FROM finding_events x WHERE x.fingerprint = f.fingerprint AND x.run_seq <= $1)
+JOIN finding_changes e ON e.fingerprint = f.fingerprint
+  AND e.run_seq = (SELECT MAX(x.run_seq) FROM finding_changes x WHERE x.fingerprint = f.fingerprint AND x.run_seq <= $1)
 JOIN runs er ON er.seq = e.run_seq
 JOIN runs first ON first.seq = f.first_seen_run
-JOIN runs opened ON opened.seq = (SELECT MAX(o.run_seq) FROM finding_events o WHERE o.fingerprint = f.fingerprint AND o.run_seq <= $1 AND o.event IN ('new', 'recurred'))
+JOIN runs opened ON opened.seq = (SELECT MAX(o.run_seq) FROM finding_changes o WHERE o.fingerprint = f.fingerprint AND o.run_seq <= $1 AND o.event IN ('new', 'recurred'))
 WHERE ` + strings.Join(where, " AND ") + `
 ORDER BY f.tenant_id, f.control_id, f.resource_kind, f.resource_id`
 	rows, err := s.db.QueryContext(ctx, q, args...)
@@ -253,7 +253,7 @@ type MTTRRow struct {
 // one row per control and severity: the events are read in order.
 func (s *Store) MTTR(ctx context.Context) ([]MTTRRow, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT f.fingerprint, f.control_id, f.severity, f.state, e.event, r.at
-FROM finding_events e JOIN findings f ON f.fingerprint = e.fingerprint JOIN runs r ON r.seq = e.run_seq
+FROM finding_changes e JOIN findings f ON f.fingerprint = e.fingerprint JOIN runs r ON r.seq = e.run_seq
 WHERE e.event IN ('new', 'recurred', 'resolved')
 ORDER BY f.control_id, f.severity, f.fingerprint, e.run_seq`)
 	if err != nil {

@@ -441,8 +441,9 @@ func (w *writer) findings(t *report.Tenant, now map[string]current, order []stri
 		case !ok:
 			f := cur.f
 			inserts = append(inserts, []any{fp, t.TenantID, cur.controlID, f.Resource.Kind, f.Resource.ID, w.severity[cur.controlID], f.Warning, f.Message,
-				state, w.seq, w.seq, nullable(cur.waiver), nullable(waiverField(f, "owner")), nullable(waiverField(f, "reason")), nullable(cur.expires)})
-			event(fp, EventNew, state, cur.waiver, cur.expires)
+				state, w.seq, w.seq, nullable(cur.waiver), nullable(waiverField(f, "owner")), nullable(waiverField(f, "reason")), nullable(cur.expires),
+				state, nullable(cur.waiver), nullable(cur.expires)})
+			// Its "new" event is this row (first_*, the view finding_changes).
 			continue
 		case k.state == StateResolved:
 			ev = EventRecurred
@@ -519,7 +520,7 @@ func (w *writer) findings(t *report.Tenant, now map[string]current, order []stri
 	if err := w.insert(eventsTable, events); err != nil {
 		return 0, err
 	}
-	return len(events), nil
+	return len(inserts) + len(events), nil
 }
 
 // table names a table and its columns, for insert.
@@ -530,7 +531,8 @@ type table struct {
 
 var (
 	findingsTable = table{"findings",
-		[]string{"fingerprint", "tenant_id", "control_id", "resource_kind", "resource_id", "severity", "warning", "message", "state", "first_seen_run", "opened_run", "waiver", "waiver_owner", "waiver_reason", "waiver_expires"}}
+		[]string{"fingerprint", "tenant_id", "control_id", "resource_kind", "resource_id", "severity", "warning", "message", "state", "first_seen_run", "opened_run", "waiver", "waiver_owner", "waiver_reason", "waiver_expires",
+			"first_state", "first_waiver", "first_waiver_expires"}}
 	eventsTable = table{"finding_events",
 		[]string{"fingerprint", "run_seq", "event", "state", "waiver", "waiver_expires"}}
 )

@@ -196,7 +196,7 @@ func TestStoresChangesOnly(t *testing.T) {
 		counts := func() (findings, events int) {
 			db := rawDB(t, url)
 			db.QueryRow(`SELECT COUNT(*) FROM findings`).Scan(&findings)
-			db.QueryRow(`SELECT COUNT(*) FROM finding_events`).Scan(&events)
+			db.QueryRow(`SELECT COUNT(*) FROM finding_changes`).Scan(&events)
 			return
 		}
 		nights := []struct {
