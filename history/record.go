@@ -185,7 +185,7 @@ func (s *Store) Begin(ctx context.Context, run Run, controls []report.Control) (
 		return busy("begin", err)
 	}
 	r.tx = tx
-	r.w = &writer{tx: tx, conn: conn, ctx: ctx, dialect: s.dialect, severity: map[string]string{}, stmts: map[stmtKey]*sql.Stmt{}}
+	r.w = &writer{store: s, tx: tx, conn: conn, ctx: ctx, dialect: s.dialect, severity: map[string]string{}, stmts: map[stmtKey]*sql.Stmt{}}
 	for _, c := range controls {
 		r.w.severity[c.ID] = c.Severity
 	}
@@ -202,7 +202,14 @@ func (r *Recording) RunID() string { return r.run.ID }
 // Tenant writes one tenant of the run: its row, and the changes of its
 // findings. Each tenant (id and snapshot) is written once in a run.
 func (r *Recording) Tenant(t *report.Tenant) error {
-	n, err := r.w.tenant(t)
+	return r.TenantWith(t, nil)
+}
+
+// TenantWith is Tenant with what the history had of the tenant before
+// this run, read by Known beside the writer (the scan's workers read it
+// for the first-seen dates anyway); nil reads it here.
+func (r *Recording) TenantWith(t *report.Tenant, k *Known) error {
+	n, err := r.w.tenant(t, k)
 	if err != nil {
 		return fmt.Errorf("tenant %s (%s): %w", t.TenantID, t.Snapshot, err)
 	}
@@ -309,6 +316,7 @@ func isUnique(err error) bool {
 
 // writer writes the tenants of one run inside its transaction.
 type writer struct {
+	store    *Store
 	ctx      context.Context
 	tx       *sql.Tx
 	conn     *sql.Conn // the transaction's connection
@@ -322,6 +330,7 @@ type writer struct {
 // known is a finding as the history has it.
 type known struct {
 	control, state, waiver, expires string
+	firstSeen                       int64 // run
 }
 
 // current is a finding of this run.
@@ -340,7 +349,7 @@ func waiverKey(w *report.Waiver) string {
 
 // tenant records one tenant: its row, and the changes of its findings.
 // It returns the number of finding events.
-func (w *writer) tenant(t *report.Tenant) (int, error) {
+func (w *writer) tenant(t *report.Tenant, k *Known) (int, error) {
 	counts := map[string]int{}
 	waived := 0
 	evaluated := map[string]bool{}
@@ -377,7 +386,7 @@ func (w *writer) tenant(t *report.Tenant) (int, error) {
 	changes := 0
 	if t.Status != report.TenantError {
 		var err error
-		if changes, err = w.findings(t, now, order, evaluated); err != nil {
+		if changes, err = w.findings(t, k, now, order, evaluated); err != nil {
 			return 0, err
 		}
 	}
@@ -397,25 +406,14 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 
 // findings compares a tenant's findings with the history and writes what
 // changed.
-func (w *writer) findings(t *report.Tenant, now map[string]current, order []string, evaluated map[string]bool) (int, error) {
-	had := map[string]known{}
-	rows, err := w.tx.QueryContext(w.ctx, `SELECT fingerprint, control_id, state, COALESCE(waiver, ''), COALESCE(waiver_expires, '') FROM findings WHERE tenant_id = $1`, t.TenantID)
-	if err != nil {
-		return 0, err
-	}
-	for rows.Next() {
-		var fp string
-		var k known
-		if err := rows.Scan(&fp, &k.control, &k.state, &k.waiver, &k.expires); err != nil {
-			rows.Close()
+func (w *writer) findings(t *report.Tenant, prior *Known, now map[string]current, order []string, evaluated map[string]bool) (int, error) {
+	if prior == nil {
+		var err error
+		if prior, err = w.store.readKnown(w.ctx, w.tx, t.TenantID); err != nil {
 			return 0, err
 		}
-		had[fp] = k
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
+	had := prior.findings
 
 	var inserts, events [][]any
 	type update struct {

@@ -20,6 +20,7 @@ import (
 	"io/fs"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -65,6 +66,9 @@ type Store struct {
 	db      *sql.DB
 	dialect string
 	where   string // the URL without its password, for messages
+
+	datesMu sync.Mutex
+	dates   map[int64]string // runs' dates, by seq (see runDate)
 }
 
 // ErrNewerSchema reports a database migrated by a newer tenantscan.

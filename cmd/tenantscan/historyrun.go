@@ -225,7 +225,7 @@ func (r *historyRun) write(ctx context.Context, e *env, rep *report.Report, s *s
 // newer one: superseded), when another tenantscan holds a SQLite history,
 // or when a write fails; the log says which. nil does nothing.
 type liveRecord struct {
-	tenants chan *report.Tenant
+	tenants chan liveTenant
 	done    chan struct{} // closed when the writer goroutine is over
 
 	mu      sync.Mutex
@@ -237,6 +237,13 @@ type liveRecord struct {
 	// over.
 	abortLater *history.Recording
 	once       sync.Once
+}
+
+// liveTenant is a finished tenant and what the history had of it, read by
+// the worker (nil: the writer reads it).
+type liveTenant struct {
+	t     *report.Tenant
+	known *history.Known
 }
 
 // startLive begins the run in the history and the writer goroutine; nil
@@ -262,7 +269,7 @@ func (r *historyRun) startLive(ctx context.Context, e *env, s *scanFlags, contro
 		// The run's id from now on, for the record after the scan too.
 		r.flags.runID = rec.RunID()
 	}
-	l := &liveRecord{tenants: make(chan *report.Tenant), done: make(chan struct{}), rec: rec, seen: map[string]bool{}}
+	l := &liveRecord{tenants: make(chan liveTenant), done: make(chan struct{}), rec: rec, seen: map[string]bool{}}
 	go l.run()
 	return l
 }
@@ -270,7 +277,7 @@ func (r *historyRun) startLive(ctx context.Context, e *env, s *scanFlags, contro
 // add hands a finished tenant to the writer; it is called from the
 // workers (scanner.Options.Annotate) and waits while the writer is busy
 // with the previous one. The tenant must not change afterwards.
-func (l *liveRecord) add(t *report.Tenant) {
+func (l *liveRecord) add(t *report.Tenant, known *history.Known) {
 	if l == nil {
 		return
 	}
@@ -283,21 +290,21 @@ func (l *liveRecord) add(t *report.Tenant) {
 	off := l.rec == nil
 	l.mu.Unlock()
 	if !off {
-		l.tenants <- t
+		l.tenants <- liveTenant{t, known}
 	}
 }
 
 // run is the writer goroutine.
 func (l *liveRecord) run() {
 	defer close(l.done)
-	for t := range l.tenants {
+	for lt := range l.tenants {
 		l.mu.Lock()
 		rec := l.rec
 		l.mu.Unlock()
 		if rec == nil {
 			continue // given up: the workers still hand on what they started to
 		}
-		err := rec.Tenant(t)
+		err := rec.TenantWith(lt.t, lt.known)
 		l.mu.Lock()
 		if err != nil {
 			l.giveUp(err.Error())
@@ -397,7 +404,7 @@ func hashFiles(label string, paths []string) string {
 // finding the history never saw; nil without a history. A tenant whose
 // dates cannot be read is logged and keeps none; record then reports the
 // history's failure.
-func (r *historyRun) firstSeen(ctx context.Context, e *env, asOf string) func(*report.Tenant) {
+func (r *historyRun) firstSeen(ctx context.Context, e *env, asOf string) func(*report.Tenant) *history.Known {
 	if r == nil || r.err != nil {
 		return nil
 	}
@@ -405,25 +412,26 @@ func (r *historyRun) firstSeen(ctx context.Context, e *env, asOf string) func(*r
 	if asOf != "" {
 		tonight = asOf
 	}
-	return func(t *report.Tenant) {
-		if !hasFindings(t) {
-			return
+	return func(t *report.Tenant) *history.Known {
+		if t.Status == report.TenantError && !hasFindings(t) {
+			return nil // nothing to date, and the history leaves its findings as they are
 		}
-		seen, err := r.store.FirstSeen(ctx, t.TenantID)
+		known, err := r.store.Known(ctx, t.TenantID)
 		if err != nil {
 			e.log.Warn("no first-seen dates for this tenant", "tenant", t.TenantID, "snapshot", t.Snapshot, "error", err)
-			return
+			return nil
 		}
 		for ci := range t.Controls {
 			c := &t.Controls[ci]
 			for fi := range c.Findings {
 				f := &c.Findings[fi]
-				f.FirstSeen = seen[report.Fingerprint(t.TenantID, c.ID, f.Resource)]
+				f.FirstSeen = known.FirstSeen(report.Fingerprint(t.TenantID, c.ID, f.Resource))
 				if f.FirstSeen == "" {
 					f.FirstSeen = tonight
 				}
 			}
 		}
+		return known
 	}
 }
 

@@ -194,8 +194,7 @@ func runScan(cmd *cobra.Command, e *env, p scanParams) error {
 		}
 		p.started = func(controls []report.Control) { live = hist.startLive(cmd.Context(), e, &p.scanFlags, controls) }
 		p.annotate = func(t *report.Tenant) {
-			firstSeen(t)
-			live.add(t)
+			live.add(t, firstSeen(t))
 		}
 	}
 	rep, _, err := p.scan(cmd.Context(), e, base)
