@@ -93,10 +93,13 @@ VALUES ('` + fp + `', 't1', 'C-1', 'user', 'a', 'high', false, 'm', 'waived', 1,
 	}
 }
 
-// TestRecordLeavesForeignKeysOn: Record turns SQLite's foreign-key checks
-// off on its connection while it writes, and on again before the
-// connection goes back to the pool, where prune's cascades need them.
-func TestRecordLeavesForeignKeysOn(t *testing.T) {
+// TestRecordRestoresItsConnection: Record turns SQLite's foreign-key
+// checks off on its connection while it writes, and raises its page
+// cache; both go back before the connection returns to the pool, where
+// prune's cascades need the checks and readers keep the default cache.
+// SQLite's soft heap limit is SQLiteMemory (scan lowers Go's share of a
+// container's limit by it).
+func TestRecordRestoresItsConnection(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, err := Open(ctx, dbtest.URL(t, SQLite))
@@ -111,35 +114,18 @@ func TestRecordLeavesForeignKeysOn(t *testing.T) {
 	if _, err := s.Record(ctx, Run{}, []report.Control{{ID: "C-1", Severity: report.SeverityHigh}}, each); err != nil {
 		t.Fatal(err)
 	}
-	var on int
-	if err := s.db.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&on); err != nil || on != 1 {
-		t.Errorf("foreign_keys = %d (%v) after Record, want 1", on, err)
-	}
-}
-
-// TestSQLiteMemoryIsBounded: SQLite's soft heap limit is SQLiteMemory
-// (scan lowers Go's share of a container's limit by it), and the writer's
-// larger page cache goes back to the default before its connection
-// returns to the pool.
-func TestSQLiteMemoryIsBounded(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	s, err := Open(ctx, dbtest.URL(t, SQLite))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	s.db.SetMaxOpenConns(1) // the one connection Record used
-	tn := report.Tenant{TenantID: "t", Status: report.TenantPass}
-	if _, err := s.Record(ctx, Run{}, nil, func(fn func(*report.Tenant) error) error { return fn(&tn) }); err != nil {
-		t.Fatal(err)
-	}
-	var limit, cache int64
-	if err := s.db.QueryRowContext(ctx, `PRAGMA soft_heap_limit`).Scan(&limit); err != nil || limit != SQLiteMemory {
-		t.Errorf("soft_heap_limit = %d (%v), want %d", limit, err, SQLiteMemory)
-	}
-	if err := s.db.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cache); err != nil || cache != -2000 {
-		t.Errorf("cache_size = %d (%v) after Record, want the default -2000", cache, err)
+	for _, tc := range []struct {
+		pragma string
+		want   int64
+	}{
+		{"foreign_keys", 1},
+		{"cache_size", -2000},
+		{"soft_heap_limit", SQLiteMemory},
+	} {
+		var got int64
+		if err := s.db.QueryRowContext(ctx, `PRAGMA `+tc.pragma).Scan(&got); err != nil || got != tc.want {
+			t.Errorf("%s = %d (%v) after Record, want %d", tc.pragma, got, err, tc.want)
+		}
 	}
 }
 

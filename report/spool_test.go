@@ -25,14 +25,7 @@ func TestSpool(t *testing.T) {
 	}
 	tenants := reporttest.Sample().Tenants
 	tenants[1].Controls[1].Findings[0].Evidence = map[string]any{"count": json.Number("12345678901234567890"), "<html>": "a & b"}
-	var refs []report.SpoolRef
-	for i := range tenants {
-		ref, err := s.Put(&tenants[i])
-		if err != nil {
-			t.Fatal(err)
-		}
-		refs = append(refs, ref)
-	}
+	refs := putAll(t, s, tenants)
 	for i := len(refs) - 1; i >= 0; i-- { // any order
 		got, err := s.Get(refs[i])
 		if err != nil {
@@ -72,14 +65,7 @@ func TestEachTenantWithoutEvidence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var refs []report.SpoolRef
-	for i := range tenants {
-		ref, err := s.Put(&tenants[i])
-		if err != nil {
-			t.Fatal(err)
-		}
-		refs = append(refs, ref)
-	}
+	refs := putAll(t, s, tenants)
 	rep := &report.Report{}
 	rep.UseSpool(s, refs)
 	defer rep.Close()
@@ -115,4 +101,18 @@ func TestEachTenantWithoutEvidence(t *testing.T) {
 	if !reflect.DeepEqual(got, tenants) {
 		t.Error("a report in memory did not give its tenants as they are")
 	}
+}
+
+// putAll puts every tenant into the spool, in order.
+func putAll(t *testing.T, s *report.Spool, tenants []report.Tenant) []report.SpoolRef {
+	t.Helper()
+	var refs []report.SpoolRef
+	for i := range tenants {
+		ref, err := s.Put(&tenants[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs = append(refs, ref)
+	}
+	return refs
 }

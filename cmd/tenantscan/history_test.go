@@ -490,7 +490,7 @@ func TestHistoryWrittenDuringTheScan(t *testing.T) {
 		afterScan bool     // recorded after the scan, not during it
 		snapshots []string // litware's, as the history has them
 	}{
-		{"two tenants", map[string]string{"litware.yaml": string(data), "contoso.yaml": mustRead(t, filepath.Join(fixtures, "contoso-compliant.yaml"))}, false, []string{"litware.yaml"}},
+		{"two tenants", map[string]string{"litware.yaml": string(data), "contoso.yaml": readFile(t, filepath.Join(fixtures, "contoso-compliant.yaml"))}, false, []string{"litware.yaml"}},
 		{"one tenant twice", map[string]string{"old.yaml": older, "new.yaml": string(data)}, true, []string{"new.yaml"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -568,13 +568,4 @@ func TestHistoryWrittenDuringTheScan(t *testing.T) {
 			}
 		})
 	}
-}
-
-func mustRead(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
