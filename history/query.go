@@ -322,6 +322,13 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (Pruned, error) {
 	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
 	cut := utc(before)
 	old := `(SELECT seq FROM runs WHERE at < $1)`
+	unreferenced := `(SELECT seq FROM runs WHERE at < $1
+  AND seq NOT IN (SELECT run_seq FROM finding_events)
+  AND seq NOT IN (SELECT first_seen_run FROM findings)
+  AND seq NOT IN (SELECT opened_run FROM findings)
+  AND seq NOT IN (SELECT last_seen_run FROM findings WHERE last_seen_run IS NOT NULL)
+  AND seq NOT IN (SELECT reopened_run FROM findings WHERE reopened_run IS NOT NULL)
+  AND seq NOT IN (SELECT resolved_run FROM findings WHERE resolved_run IS NOT NULL))`
 	steps := []struct {
 		n *int64
 		q string
@@ -329,14 +336,10 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (Pruned, error) {
 		{nil, `DELETE FROM finding_events WHERE fingerprint IN (SELECT fingerprint FROM findings WHERE state = 'resolved' AND resolved_run IN ` + old + `)`},
 		{&p.Findings, `DELETE FROM findings WHERE state = 'resolved' AND resolved_run IN ` + old},
 		{&p.TenantRows, `DELETE FROM tenant_runs WHERE run_seq IN ` + old},
-		{nil, `DELETE FROM run_parts WHERE run_seq IN ` + old},
-		{&p.Runs, `DELETE FROM runs WHERE at < $1
-  AND seq NOT IN (SELECT run_seq FROM finding_events)
-  AND seq NOT IN (SELECT first_seen_run FROM findings)
-  AND seq NOT IN (SELECT opened_run FROM findings)
-  AND seq NOT IN (SELECT last_seen_run FROM findings WHERE last_seen_run IS NOT NULL)
-  AND seq NOT IN (SELECT reopened_run FROM findings WHERE reopened_run IS NOT NULL)
-  AND seq NOT IN (SELECT resolved_run FROM findings WHERE resolved_run IS NOT NULL)`},
+		// A run a finding still refers to keeps its row and its parts (a
+		// run is shown only with a part: see recorded); the others go.
+		{nil, `DELETE FROM run_parts WHERE run_seq IN ` + unreferenced},
+		{&p.Runs, `DELETE FROM runs WHERE seq IN ` + unreferenced},
 	}
 	for _, st := range steps {
 		res, err := tx.ExecContext(ctx, st.q, cut)

@@ -253,6 +253,17 @@ func TestPrune(t *testing.T) {
 		if err != nil || len(open) != 2 || !open[0].FirstSeen.Equal(day(1)) {
 			t.Errorf("open after prune: %+v, %v; want u0 and u1, first seen day 1", open, err)
 		}
+		// Everything before day 10: the open findings and the runs they
+		// refer to stay, and still answer.
+		if _, err := s.Prune(ctx, day(10)); err != nil {
+			t.Fatal(err)
+		}
+		if open, err := s.Findings(ctx, history.FindingFilter{}); err != nil || len(open) != 2 {
+			t.Errorf("open after pruning every night: %+v, %v; want u0 and u1", open, err)
+		}
+		if runs, err := s.Runs(ctx, 0); err != nil || len(runs) == 0 {
+			t.Errorf("runs after pruning every night: %+v, %v; want the ones the open findings refer to", runs, err)
+		}
 	})
 }
 
