@@ -193,6 +193,17 @@ func (s *Store) Begin(ctx context.Context, run Run, controls []report.Control) (
 		return fail("record the run", err)
 	}
 	r.rec.Seq = r.w.seq
+	// A shard recorded twice is refused before its tenants collide with
+	// the first recording's (Commit's insert of the part checks again).
+	index, count := max(run.ShardIndex, 1), max(run.ShardCount, 1)
+	var done int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM run_parts WHERE run_seq = $1 AND shard_index = $2`, r.w.seq, index).Scan(&done); err != nil {
+		return fail("record the run", err)
+	}
+	if done > 0 {
+		r.Abort()
+		return nil, fmt.Errorf("history %s: shard %d/%d of run %s is already recorded", s.where, index, count, run.ID)
+	}
 	return r, nil
 }
 

@@ -180,7 +180,7 @@ func TestShardsRecordOneRun(t *testing.T) {
 			t.Fatalf("runs %+v, want one run of %d shards, %d tenants, %d high findings", runs, shards, shards, shards*200)
 		}
 		// The same shard again is refused, not counted twice.
-		_, err = open(t, url).Record(context.Background(), history.Run{ID: "job-1", At: day(1), ShardIndex: 2, ShardCount: shards}, controls, each())
+		_, err = open(t, url).Record(context.Background(), history.Run{ID: "job-1", At: day(1), ShardIndex: 2, ShardCount: shards}, controls, each(tenant("t1", 1)))
 		if err == nil || !strings.Contains(err.Error(), "shard 2/4 of run job-1 is already recorded") {
 			t.Fatalf("recording shard 2 twice: %v", err)
 		}
