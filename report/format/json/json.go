@@ -52,6 +52,9 @@ func (Writer) Write(w io.Writer, r *report.Report) error {
 	if r.Policy != nil {
 		tail = append(tail, member{"policy", r.Policy})
 	}
+	if len(r.Trend) > 0 {
+		tail = append(tail, member{"trend", r.Trend})
+	}
 	jw.field("summary", r.Summary, len(tail) == 0)
 	for i, m := range tail {
 		jw.field(m.name, m.v, i == len(tail)-1)

@@ -56,6 +56,7 @@ func TestJSONStreamsLikeEncoder(t *testing.T) {
 	for _, r := range []*report.Report{reporttest.Sample(), reporttest.Hostile(), {SchemaVersion: 1}} {
 		r.UnusedWaivers = []report.Waiver{{Control: "O365G-004", Tenant: "*", Resource: "x<y>", Reason: "r", Owner: "o", Expires: "2027-01-01"}}
 		r.Parameters = []report.Parameter{{Name: "paths", Value: "a & b"}}
+		r.Trend = []report.TrendPoint{{RunID: "run-1", Tenants: 2, Ready: 1, Findings: map[string]int{"high": 3}}}
 		var want bytes.Buffer
 		enc := json.NewEncoder(&want)
 		enc.SetIndent("", "  ")
