@@ -120,6 +120,10 @@ type Recording struct {
 	restore func()
 }
 
+// ErrOutOfOrder is Begin's error for a run dated before the last one
+// recorded.
+var ErrOutOfOrder = errors.New("runs are recorded in date order")
+
 // ErrBusy is Begin's error, with Run.NoWait, when another writer holds a
 // SQLite history.
 var ErrBusy = errors.New("another tenantscan is writing this SQLite history")
@@ -174,6 +178,19 @@ func (s *Store) Begin(ctx context.Context, run Run, controls []report.Control) (
 			return nil, ErrBusy
 		}
 		return fail(what, err)
+	}
+	// Nights are recorded in order: each run's changes are against the
+	// state the last one left, so an older night filed after a newer one
+	// would rewrite the present with the past.
+	var last time.Time
+	err = conn.QueryRowContext(ctx, `SELECT at FROM runs r WHERE run_id <> $1 AND `+recorded+` ORDER BY at DESC LIMIT 1`, run.ID).Scan(&last)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return busy("read the last run", err)
+	}
+	if err == nil && utc(run.At).Truncate(24*time.Hour).Before(last.UTC().Truncate(24*time.Hour)) {
+		r.Abort()
+		return nil, fmt.Errorf("history %s: %w: this run is dated %s, the last recorded one %s (re-run an old night only into a history that ends before it)",
+			s.where, ErrOutOfOrder, utc(run.At).Format(time.DateOnly), last.UTC().Format(time.DateOnly))
 	}
 	// The run's number, committed on its own: every shard of the job
 	// reads the same one without waiting for another's transaction.

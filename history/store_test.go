@@ -336,3 +336,26 @@ func TestBeginNoWaitOnABusySQLite(t *testing.T) {
 		t.Fatalf("runs: %+v, %v; want the first writer's", runs, err)
 	}
 }
+
+// Nights are recorded in date order: a run dated before the last recorded
+// one is refused (it would rewrite the present with the past), another
+// run of the same day is not.
+func TestRunsInDateOrder(t *testing.T) {
+	forEachKind(t, func(t *testing.T, url string) {
+		s := open(t, url)
+		ctx := context.Background()
+		if _, err := s.Record(ctx, history.Run{At: day(2)}, controls, each(tenant("a", 2))); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Record(ctx, history.Run{At: day(1)}, controls, each(tenant("a", 3))); !errors.Is(err, history.ErrOutOfOrder) {
+			t.Fatalf("a night before the last: %v, want ErrOutOfOrder", err)
+		}
+		if _, err := s.Record(ctx, history.Run{At: day(2).Add(time.Hour)}, controls, each(tenant("a", 2))); err != nil {
+			t.Fatalf("another run of the same day: %v", err)
+		}
+		open, err := s.Findings(ctx, history.FindingFilter{})
+		if err != nil || len(open) != 2 {
+			t.Errorf("open findings: %d (%v), want the 2 of day 2", len(open), err)
+		}
+	})
+}
