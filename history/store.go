@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -129,6 +130,55 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if _, err := s.Migrate(ctx); err != nil {
 		s.db.Close()
 		return nil, err
+	}
+	return s, nil
+}
+
+// ErrNoHistory is OpenExisting's error for a SQLite file that does not
+// exist.
+var ErrNoHistory = errors.New("no history there")
+
+// ErrOlderSchema is OpenExisting's error for a database that needs
+// migrations this binary has.
+var ErrOlderSchema = errors.New("history database has an older schema than this tenantscan")
+
+// OpenExisting opens a history to read it, changing nothing: a SQLite
+// file that does not exist is ErrNoHistory (a mistyped path must not look
+// like an empty history), and a database at another schema version than
+// this binary's is ErrOlderSchema or ErrNewerSchema (migrations are
+// applied by the writers: scan, merge, prune and history migrate).
+func OpenExisting(ctx context.Context, url string) (*Store, error) {
+	dialect, dsn, err := ParseURL(url)
+	if err != nil {
+		return nil, err
+	}
+	if dialect == SQLite {
+		path := strings.TrimPrefix(dsn, "file:")
+		path = path[:strings.LastIndex(path, "?")]
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("history %s: %w (%v)", redact(url), ErrNoHistory, err)
+		}
+	}
+	s, err := open(url)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.provider()
+	if err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("history %s: %w", s.where, err)
+	}
+	current, err := p.GetDBVersion(ctx)
+	if err != nil {
+		current = 0 // no version table: nothing was ever migrated
+	}
+	switch known := SchemaVersion(); {
+	case current > known:
+		s.db.Close()
+		return nil, fmt.Errorf("history %s: %w (database at version %d, this binary knows %d): upgrade tenantscan", s.where, ErrNewerSchema, current, known)
+	case current < known:
+		s.db.Close()
+		return nil, fmt.Errorf("history %s: %w (database at version %d, this binary's is %d): run tenantscan history migrate, or let the next scan migrate it", s.where, ErrOlderSchema, current, known)
 	}
 	return s, nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -356,6 +357,38 @@ func TestRunsInDateOrder(t *testing.T) {
 		open, err := s.Findings(ctx, history.FindingFilter{})
 		if err != nil || len(open) != 2 {
 			t.Errorf("open findings: %d (%v), want the 2 of day 2", len(open), err)
+		}
+	})
+}
+
+// OpenExisting reads and changes nothing: a SQLite file that is not there
+// is ErrNoHistory (and is not created), an unmigrated database is
+// ErrOlderSchema (and is not migrated); a migrated one opens.
+func TestOpenExisting(t *testing.T) {
+	forEachKind(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		want := history.ErrOlderSchema
+		if strings.HasPrefix(url, "sqlite:") {
+			want = history.ErrNoHistory
+		}
+		if _, err := history.OpenExisting(ctx, url); !errors.Is(err, want) {
+			t.Fatalf("a database never written: %v, want %v", err, want)
+		}
+		if strings.HasPrefix(url, "sqlite:") {
+			if _, err := os.Stat(strings.TrimPrefix(url, "sqlite:")); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("the file was created (%v)", err)
+			}
+		} else if _, err := history.OpenExisting(ctx, url); !errors.Is(err, history.ErrOlderSchema) {
+			t.Errorf("read twice: %v, want still ErrOlderSchema (nothing migrated)", err)
+		}
+		open(t, url) // migrates
+		s, err := history.OpenExisting(ctx, url)
+		if err != nil {
+			t.Fatalf("a migrated database: %v", err)
+		}
+		defer s.Close()
+		if runs, err := s.Runs(ctx, 0); err != nil || len(runs) != 0 {
+			t.Errorf("runs: %+v, %v; want none", runs, err)
 		}
 	})
 }

@@ -43,9 +43,21 @@ func (p *historyParams) validate(e *env) error {
 	return usageError("--format %q: want %s", p.format, strings.Join(historyFormats, ", "))
 }
 
-// open opens the history (migrating it); failure is exit code 2.
+// open opens the history (migrating it), for the commands that write;
+// failure is exit code 2.
 func (p *historyParams) open(ctx context.Context) (*history.Store, error) {
 	s, err := history.Open(ctx, p.url)
+	if err != nil {
+		return nil, &exitCodeError{code: exitError, err: err}
+	}
+	return s, nil
+}
+
+// read opens the history for the commands that only read it: it must
+// exist and be at this binary's schema (history.OpenExisting); failure is
+// exit code 2.
+func (p *historyParams) read(ctx context.Context) (*history.Store, error) {
+	s, err := history.OpenExisting(ctx, p.url)
 	if err != nil {
 		return nil, &exitCodeError{code: exitError, err: err}
 	}
@@ -179,7 +191,7 @@ func historyMigrate(ctx context.Context, p historyParams, w io.Writer) error {
 }
 
 func historyRuns(ctx context.Context, p historyParams, limit int, w io.Writer) error {
-	s, err := p.open(ctx)
+	s, err := p.read(ctx)
 	if err != nil {
 		return err
 	}
@@ -198,7 +210,7 @@ func historyRuns(ctx context.Context, p historyParams, limit int, w io.Writer) e
 }
 
 func historyTenant(ctx context.Context, p historyParams, id string, limit int, w io.Writer) error {
-	s, err := p.open(ctx)
+	s, err := p.read(ctx)
 	if err != nil {
 		return err
 	}
@@ -248,7 +260,7 @@ func (f *findingsParams) validate() error {
 }
 
 func historyFindings(ctx context.Context, p historyParams, f findingsParams, w io.Writer) error {
-	s, err := p.open(ctx)
+	s, err := p.read(ctx)
 	if err != nil {
 		return err
 	}
@@ -274,7 +286,7 @@ func historyFindings(ctx context.Context, p historyParams, f findingsParams, w i
 }
 
 func historyMTTR(ctx context.Context, p historyParams, w io.Writer) error {
-	s, err := p.open(ctx)
+	s, err := p.read(ctx)
 	if err != nil {
 		return err
 	}
