@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -233,6 +234,7 @@ type liveRecord struct {
 	written int
 	seen    map[string]bool // tenant ids, lower case
 	why     string          // why it gave up
+	failed  bool            // because a write failed
 	// abortLater is the recording given up, aborted once the writer is
 	// over.
 	abortLater *history.Recording
@@ -307,6 +309,7 @@ func (l *liveRecord) run() {
 		err := rec.TenantWith(lt.t, lt.known)
 		l.mu.Lock()
 		if err != nil {
+			l.failed = true
 			l.giveUp(err.Error())
 		} else {
 			l.written++
@@ -344,7 +347,11 @@ func (l *liveRecord) finish(e *env, rep *report.Report) *history.Recording {
 		l.abortLater.Abort()
 	}
 	if l.rec == nil {
-		e.log.Info("the history is recorded after the scan, not during it", "reason", l.why)
+		level := slog.LevelInfo
+		if l.failed {
+			level = slog.LevelWarn // a write failed, not a rule
+		}
+		e.log.Log(context.Background(), level, "the history is recorded after the scan, not during it", "reason", l.why)
 	}
 	return l.rec
 }
