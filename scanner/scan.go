@@ -245,7 +245,7 @@ func scanOne(ctx context.Context, engine *policy.Engine, src snapshot.Source, op
 	}
 	if err != nil {
 		if le, ok := err.(*snapshot.LoadError); ok {
-			t.TenantID, t.DisplayName = le.TenantID, le.DisplayName
+			t.TenantID, t.DisplayName, t.ExportedAt = le.TenantID, le.DisplayName, le.ExportedAt
 		}
 		return errorTenant(t, engine, err.Error()), nil, "", true
 	}

@@ -56,10 +56,18 @@ type Snapshot struct {
 type LoadError struct {
 	File     string
 	Problems []*PosError
-	// TenantID and DisplayName are filled in when the file was readable
-	// enough to tell them.
+	// TenantID, DisplayName and ExportedAt are filled in when the file was
+	// readable enough to tell them: a report still gives the snapshot's
+	// age, and does not call an exportedAt missing that is not.
 	TenantID    string
 	DisplayName string
+	ExportedAt  string
+}
+
+// exportedAt is a document's exportedAt when it is a string ("" else).
+func exportedAt(doc map[string]any) string {
+	s, _ := doc["exportedAt"].(string)
+	return s
 }
 
 // Error lists the problems one per line.
@@ -147,7 +155,7 @@ func LoadOwned(src Source, stdin io.Reader, lim Limits, owns func(tenantID strin
 			return problems[i].Column < problems[j].Column
 		})
 		return nil, &LoadError{File: src.Name, Problems: problems,
-			TenantID: snap.TenantID, DisplayName: snap.DisplayName}
+			TenantID: snap.TenantID, DisplayName: snap.DisplayName, ExportedAt: exportedAt(snap.Doc)}
 	}
 	return snap, nil
 }
@@ -204,7 +212,7 @@ func FromImport(name string, doc map[string]any, owns func(string) bool) (*Snaps
 		for _, p := range problems {
 			p.Msg = "imported snapshot: " + p.Msg
 		}
-		return nil, &LoadError{File: name, Problems: problems, TenantID: snap.TenantID, DisplayName: snap.DisplayName}
+		return nil, &LoadError{File: name, Problems: problems, TenantID: snap.TenantID, DisplayName: snap.DisplayName, ExportedAt: exportedAt(snap.Doc)}
 	}
 	snap.Doc = plain
 	return snap, nil
