@@ -70,7 +70,7 @@ func TestValidAgainstOASISSchema(t *testing.T) {
 
 func TestRulesAndResults(t *testing.T) {
 	t.Parallel()
-	r := testscan.Scan(t, "fixtures/relecloud-connectors.yaml", "fixtures/broken/wrong-type.json")
+	r := testscan.Scan(t, "fixtures/relecloud-connectors.yaml", "fixtures/broken/bad-yaml.yaml")
 	var log struct {
 		Version string `json:"version"`
 		Runs    []struct {
@@ -137,8 +137,9 @@ func TestRulesAndResults(t *testing.T) {
 			t.Errorf("location = %+v", loc)
 		}
 	}
-	// The broken snapshot: an error, and a warning that its age is
-	// unknown (stale and unknown-age snapshots are warnings of the run).
+	// The broken snapshot (unreadable, so of unknown age): an error, and a
+	// warning that its age is unknown (stale and unknown-age snapshots are
+	// warnings of the run).
 	// Proved: without the age notifications, the warning is missing.
 	inv := run.Invocations[0]
 	levels := map[string]int{}
