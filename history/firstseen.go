@@ -29,24 +29,18 @@ func (k *Known) FirstSeen(fingerprint string) string {
 	return k.dates[f.firstSeen]
 }
 
+// Len is how many findings of the tenant the history has.
+func (k *Known) Len() int {
+	if k == nil {
+		return 0
+	}
+	return len(k.findings)
+}
+
 // Known reads what the history has of a tenant's findings (see Known).
 // It holds one tenant's findings.
 func (s *Store) Known(ctx context.Context, tenantID string) (*Known, error) {
 	return s.readKnown(ctx, s.db, tenantID)
-}
-
-// FirstSeen returns the first-seen date of each finding of a tenant, by
-// fingerprint (see Known.FirstSeen).
-func (s *Store) FirstSeen(ctx context.Context, tenantID string) (map[string]string, error) {
-	k, err := s.Known(ctx, tenantID)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]string, len(k.findings))
-	for fp := range k.findings {
-		out[fp] = k.FirstSeen(fp)
-	}
-	return out, nil
 }
 
 // querier is a database or a transaction.

@@ -135,6 +135,9 @@ func (s *Store) Begin(ctx context.Context, run Run, controls []report.Control) (
 	if run.ID == "" {
 		run.ID = NewRunID()
 	}
+	if run.ShardIndex == 0 {
+		run.ShardIndex, run.ShardCount = 1, 1 // not sharded: 1/1
+	}
 	r := &Recording{s: s, run: run, rec: Recorded{RunID: run.ID}, restore: func() {}}
 	// One connection for the transaction, so that PostgreSQL's COPY (pgx,
 	// beneath database/sql) runs inside it.
@@ -212,14 +215,13 @@ func (s *Store) Begin(ctx context.Context, run Run, controls []report.Control) (
 	r.rec.Seq = r.w.seq
 	// A shard recorded twice is refused before its tenants collide with
 	// the first recording's (Commit's insert of the part checks again).
-	index, count := max(run.ShardIndex, 1), max(run.ShardCount, 1)
 	var done int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM run_parts WHERE run_seq = $1 AND shard_index = $2`, r.w.seq, index).Scan(&done); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM run_parts WHERE run_seq = $1 AND shard_index = $2`, r.w.seq, run.ShardIndex).Scan(&done); err != nil {
 		return fail("record the run", err)
 	}
 	if done > 0 {
 		r.Abort()
-		return nil, fmt.Errorf("history %s: shard %d/%d of run %s is already recorded", s.where, index, count, run.ID)
+		return nil, r.recordedTwice()
 	}
 	return r, nil
 }
@@ -253,16 +255,12 @@ func (r *Recording) TenantWith(t *report.Tenant, k *Known) error {
 func (r *Recording) Commit(run Run) (Recorded, error) {
 	defer r.Abort()
 	s, w := r.s, r.w
-	index, count := r.run.ShardIndex, r.run.ShardCount
-	if index == 0 {
-		index, count = 1, 1
-	}
 	params, _ := json.Marshal(run.Parameters)
 	if _, err := r.tx.ExecContext(w.ctx, `INSERT INTO run_parts (run_seq, shard_index, shard_count, started_at, finished_at, tool_version, policy_hash, data_hash, parameters, exit_code)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		w.seq, index, count, utc(run.StartedAt), utc(run.FinishedAt), run.ToolVersion, run.PolicyHash, run.DataHash, string(params), run.ExitCode); err != nil {
+		w.seq, r.run.ShardIndex, r.run.ShardCount, utc(run.StartedAt), utc(run.FinishedAt), run.ToolVersion, run.PolicyHash, run.DataHash, string(params), run.ExitCode); err != nil {
 		if isUnique(err) {
-			return r.rec, fmt.Errorf("history %s: shard %d/%d of run %s is already recorded", s.where, index, count, r.run.ID)
+			return r.rec, r.recordedTwice()
 		}
 		return r.rec, s.wrap("record the run", err)
 	}
@@ -275,6 +273,11 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		return r.rec, s.wrap("commit", err)
 	}
 	return r.rec, nil
+}
+
+// recordedTwice is the error for a shard of a run recorded already.
+func (r *Recording) recordedTwice() error {
+	return fmt.Errorf("history %s: shard %d/%d of run %s is already recorded", r.s.where, r.run.ShardIndex, r.run.ShardCount, r.run.ID)
 }
 
 // Abort drops the run, unless it was committed, and releases the

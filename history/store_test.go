@@ -286,8 +286,8 @@ func TestRecordingInvisibleUntilCommit(t *testing.T) {
 		if runs, err := s.Runs(ctx, 0); err != nil || len(runs) != 0 {
 			t.Fatalf("runs while a run is written: %+v, %v; want none", runs, err)
 		}
-		if seen, err := s.FirstSeen(ctx, "a"); err != nil || len(seen) != 0 {
-			t.Fatalf("first-seen dates while a run is written: %v, %v; want none", seen, err)
+		if seen, err := s.Known(ctx, "a"); err != nil || seen.Len() != 0 {
+			t.Fatalf("findings known while a run is written: %d, %v; want none", seen.Len(), err)
 		}
 		if _, err := s.Findings(ctx, history.FindingFilter{}); !errors.Is(err, history.ErrNoRuns) {
 			t.Fatalf("findings while a run is written: %v, want ErrNoRuns", err)
@@ -299,8 +299,8 @@ func TestRecordingInvisibleUntilCommit(t *testing.T) {
 		if rec.Tenants != 1 || rec.Changes != 3 {
 			t.Errorf("recorded %+v, want 1 tenant and 3 changes", rec)
 		}
-		if seen, err := s.FirstSeen(ctx, "a"); err != nil || len(seen) != 3 {
-			t.Fatalf("first-seen dates after the commit: %v, %v; want 3", seen, err)
+		if seen, err := s.Known(ctx, "a"); err != nil || seen.Len() != 3 {
+			t.Fatalf("findings known after the commit: %d, %v; want 3", seen.Len(), err)
 		}
 		if runs, err := s.Runs(ctx, 0); err != nil || len(runs) != 1 || runs[0].Tenants != 1 {
 			t.Fatalf("runs after the commit: %+v, %v; want one of one tenant", runs, err)

@@ -2,8 +2,6 @@ package report
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -104,9 +102,7 @@ func (s *FindingSpool) Close() error {
 // the spool write it; numbers stay exact (json.Number).
 func decodeFinding(data []byte) (Finding, error) {
 	var f Finding
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(&f); err != nil {
+	if err := decodeExact(data, &f); err != nil {
 		return Finding{}, fmt.Errorf("read resolved finding: %w", err)
 	}
 	return f, nil
@@ -141,13 +137,7 @@ func (r *Report) EachResolved(fn func(f *Finding) error) error {
 		}
 		return nil
 	}
-	return r.resolvedSpool.each(func(data []byte) error {
-		f, err := decodeFinding(data)
-		if err != nil {
-			return err
-		}
-		return fn(&f)
-	})
+	return r.resolvedSpool.each(decoded(decodeFinding, fn))
 }
 
 // EachResolvedJSON calls fn with the compact JSON of every resolved
@@ -156,13 +146,7 @@ func (r *Report) EachResolved(fn func(f *Finding) error) error {
 // streams with it.
 func (r *Report) EachResolvedJSON(fn func(data []byte) error) error {
 	if r.resolvedSpool == nil {
-		return r.EachResolved(func(f *Finding) error {
-			data, err := marshalCompact(f)
-			if err != nil {
-				return err
-			}
-			return fn(data)
-		})
+		return r.EachResolved(compacted[Finding](fn))
 	}
 	return r.resolvedSpool.each(fn)
 }

@@ -113,9 +113,7 @@ func (s *Spool) Get(ref SpoolRef) (Tenant, error) {
 // not known is an error (see Tenant.CheckStatuses).
 func DecodeTenant(data []byte) (Tenant, error) {
 	var t Tenant
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(&t); err != nil {
+	if err := decodeExact(data, &t); err != nil {
 		return Tenant{}, fmt.Errorf("read spooled tenant: %w", err)
 	}
 	if err := t.CheckStatuses(); err != nil {
@@ -155,6 +153,38 @@ func (s *Spool) Close() error {
 	err := s.tmp.close(s.f)
 	s.f = nil
 	return err
+}
+
+// decodeExact decodes JSON as the JSON report and the spools write it,
+// numbers exact (json.Number).
+func decodeExact(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	return dec.Decode(v)
+}
+
+// decoded turns fn, which takes a value, into a reader of the spools' raw
+// JSON: each item is decoded with decode first.
+func decoded[T any](decode func([]byte) (T, error), fn func(*T) error) func([]byte) error {
+	return func(data []byte) error {
+		v, err := decode(data)
+		if err != nil {
+			return err
+		}
+		return fn(&v)
+	}
+}
+
+// compacted turns fn, which takes JSON, into a reader of values: each is
+// encoded as the JSON report does first (marshalCompact).
+func compacted[T any](fn func([]byte) error) func(*T) error {
+	return func(v *T) error {
+		data, err := marshalCompact(v)
+		if err != nil {
+			return err
+		}
+		return fn(data)
+	}
 }
 
 // marshalCompact encodes v as the JSON report does (no HTML escaping),

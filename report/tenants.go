@@ -33,13 +33,7 @@ func (r *Report) EachTenant(fn func(t *Tenant) error) error {
 		}
 		return nil
 	}
-	return r.eachSpooled(func(data []byte) error {
-		t, err := DecodeTenant(data)
-		if err != nil {
-			return err
-		}
-		return fn(&t)
-	})
+	return r.eachSpooled(decoded(DecodeTenant, fn))
 }
 
 // EachTenantWithoutEvidence is EachTenant for readers that never show a
@@ -51,13 +45,7 @@ func (r *Report) EachTenantWithoutEvidence(fn func(t *Tenant) error) error {
 	if r.spool == nil {
 		return r.EachTenant(fn)
 	}
-	return r.eachSpooled(func(data []byte) error {
-		t, err := decodeTenantWithoutEvidence(data)
-		if err != nil {
-			return err
-		}
-		return fn(&t)
-	})
+	return r.eachSpooled(decoded(decodeTenantWithoutEvidence, fn))
 }
 
 // EachTenantJSON calls fn with the compact JSON of every tenant (no HTML
@@ -65,13 +53,7 @@ func (r *Report) EachTenantWithoutEvidence(fn func(t *Tenant) error) error {
 // there is one; fn must not keep data. The JSON writer streams with it.
 func (r *Report) EachTenantJSON(fn func(data []byte) error) error {
 	if r.spool == nil {
-		return r.EachTenant(func(t *Tenant) error {
-			data, err := marshalCompact(t)
-			if err != nil {
-				return err
-			}
-			return fn(data)
-		})
+		return r.EachTenant(compacted[Tenant](fn))
 	}
 	return r.eachSpooled(fn)
 }

@@ -229,16 +229,14 @@ type liveRecord struct {
 	tenants chan liveTenant
 	done    chan struct{} // closed when the writer goroutine is over
 
+	rec  *history.Recording // used by the writer goroutine only, until finish
+	once sync.Once
+
 	mu      sync.Mutex
-	rec     *history.Recording // nil once given up
 	written int
 	seen    map[string]bool // tenant ids, lower case
-	why     string          // why it gave up
-	failed  bool            // because a write failed
-	// abortLater is the recording given up, aborted once the writer is
-	// over.
-	abortLater *history.Recording
-	once       sync.Once
+	why     string          // why it gave up; "" while it has not
+	failed  bool            // it gave up because a write failed
 }
 
 // liveTenant is a finished tenant and what the history had of it, read by
@@ -289,7 +287,7 @@ func (l *liveRecord) add(t *report.Tenant, known *history.Known) {
 		l.giveUp(fmt.Sprintf("two snapshots of tenant %s were scanned", t.TenantID))
 	}
 	l.seen[key] = true
-	off := l.rec == nil
+	off := l.why != ""
 	l.mu.Unlock()
 	if !off {
 		l.tenants <- liveTenant{t, known}
@@ -301,12 +299,12 @@ func (l *liveRecord) run() {
 	defer close(l.done)
 	for lt := range l.tenants {
 		l.mu.Lock()
-		rec := l.rec
+		off := l.why != ""
 		l.mu.Unlock()
-		if rec == nil {
+		if off {
 			continue // given up: the workers still hand on what they started to
 		}
-		err := rec.TenantWith(lt.t, lt.known)
+		err := l.rec.TenantWith(lt.t, lt.known)
 		l.mu.Lock()
 		if err != nil {
 			l.failed = true
@@ -318,16 +316,13 @@ func (l *liveRecord) run() {
 	}
 }
 
-// giveUp drops the recording; l.mu is held.
+// giveUp stops writing during the scan, for the first reason given; l.mu
+// is held. The recording is aborted once the writer is over (finish,
+// abort): it may be writing now.
 func (l *liveRecord) giveUp(why string) {
-	if l.rec == nil {
-		return
+	if l.why == "" {
+		l.why = why
 	}
-	// Only the writer goroutine uses the recording, and it may be writing
-	// now: it is aborted when the writer is over (finish).
-	l.why = why
-	l.abortLater = l.rec
-	l.rec = nil
 }
 
 // finish ends the writing once the scan is over and returns the recording
@@ -339,21 +334,19 @@ func (l *liveRecord) finish(e *env, rep *report.Report) *history.Recording {
 		return nil
 	}
 	l.stop()
-	if l.rec != nil && (len(rep.Superseded) > 0 || l.written != rep.TenantCount()) {
-		l.why = fmt.Sprintf("%d tenants written during the scan, %d in the report", l.written, rep.TenantCount())
-		l.abortLater, l.rec = l.rec, nil
+	if len(rep.Superseded) > 0 || l.written != rep.TenantCount() {
+		l.giveUp(fmt.Sprintf("%d tenants written during the scan, %d in the report", l.written, rep.TenantCount()))
 	}
-	if l.abortLater != nil {
-		l.abortLater.Abort()
+	if l.why == "" {
+		return l.rec
 	}
-	if l.rec == nil {
-		level := slog.LevelInfo
-		if l.failed {
-			level = slog.LevelWarn // a write failed, not a rule
-		}
-		e.log.Log(context.Background(), level, "the history is recorded after the scan, not during it", "reason", l.why)
+	l.rec.Abort()
+	level := slog.LevelInfo
+	if l.failed {
+		level = slog.LevelWarn // a write failed, not a rule
 	}
-	return l.rec
+	e.log.Log(context.Background(), level, "the history is recorded after the scan, not during it", "reason", l.why)
+	return nil
 }
 
 // stop waits for the writer to finish the tenants it has; no add may
@@ -369,12 +362,7 @@ func (l *liveRecord) abort() {
 		return
 	}
 	l.stop()
-	if l.abortLater != nil {
-		l.abortLater.Abort()
-	}
-	if l.rec != nil {
-		l.rec.Abort()
-	}
+	l.rec.Abort()
 }
 
 // hashFiles is the SHA-256 of a label and every file under paths (folders

@@ -1,6 +1,7 @@
 package format_test
 
 import (
+	"fmt"
 	"io"
 	"testing"
 
@@ -39,15 +40,7 @@ func TestWritersStreamFromSpool(t *testing.T) {
 		{"markdown", markdown.Writer{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var werr error
-			grew := reporttest.PeakHeapGrowth(func() { werr = tc.w.Write(io.Discard, r) })
-			if werr != nil {
-				t.Fatal(werr)
-			}
-			t.Logf("%s: heap grew by %.1f MB", tc.name, float64(grew)/1e6)
-			if grew > bound {
-				t.Errorf("%s: the heap grew by %.0f MB writing %d spooled tenants, want at most %d MB: the writer holds the report", tc.name, float64(grew)/1e6, reporttest.StreamTenants, bound>>20)
-			}
+			checkHeap(t, tc.w, r, bound, fmt.Sprintf("%d spooled tenants", reporttest.StreamTenants), "the report")
 		})
 	}
 }
@@ -83,15 +76,22 @@ func TestWritersStreamResolved(t *testing.T) {
 		{"junit", junit.Writer{}, bound},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var werr error
-			grew := reporttest.PeakHeapGrowth(func() { werr = tc.w.Write(io.Discard, r) })
-			if werr != nil {
-				t.Fatal(werr)
-			}
-			t.Logf("%s: heap grew by %.1f MB", tc.name, float64(grew)/1e6)
-			if grew > tc.bound {
-				t.Errorf("%s: the heap grew by %.0f MB writing %d spooled resolved findings, want at most %d MB: the writer holds the list", tc.name, float64(grew)/1e6, n, tc.bound>>20)
-			}
+			checkHeap(t, tc.w, r, tc.bound, fmt.Sprintf("%d spooled resolved findings", n), "the list")
 		})
+	}
+}
+
+// checkHeap writes r with w and fails when the heap grew past bound while
+// writing what (the writer then holds held).
+func checkHeap(t *testing.T, w report.Writer, r *report.Report, bound uint64, what, held string) {
+	t.Helper()
+	var werr error
+	grew := reporttest.PeakHeapGrowth(func() { werr = w.Write(io.Discard, r) })
+	if werr != nil {
+		t.Fatal(werr)
+	}
+	t.Logf("heap grew by %.1f MB", float64(grew)/1e6)
+	if grew > bound {
+		t.Errorf("the heap grew by %.0f MB writing %s, want at most %d MB: the writer holds %s", float64(grew)/1e6, what, bound>>20, held)
 	}
 }
