@@ -170,7 +170,11 @@ func OpenExisting(ctx context.Context, url string) (*Store, error) {
 	}
 	current, err := p.GetDBVersion(ctx)
 	if err != nil {
-		current = 0 // no version table: nothing was ever migrated
+		if !noVersionTable(err) {
+			s.db.Close()
+			return nil, fmt.Errorf("history %s: read schema version: %w", s.where, err)
+		}
+		current = 0 // nothing was ever migrated
 	}
 	switch known := SchemaVersion(); {
 	case current > known:
@@ -255,7 +259,7 @@ func (s *Store) Migrate(ctx context.Context) (int64, error) {
 		}
 		current, err = p.GetDBVersion(ctx)
 	}
-	if err != nil && !strings.Contains(err.Error(), "no such table") && !strings.Contains(err.Error(), "does not exist") {
+	if err != nil && !noVersionTable(err) {
 		return 0, fmt.Errorf("history %s: read schema version: %w", s.where, err)
 	}
 	known := SchemaVersion()
@@ -285,6 +289,11 @@ func (s *Store) Migrate(ctx context.Context) (int64, error) {
 }
 
 // isBusy reports whether err is SQLite's "database is locked".
+// noVersionTable reports goose's error for a database it never migrated.
+func noVersionTable(err error) bool {
+	return strings.Contains(err.Error(), "no such table") || strings.Contains(err.Error(), "does not exist")
+}
+
 func isBusy(err error) bool {
 	return strings.Contains(err.Error(), "SQLITE_BUSY") || strings.Contains(err.Error(), "database is locked")
 }
