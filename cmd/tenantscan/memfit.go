@@ -48,13 +48,10 @@ func fitParallel(log *slog.Logger, requested int, sources []snapshot.Source, lim
 // estimate when nothing else set one (GOMEMLIMIT, a container's limit):
 // parallel workers evaluating the largest snapshots at once, plus
 // scanner.ProcessReserve (scanner.FitWorkers' Need), of which the runtime
-// gets memoryLimitRatio, as of a container's limit (the rest is for what
-// it does not count: the binary's pages, C stacks). The collector then
-// works harder as the heap nears it, rather than letting GOGC 200 grow
-// the heap to three times what is live, so peak memory stays near the
-// snapshots being evaluated plus the reserve, however many tenants and
-// findings the run has. Measured on 50 findings-heavy tenants: peak RSS
-// 260 → 158 MB for 2 % more CPU time (docs/performance.md). The limit is
+// gets ownLimitRatio. The collector then works harder as the heap nears
+// it, rather than letting GOGC 200 grow the heap to three times what is
+// live, so peak memory stays near the snapshots being evaluated plus the
+// reserve, however many tenants and findings the run has. The limit is
 // soft: a snapshot larger than its estimate is slower, never refused.
 // Standard input's size is unknown, so a run that reads it sets nothing;
 // set is nil in tests.
@@ -70,10 +67,21 @@ func boundMemory(log *slog.Logger, set func(int64) int64, parallel int, sources 
 		sizes[i] = scanner.SourceSize(src)
 	}
 	need := scanner.FitWorkers(parallel, sizes, 0).Need
-	limit := int64(float64(need) * memoryLimitRatio)
+	limit := int64(float64(need) * ownLimitRatio)
 	set(limit)
 	log.Info("Go runtime soft memory limit set from the run's estimate (GOMEMLIMIT overrides)", "limit", megabytes(limit), "estimate", megabytes(need), "parallel", parallel)
 }
+
+// ownLimitRatio is the runtime's share of the run's own estimate when the
+// scan sets its limit itself. The estimate bounds the whole process's
+// resident memory, of which about 20 MB is not the runtime's to count (the
+// binary's pages) and the collector overshoots a soft limit while it
+// catches up, so the runtime gets less than a container's 90 %: at 0.9,
+// 50 findings-heavy tenants peaked at 193–209 MB, at the edge of their
+// measured bound (204 MB); at 0.7, 169 MB, with no CPU time that the
+// machine's noise did not hide (docs/performance.md, "Peak RSS per
+// output").
+const ownLimitRatio = 0.7
 
 // heapShare is Go's share of a memory limit when outside bytes of the
 // run are not Go's (a SQLite history's page cache): the limit less them,

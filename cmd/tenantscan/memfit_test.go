@@ -61,8 +61,9 @@ func TestFitParallelLogsTheReduction(t *testing.T) {
 }
 
 // TestBoundMemory: without a limit from elsewhere, a scan sets the
-// runtime's soft limit to its estimate (the workers' largest snapshots
-// plus the reserve); standard input, of unknown size, sets none.
+// runtime's soft limit to its share (ownLimitRatio) of its estimate (the
+// workers' largest snapshots plus the reserve); standard input, of unknown
+// size, sets none.
 func TestBoundMemory(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -89,7 +90,7 @@ func TestBoundMemory(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var got int64
 			boundMemory(slog.New(slog.DiscardHandler), func(n int64) int64 { got = n; return 0 }, tc.parallel, tc.sources)
-			if tc.want = int64(float64(tc.want) * memoryLimitRatio); got != tc.want {
+			if tc.want = int64(float64(tc.want) * ownLimitRatio); got != tc.want {
 				t.Errorf("limit %d, want %d", got, tc.want)
 			}
 		})
