@@ -34,10 +34,18 @@ type Age struct {
 }
 
 // SetAge sets the tenant's Age from its ExportedAt as of now; maxAge 0
-// turns staleness off.
+// turns staleness off. A tenant whose snapshot was never read (Unread)
+// has an unknown age that says so.
 func SetAge(t *Tenant, now time.Time, maxAge time.Duration) {
+	if t.Unread && t.ExportedAt == "" {
+		t.Age = &Age{Text: UnreadAge, Unknown: true}
+		return
+	}
 	t.Age = AgeOf(t.ExportedAt, now, maxAge)
 }
+
+// UnreadAge is the age's text for a snapshot that was never read.
+const UnreadAge = "unknown age (the snapshot was not read: see its error)"
 
 // AgeOf is the age of a snapshot exported at exportedAt (RFC 3339) as of
 // now; maxAge 0 turns staleness off.

@@ -144,6 +144,12 @@ type Tenant struct {
 	Error       *string   `json:"error"`
 	// ExportedAt is the snapshot's exportedAt, as written there.
 	ExportedAt string `json:"exportedAt,omitempty"`
+	// Unread is true for a tenant in error whose snapshot was never read
+	// into a document (unreadable, undecodable, not reached before a
+	// deadline): its age is unknown because of that, not because the
+	// snapshot lacks an exportedAt (SetAge). Reports show it in the age's
+	// text only.
+	Unread bool `json:"-"`
 	// Age is the snapshot's age when the scan started, and whether it is
 	// stale (see Age).
 	Age *Age `json:"age,omitempty"`

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 
 	"github.com/tenantscan/tenantscan/internal/synthetic"
@@ -96,4 +97,41 @@ func deref(s *string) string {
 		return "<nil>"
 	}
 	return *s
+}
+
+// TestAgeOfSnapshotsInError: a snapshot in error says why its age is
+// unknown — never read, or read without an exportedAt — and keeps its age
+// when it was read with one.
+func TestAgeOfSnapshotsInError(t *testing.T) {
+	t.Parallel()
+	// Decodes, but fails the schema (kind).
+	invalid := `{"apiVersion":"tenantscan/v1","kind":"Nope",%s"tenant":{"id":"7b0d3f2e-4c1a-4d8e-9a51-2f6c0e9b1a11"}}`
+	tests := []struct {
+		name, file, data string
+		want             string // the age's text
+	}{
+		{"unreadable", "bad.yaml", "tenant: [unclosed\n", report.UnreadAge},
+		{"read, no exportedAt", "noage.json", strings.Replace(invalid, "%s", "", 1), "unknown age (the snapshot has no exportedAt)"},
+		{"read, with exportedAt", "aged.json", strings.Replace(invalid, "%s", `"exportedAt":"`+time.Now().Add(-73*time.Hour).UTC().Format(time.RFC3339)+`",`, 1), "3 days"},
+	}
+	dir := t.TempDir()
+	var sources []snapshot.Source
+	for _, tc := range tests {
+		path := filepath.Join(dir, tc.file)
+		if err := os.WriteFile(path, []byte(tc.data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		sources = append(sources, snapshot.Source{Name: path})
+	}
+	e := newTestEngine(t, policy.EngineOptions{})
+	rep := mustScan(t, context.Background(), e, sources, Options{})
+	for i, tc := range tests {
+		tn := rep.Tenants[i]
+		if tn.Status != report.TenantError {
+			t.Errorf("%s: status %s, want error", tc.name, tn.Status)
+		}
+		if tn.Age == nil || !strings.HasPrefix(tn.Age.Text, tc.want) {
+			t.Errorf("%s: age %+v, want %q", tc.name, tn.Age, tc.want)
+		}
+	}
 }

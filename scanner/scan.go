@@ -233,6 +233,7 @@ func scanOne(ctx context.Context, engine *policy.Engine, src snapshot.Source, op
 		}
 	}()
 	if err := ctx.Err(); err != nil {
+		t.Unread = true
 		return errorTenant(t, engine, "scan cancelled before this snapshot: "+err.Error()), nil, "", true
 	}
 	var owns func(string) bool
@@ -244,9 +245,11 @@ func scanOne(ctx context.Context, engine *policy.Engine, src snapshot.Source, op
 		return t, nil, "", false
 	}
 	if err != nil {
-		if le, ok := err.(*snapshot.LoadError); ok {
+		le, ok := err.(*snapshot.LoadError)
+		if ok {
 			t.TenantID, t.DisplayName, t.ExportedAt = le.TenantID, le.DisplayName, le.ExportedAt
 		}
+		t.Unread = !ok || !le.Read
 		return errorTenant(t, engine, err.Error()), nil, "", true
 	}
 	t.TenantID, t.DisplayName = snap.TenantID, snap.DisplayName

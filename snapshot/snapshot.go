@@ -62,6 +62,10 @@ type LoadError struct {
 	TenantID    string
 	DisplayName string
 	ExportedAt  string
+	// Read is true when the file was decoded into a document (or an
+	// import built one): an empty ExportedAt then means the document has
+	// none; otherwise the snapshot was never read far enough to tell.
+	Read bool
 }
 
 // exportedAt is a document's exportedAt when it is a string ("" else).
@@ -154,7 +158,7 @@ func LoadOwned(src Source, stdin io.Reader, lim Limits, owns func(tenantID strin
 			}
 			return problems[i].Column < problems[j].Column
 		})
-		return nil, &LoadError{File: src.Name, Problems: problems,
+		return nil, &LoadError{File: src.Name, Problems: problems, Read: true,
 			TenantID: snap.TenantID, DisplayName: snap.DisplayName, ExportedAt: exportedAt(snap.Doc)}
 	}
 	return snap, nil
@@ -212,7 +216,7 @@ func FromImport(name string, doc map[string]any, owns func(string) bool) (*Snaps
 		for _, p := range problems {
 			p.Msg = "imported snapshot: " + p.Msg
 		}
-		return nil, &LoadError{File: name, Problems: problems, TenantID: snap.TenantID, DisplayName: snap.DisplayName, ExportedAt: exportedAt(snap.Doc)}
+		return nil, &LoadError{File: name, Problems: problems, Read: true, TenantID: snap.TenantID, DisplayName: snap.DisplayName, ExportedAt: exportedAt(snap.Doc)}
 	}
 	snap.Doc = plain
 	return snap, nil
