@@ -186,8 +186,15 @@ func historyMigrate(ctx context.Context, p historyParams, w io.Writer) error {
 	if err != nil {
 		return &exitCodeError{code: exitError, err: err}
 	}
-	_, err = fmt.Fprintf(w, "history schema at version %d (%s)\n", v, s.Dialect())
-	return err
+	if p.format == "table" {
+		_, err = fmt.Fprintf(w, "history schema at version %d (%s)\n", v, s.Dialect())
+		return err
+	}
+	value := struct {
+		Version int64  `json:"version"`
+		Dialect string `json:"dialect"`
+	}{v, s.Dialect()}
+	return render(w, p.format, []string{"VERSION", "DIALECT"}, [][]string{{strconv.FormatInt(v, 10), s.Dialect()}}, value)
 }
 
 func historyRuns(ctx context.Context, p historyParams, limit int, w io.Writer) error {
@@ -316,7 +323,11 @@ func historyPrune(ctx context.Context, p historyParams, before time.Time, w io.W
 	}
 	head := []string{"BEFORE", "RUNS", "TENANT ROWS", "FINDINGS"}
 	cells := [][]string{{before.UTC().Format(time.RFC3339), strconv.FormatInt(n.Runs, 10), strconv.FormatInt(n.TenantRows, 10), strconv.FormatInt(n.Findings, 10)}}
-	return render(w, p.format, head, cells, n)
+	value := struct {
+		Before string `json:"before"`
+		history.Pruned
+	}{before.UTC().Format(time.RFC3339), n}
+	return render(w, p.format, head, cells, value)
 }
 
 // render writes rows as an aligned table, CSV (with a header), or the

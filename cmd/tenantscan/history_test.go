@@ -569,3 +569,36 @@ func TestHistoryWrittenDuringTheScan(t *testing.T) {
 		})
 	}
 }
+
+// TestHistoryMaintenanceFormats: migrate and prune answer in the format
+// asked for, with what the table says (prune's cut-off included).
+func TestHistoryMaintenanceFormats(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "h.db")
+	tests := []struct {
+		name string
+		args []string
+		want string // a line of the output
+	}{
+		{"migrate json", []string{"history", "migrate", "--format", "json"}, `"version": 3,`},
+		{"migrate json dialect", []string{"history", "migrate", "--format", "json"}, `"dialect": "sqlite"`},
+		{"migrate csv", []string{"history", "migrate", "--format", "csv"}, "3,sqlite"},
+		{"migrate table", []string{"history", "migrate"}, "history schema at version 3 (sqlite)"},
+		{"prune json", []string{"history", "prune", "--keep", "1d", "--format", "json"}, `"before": "`},
+		{"prune json counts", []string{"history", "prune", "--keep", "1d", "--format", "json"}, `"findings": 0`},
+		{"prune csv", []string{"history", "prune", "--keep", "1d", "--format", "csv"}, "BEFORE,RUNS,TENANT ROWS,FINDINGS"},
+	}
+	for _, tc := range tests {
+		res := runCLI(t, "", append(tc.args, "--history", db)...)
+		if res.code != 0 {
+			t.Fatalf("%s: exit %d: %s", tc.name, res.code, res.stderr)
+		}
+		found := false
+		for _, line := range strings.Split(res.stdout, "\n") {
+			found = found || strings.TrimSpace(line) == tc.want || strings.HasPrefix(strings.TrimSpace(line), tc.want)
+		}
+		if !found {
+			t.Errorf("%s: no line %q in\n%s", tc.name, tc.want, res.stdout)
+		}
+	}
+}
