@@ -74,6 +74,7 @@ func (Writer) Write(w io.Writer, r *report.Report) error {
 type jsonStream struct {
 	w   *bufio.Writer
 	err error
+	buf []byte // the value being indented, reused
 }
 
 // array writes the member name as an array of n compact JSON values,
@@ -130,10 +131,8 @@ func (j *jsonStream) indented(data []byte, prefix string) {
 	if j.err != nil {
 		return
 	}
-	var buf bytes.Buffer
-	if j.err = json.Indent(&buf, bytes.TrimSuffix(data, []byte("\n")), prefix, "  "); j.err == nil {
-		_, j.err = j.w.Write(buf.Bytes())
-	}
+	j.buf = appendIndent(j.buf[:0], bytes.TrimSuffix(data, []byte("\n")), prefix)
+	_, j.err = j.w.Write(j.buf)
 }
 
 // compact encodes v as the JSON report does (no HTML escaping),
