@@ -37,7 +37,7 @@ type Age struct {
 // turns staleness off. A tenant whose snapshot was never read (Unread)
 // has an unknown age that says so.
 func SetAge(t *Tenant, now time.Time, maxAge time.Duration) {
-	if t.Unread && t.ExportedAt == "" {
+	if t.Unread {
 		t.Age = &Age{Text: UnreadAge, Unknown: true}
 		return
 	}

@@ -147,8 +147,8 @@ type Tenant struct {
 	// Unread is true for a tenant in error whose snapshot was never read
 	// into a document (unreadable, undecodable, not reached before a
 	// deadline): its age is unknown because of that, not because the
-	// snapshot lacks an exportedAt (SetAge). Reports show it in the age's
-	// text only.
+	// snapshot lacks an exportedAt (SetAge), and ExportedAt is empty.
+	// Reports show it in the age's text only.
 	Unread bool `json:"-"`
 	// Age is the snapshot's age when the scan started, and whether it is
 	// stale (see Age).

@@ -321,12 +321,13 @@ func historyPrune(ctx context.Context, p historyParams, before time.Time, w io.W
 	if err != nil {
 		return &exitCodeError{code: exitError, err: err}
 	}
+	cutoff := before.UTC().Format(time.RFC3339)
 	head := []string{"BEFORE", "RUNS", "TENANT ROWS", "FINDINGS"}
-	cells := [][]string{{before.UTC().Format(time.RFC3339), strconv.FormatInt(n.Runs, 10), strconv.FormatInt(n.TenantRows, 10), strconv.FormatInt(n.Findings, 10)}}
+	cells := [][]string{{cutoff, strconv.FormatInt(n.Runs, 10), strconv.FormatInt(n.TenantRows, 10), strconv.FormatInt(n.Findings, 10)}}
 	value := struct {
 		Before string `json:"before"`
 		history.Pruned
-	}{before.UTC().Format(time.RFC3339), n}
+	}{cutoff, n}
 	return render(w, p.format, head, cells, value)
 }
 
